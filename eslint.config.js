@@ -1,0 +1,65 @@
+import js from '@eslint/js'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+import reactHooks from 'eslint-plugin-react-hooks'
+
+const reactPackages = ['react', 'react-dom', '@tanstack/react-query', 'dexie-react-hooks']
+
+export default tseslint.config(
+  { ignores: ['dist', 'storybook-static', 'coverage', 'bench/results'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/core/**', 'src/sw/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: reactPackages.map((name) => ({ name, message: 'src/core and src/sw never import React.' })),
+          patterns: [
+            { group: ['react/*', 'react-dom/*'], message: 'src/core and src/sw never import React.' },
+            { group: ['**/react', '**/react/*'], message: 'src/core and src/sw never import the React layer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: reactPackages.map((name) => ({ name, message: 'src/core never imports React.' })),
+          patterns: [
+            { group: ['react/*', 'react-dom/*'], message: 'src/core never imports React.' },
+            { group: ['**/react', '**/react/*', '**/sw', '**/sw/*'], message: 'src/core imports no other layer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/react/**'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../core/*', '../../core/*'], message: 'Import the core through its index (../core).' },
+            { group: ['../sw/*', '../../sw/*'], message: 'Import the worker layer through its index (../sw).' },
+          ],
+        },
+      ],
+    },
+  },
+)

@@ -1,0 +1,291 @@
+import { Dexie } from 'dexie'
+import { PixstoreDatabase, LRU_INDEX, type StoredImage } from './PixstoreDatabase'
+import { PixstoreError } from './PixstoreError'
+
+/** Options of an `ImageStore`. */
+export interface ImageStoreOptions {
+  /** IndexedDB database name. @default 'pixstore' */
+  dbName?: string
+  /** A database to use instead of opening `dbName` (e.g. with Dexie middleware or a test IndexedDB). */
+  database?: PixstoreDatabase
+  /** Most entries kept. @default 1000 */
+  maxEntries?: number
+  /** Most ciphertext bytes kept. @default 268435456 (256 MiB) */
+  maxBytes?: number
+  /** Entries evicted beyond `maxEntries` at once, so eviction does not run on every write. @default 0 */
+  evictionBatch?: number
+  /** How long `lastUsed` updates are gathered before one write. @default 1000 (ms) */
+  touchDelay?: number
+  /** Clock for `lastUsed`. @default Date.now */
+  now?: () => number
+}
+
+/** What a store holds. */
+export interface ImageStoreStats {
+  entries: number
+  bytes: number
+}
+
+/** Why entries left the store. */
+export interface ImageStoreChange {
+  type: 'evict' | 'delete' | 'clear'
+  /** The ids removed; empty for `clear`. */
+  ids: string[]
+}
+
+type Waiter = { resolve: (value: StoredImage | undefined) => void; reject: (error: unknown) => void }
+
+function isQuotaError(error: unknown): boolean {
+  for (let e = error as { name?: string; inner?: unknown } | undefined; e; e = e.inner as typeof e) {
+    if (e.name === 'QuotaExceededError' || e.name === Dexie.errnames.QuotaExceeded) return true
+  }
+  return false
+}
+
+function storageError(error: unknown, what: string): PixstoreError {
+  return error instanceof PixstoreError ? error : new PixstoreError('storage', `${what} failed`, { cause: error })
+}
+
+/** A copy that owns its buffer, unless the array already does. */
+function ownedBytes(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
+}
+
+/**
+ * The encrypted image cache over Dexie: batched reads, batched `lastUsed` updates and LRU
+ * eviction by entry count and bytes that reads index keys only, never ciphertext.
+ */
+export class ImageStore {
+  readonly db: PixstoreDatabase
+  readonly maxEntries: number
+  readonly maxBytes: number
+  private readonly evictionBatch: number
+  private readonly touchDelay: number
+  private readonly now: () => number
+  private readonly pendingReads = new Map<string, Waiter[]>()
+  private readonly pendingTouches = new Map<string, number>()
+  private readonly listeners = new Set<(change: ImageStoreChange) => void>()
+  private readTimer: ReturnType<typeof setTimeout> | undefined
+  private touchTimer: ReturnType<typeof setTimeout> | undefined
+  private evicting: Promise<string[]> | undefined
+  private evictAgain = false
+
+  constructor(options: ImageStoreOptions = {}) {
+    this.db = options.database ?? new PixstoreDatabase(options.dbName ?? 'pixstore')
+    this.maxEntries = options.maxEntries ?? 1000
+    this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024
+    this.evictionBatch = Math.min(options.evictionBatch ?? 0, Math.max(this.maxEntries - 1, 0))
+    this.touchDelay = options.touchDelay ?? 1000
+    this.now = options.now ?? Date.now
+    // Another tab upgrading or deleting the database must not wait on this one: close
+    // quietly and reopen on the next operation.
+    this.db.on('versionchange', () => {
+      this.db.close({ disableAutoOpen: false })
+      return false
+    })
+  }
+
+  /** Reads one entry. Reads requested in the same task share one transaction. */
+  get(id: string): Promise<StoredImage | undefined> {
+    return new Promise((resolve, reject) => {
+      const waiters = this.pendingReads.get(id)
+      if (waiters) waiters.push({ resolve, reject })
+      else this.pendingReads.set(id, [{ resolve, reject }])
+      this.readTimer ??= setTimeout(() => void this.flushReads(), 0)
+    })
+  }
+
+  private async flushReads(): Promise<void> {
+    this.readTimer = undefined
+    const batch = new Map(this.pendingReads)
+    this.pendingReads.clear()
+    const ids = [...batch.keys()]
+    try {
+      const rows = await this.db.images.bulkGet(ids)
+      ids.forEach((id, i) => batch.get(id)!.forEach((w) => w.resolve(rows[i])))
+    } catch (error) {
+      const failure = storageError(error, 'Reading the image cache')
+      for (const waiters of batch.values()) waiters.forEach((w) => w.reject(failure))
+    }
+  }
+
+  /**
+   * Writes an entry, then enforces the limits. A full disk (`QuotaExceededError`) evicts
+   * room for the entry and tries once more; a second failure is a `storage` error.
+   */
+  async put(entry: Omit<StoredImage, 'bytes' | 'lastUsed'>): Promise<void> {
+    const encrypted = ownedBytes(entry.encrypted)
+    const row: StoredImage = {
+      id: entry.id,
+      token: entry.token,
+      encrypted,
+      bytes: encrypted.byteLength,
+      lastUsed: this.now(),
+    }
+    this.pendingTouches.delete(row.id)
+    try {
+      await this.db.images.put(row)
+    } catch (error) {
+      if (!isQuotaError(error)) throw storageError(error, 'Writing the image cache')
+      await this.evictOldest(row.bytes * 2, Math.ceil((await this.db.images.count()) / 10))
+      try {
+        await this.db.images.put(row)
+      } catch (retryError) {
+        throw storageError(retryError, 'Writing the image cache after eviction')
+      }
+    }
+    void this.evict().catch(() => undefined)
+  }
+
+  /** Marks an entry as used now; written later, together with other touches. */
+  touch(id: string): void {
+    this.pendingTouches.set(id, this.now())
+    this.touchTimer ??= setTimeout(() => void this.flushTouches().catch(() => undefined), this.touchDelay)
+  }
+
+  /** Writes pending `lastUsed` updates now, in one transaction. */
+  async flushTouches(): Promise<void> {
+    clearTimeout(this.touchTimer)
+    this.touchTimer = undefined
+    if (this.pendingTouches.size === 0) return
+    const touches = new Map(this.pendingTouches)
+    this.pendingTouches.clear()
+    try {
+      await this.db.images
+        .where('id')
+        .anyOf([...touches.keys()])
+        .modify((row) => {
+          row.lastUsed = Math.max(row.lastUsed, touches.get(row.id)!)
+        })
+    } catch (error) {
+      throw storageError(error, 'Updating lastUsed')
+    }
+  }
+
+  /** Deletes one entry. */
+  async delete(id: string): Promise<void> {
+    this.pendingTouches.delete(id)
+    try {
+      await this.db.images.delete(id)
+    } catch (error) {
+      throw storageError(error, 'Deleting from the image cache')
+    }
+    this.emit({ type: 'delete', ids: [id] })
+  }
+
+  /** Whether an entry exists, read from the primary key alone. */
+  async has(id: string): Promise<boolean> {
+    try {
+      return (await this.db.images.where('id').equals(id).count()) > 0
+    } catch (error) {
+      throw storageError(error, 'Reading the image cache')
+    }
+  }
+
+  /** Empties the store. */
+  async clear(): Promise<void> {
+    this.pendingTouches.clear()
+    try {
+      await this.db.images.clear()
+    } catch (error) {
+      throw storageError(error, 'Clearing the image cache')
+    }
+    this.emit({ type: 'clear', ids: [] })
+  }
+
+  /** Entry count and ciphertext bytes, from the LRU index keys only. */
+  async stats(): Promise<ImageStoreStats> {
+    try {
+      let entries = 0
+      let bytes = 0
+      await this.db.images.orderBy(LRU_INDEX).eachKey((key) => {
+        entries++
+        bytes += (key as [number, number])[1]
+      })
+      return { entries, bytes }
+    } catch (error) {
+      throw storageError(error, 'Reading cache stats')
+    }
+  }
+
+  /**
+   * Evicts least-recently-used entries until both limits hold. Runs one at a time; a call
+   * during a run schedules one more run. Resolves with the ids evicted.
+   */
+  evict(): Promise<string[]> {
+    if (this.evicting) {
+      this.evictAgain = true
+      return this.evicting
+    }
+    this.evicting = (async () => {
+      const evicted: string[] = []
+      try {
+        do {
+          this.evictAgain = false
+          await this.flushTouches().catch(() => undefined)
+          evicted.push(...(await this.evictOnce()))
+        } while (this.evictAgain)
+      } finally {
+        this.evicting = undefined
+      }
+      return evicted
+    })()
+    return this.evicting
+  }
+
+  private evictOnce(): Promise<string[]> {
+    return this.evictWhere((entries, bytes) => {
+      const entryTarget = entries > this.maxEntries ? this.maxEntries - this.evictionBatch : entries
+      return { entries: entries - entryTarget, bytes: bytes - this.maxBytes }
+    })
+  }
+
+  /** Evicts the oldest entries until at least `bytes` and `entries` are freed. */
+  private evictOldest(bytes: number, entries: number): Promise<string[]> {
+    return this.evictWhere(() => ({ entries, bytes }))
+  }
+
+  private async evictWhere(
+    excess: (entries: number, bytes: number) => { entries: number; bytes: number },
+  ): Promise<string[]> {
+    const ids = await this.db.transaction('rw', this.db.images, async () => {
+      const lru: Array<[id: string, bytes: number]> = []
+      let total = 0
+      await this.db.images.orderBy(LRU_INDEX).eachKey((key, cursor) => {
+        const size = (key as [number, number])[1]
+        lru.push([cursor.primaryKey as string, size])
+        total += size
+      })
+      const need = excess(lru.length, total)
+      const doomed: string[] = []
+      let freedBytes = 0
+      for (const [id, size] of lru) {
+        if (doomed.length >= need.entries && freedBytes >= need.bytes) break
+        doomed.push(id)
+        freedBytes += size
+      }
+      if (doomed.length > 0) await this.db.images.bulkDelete(doomed)
+      return doomed
+    })
+    if (ids.length > 0) this.emit({ type: 'evict', ids })
+    return ids
+  }
+
+  /** Listens to entries leaving the store (eviction, deletion, clearing). */
+  subscribe(listener: (change: ImageStoreChange) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private emit(change: ImageStoreChange): void {
+    for (const listener of this.listeners) listener(change)
+  }
+
+  /** Writes pending touches and closes the database. */
+  async close(): Promise<void> {
+    clearTimeout(this.readTimer)
+    if (this.pendingReads.size > 0) await this.flushReads()
+    await this.flushTouches().catch(() => undefined)
+    this.db.close()
+  }
+}

@@ -1,0 +1,28 @@
+import type { EndpointOptions } from './createEndpointFetcher'
+import type { ImageFetcher } from './ImageFetcher'
+import type { ImageFormat } from './imageFormats'
+import type { ImageRecord } from './ImageRecord'
+import type { ImageStoreOptions } from './ImageStore'
+import type { PixstoreError } from './PixstoreError'
+
+/** Configuration of one image service. Every side effect can be passed in. */
+export interface PixstoreConfig {
+  /** The pixstore default endpoint. Ignored when `fetcher` is set. @default same origin, '/pixstore-image' */
+  endpoint?: EndpointOptions
+  /** Replaces the default endpoint fetcher. */
+  fetcher?: ImageFetcher
+  /** Must match the backend's list; the format byte indexes it. @default ['png','webp','jpg','jpeg'] */
+  imageFormats?: readonly ImageFormat[]
+  /** The encrypted cache: database name, limits, eviction. @default see `ImageStoreOptions` */
+  cache?: Omit<ImageStoreOptions, 'now'>
+  /** Milliseconds before a fetch fails with `timeout`. @default 30000 */
+  timeout?: number
+  /** Gets a fresh record (new proof) after `invalid-proof`; the request is tried once more. */
+  refreshRecord?: (id: string) => Promise<ImageRecord>
+  /** Receives failures that do not fail a request, such as a cache write refused. */
+  onError?: (error: PixstoreError) => void
+  /** Clock. @default Date.now */
+  now?: () => number
+  /** WebCrypto. @default globalThis.crypto */
+  crypto?: Crypto
+}

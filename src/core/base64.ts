@@ -1,0 +1,25 @@
+import { PixstoreError } from './PixstoreError'
+
+const CHUNK = 0x8000
+
+/** Standard base64 of `bytes`, without spreading large arrays onto the stack. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = ''
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK))
+  }
+  return btoa(binary)
+}
+
+/** Bytes of a standard base64 string; malformed input is a `bad-payload` error. */
+export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
+  let binary: string
+  try {
+    binary = atob(base64)
+  } catch (cause) {
+    throw new PixstoreError('bad-payload', 'Not a base64 string', { cause })
+  }
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return bytes
+}

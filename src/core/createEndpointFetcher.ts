@@ -1,0 +1,53 @@
+import type { ImageFetcher } from './ImageFetcher'
+import { PixstoreError } from './PixstoreError'
+
+/** Where the pixstore 3 default endpoint lives. */
+export interface EndpointOptions {
+  /** Origin and path prefix, e.g. `https://api.example.com`. @default '' (same origin) */
+  baseUrl?: string
+  /** Route of the image endpoint. @default '/pixstore-image' */
+  route?: string
+  /** Extra request headers (e.g. `Authorization`). @default {} */
+  headers?: Record<string, string>
+  /** `fetch` to use. @default globalThis.fetch */
+  fetch?: typeof fetch
+}
+
+/**
+ * The default fetcher: `GET {baseUrl}{route}/{encodeURIComponent(id)}` with
+ * `x-pixstore-proof` and `x-pixstore-token`. A failed request is `network`, a non-2xx
+ * answer is `http-status`; an aborted one rethrows the abort for the caller to classify.
+ */
+export function createEndpointFetcher(options: EndpointOptions = {}): ImageFetcher {
+  const { baseUrl = '', route = '/pixstore-image', headers = {} } = options
+  const prefix = baseUrl.replace(/\/+$/, '') + route
+  return async (record, _context, signal) => {
+    const doFetch = options.fetch ?? globalThis.fetch
+    const requestHeaders: Record<string, string> = { ...headers, 'x-pixstore-token': String(record.token) }
+    if (record.statelessProof) requestHeaders['x-pixstore-proof'] = record.statelessProof
+    let response: Response
+    try {
+      response = await doFetch(`${prefix}/${encodeURIComponent(record.id)}`, {
+        method: 'GET',
+        headers: requestHeaders,
+        signal,
+        credentials: 'same-origin',
+      })
+    } catch (cause) {
+      if (signal.aborted) throw cause
+      throw new PixstoreError('network', `Request for image ${record.id} failed`, { cause })
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined)
+      throw new PixstoreError('http-status', `Image endpoint answered ${response.status}`, {
+        status: response.status,
+      })
+    }
+    try {
+      return new Uint8Array(await response.arrayBuffer())
+    } catch (cause) {
+      if (signal.aborted) throw cause
+      throw new PixstoreError('network', `Reading image ${record.id} failed`, { cause })
+    }
+  }
+}

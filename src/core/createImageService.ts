@@ -1,0 +1,235 @@
+import { createEndpointFetcher } from './createEndpointFetcher'
+import { decodeWirePayload } from './decodeWirePayload'
+import { decryptImage, importDecryptionKey, type DecryptedImage } from './decryptImage'
+import type { ImageFetcher } from './ImageFetcher'
+import { DEFAULT_IMAGE_FORMATS } from './imageFormats'
+import type { ImageRecord } from './ImageRecord'
+import { ImageStore, type ImageStoreChange, type ImageStoreStats } from './ImageStore'
+import type { PixstoreConfig } from './PixstoreConfig'
+import { isPixstoreError, PixstoreError } from './PixstoreError'
+import { WIRE_STATE_ERROR_CODES, WireState } from './WireState'
+
+/** Per-call options of `getImage`. */
+export interface GetImageOptions {
+  /** Passed to a custom fetcher as is. */
+  context?: unknown
+  /** Cancels this caller's interest; the shared fetch stops when every caller has left. */
+  signal?: AbortSignal
+}
+
+/** One image engine: fetch, cache, validate, decrypt. Create with `createImageService`. */
+export interface ImageService {
+  /** The decrypted image of a record, from the encrypted cache when its token is current. */
+  getImage(record: ImageRecord, options?: GetImageOptions): Promise<Blob>
+  /** Fills the encrypted cache for records not cached at their token. Never rejects. */
+  prefetch(records: readonly ImageRecord[], options?: GetImageOptions): Promise<void>
+  /** Removes one image from the cache. */
+  deleteCachedImage(id: string): Promise<void>
+  /** Whether an image (any token) is cached. */
+  cachedImageExists(id: string): Promise<boolean>
+  /** Empties the cache. */
+  clear(): Promise<void>
+  /** Entries and ciphertext bytes in the cache. */
+  stats(): Promise<ImageStoreStats>
+  /** Listens to entries leaving the cache. */
+  subscribe(listener: (change: ImageStoreChange) => void): () => void
+  /** The store behind the service. */
+  readonly store: ImageStore
+  /** Flushes pending writes and closes the database. */
+  close(): Promise<void>
+}
+
+interface Flight {
+  promise: Promise<Blob>
+  controller: AbortController
+  callers: number
+}
+
+function abortError(signal: AbortSignal): PixstoreError {
+  const reason: unknown = signal.reason
+  if (isPixstoreError(reason)) return reason
+  return new PixstoreError('aborted', 'The image request was aborted', { cause: reason })
+}
+
+/** Rejects as soon as `signal` aborts, whatever `promise` does. */
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
+  if (!signal) return promise
+  if (signal.aborted) {
+    onAbort?.()
+    return Promise.reject(abortError(signal))
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      onAbort?.()
+      reject(abortError(signal))
+    }
+    signal.addEventListener('abort', abort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort)
+        reject(error)
+      },
+    )
+  })
+}
+
+function checkRecord(record: ImageRecord): void {
+  if (typeof record?.id !== 'string' || record.id === '') {
+    throw new PixstoreError('missing-id', 'The record has no id')
+  }
+}
+
+/**
+ * Creates an image service. Each call makes an independent instance with its own store
+ * connection, in-flight table and fetcher; nothing is shared through module state.
+ */
+export function createImageService(config: PixstoreConfig = {}): ImageService {
+  const formats = config.imageFormats ?? DEFAULT_IMAGE_FORMATS
+  const subtle = (config.crypto ?? globalThis.crypto).subtle
+  const timeout = config.timeout ?? 30_000
+  const fetcher: ImageFetcher = config.fetcher ?? createEndpointFetcher(config.endpoint)
+  const store = new ImageStore({ ...config.cache, now: config.now })
+  const inflight = new Map<string, Flight>()
+  const report = (error: unknown) => {
+    if (isPixstoreError(error)) config.onError?.(error)
+    else config.onError?.(new PixstoreError('storage', 'Cache operation failed', { cause: error }))
+  }
+
+  async function fetchBody(record: ImageRecord, context: unknown, signal: AbortSignal): Promise<Uint8Array> {
+    const controller = new AbortController()
+    const timer = setTimeout(
+      () => controller.abort(new PixstoreError('timeout', `No answer for image ${record.id} in ${timeout} ms`)),
+      timeout,
+    )
+    const onAbort = () => controller.abort(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      const body = await raceSignal(
+        fetcher(record, context, controller.signal).catch((error: unknown) => {
+          throw controller.signal.aborted ? abortError(controller.signal) : error
+        }),
+        controller.signal,
+      )
+      if (body instanceof ArrayBuffer) return new Uint8Array(body)
+      if (body instanceof Uint8Array) return body
+      throw new PixstoreError('bad-payload', 'The fetcher returned neither Uint8Array nor ArrayBuffer')
+    } finally {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  async function fetchImage(
+    record: ImageRecord,
+    context: unknown,
+    signal: AbortSignal,
+    mayRefresh: boolean,
+  ): Promise<DecryptedImage> {
+    const payload = decodeWirePayload(await fetchBody(record, context, signal))
+    if (payload.state !== WireState.Success && payload.state !== WireState.Updated) {
+      const code = WIRE_STATE_ERROR_CODES[payload.state]
+      if (code === 'invalid-proof' && mayRefresh && config.refreshRecord) {
+        const fresh = await config.refreshRecord(record.id)
+        return loadImage(fresh, context, signal, false)
+      }
+      throw new PixstoreError(code, `The backend answered ${code} for image ${record.id}`)
+    }
+    const updated = payload.state === WireState.Updated
+    const key = await importDecryptionKey(updated ? payload : record.meta, subtle)
+    const image = await decryptImage(payload.encrypted, key, formats, subtle)
+    // Cached only now that it decrypted; a refused write costs the cache, not the image.
+    await store
+      .put({ id: record.id, token: updated ? payload.token : record.token, encrypted: payload.encrypted })
+      .catch(report)
+    return image
+  }
+
+  async function loadImage(
+    record: ImageRecord,
+    context: unknown,
+    signal: AbortSignal,
+    mayRefresh: boolean,
+  ): Promise<DecryptedImage> {
+    checkRecord(record)
+    const cached = await store.get(record.id).catch((error: unknown) => void report(error))
+    if (cached && cached.token === record.token) {
+      try {
+        const image = await decryptImage(cached.encrypted, await importDecryptionKey(record.meta, subtle), formats, subtle)
+        store.touch(record.id)
+        return image
+      } catch (error) {
+        if (!isPixstoreError(error)) throw error
+        // A poisoned entry is dropped and the image fetched once more.
+        await store.delete(record.id).catch(report)
+      }
+    }
+    signal.throwIfAborted()
+    return fetchImage(record, context, signal, mayRefresh)
+  }
+
+  function getImage(record: ImageRecord, options: GetImageOptions = {}): Promise<Blob> {
+    try {
+      checkRecord(record)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const key = `${record.id}\u0000${record.token}`
+    let flight = inflight.get(key)
+    if (!flight) {
+      const controller = new AbortController()
+      const promise = loadImage(record, options.context, controller.signal, true)
+        .catch((error: unknown) => {
+          throw controller.signal.aborted ? abortError(controller.signal) : error
+        })
+        .then((image) => new Blob([image.bytes], { type: image.mimeType }))
+      const created: Flight = { promise, controller, callers: 0 }
+      const settle = () => {
+        if (inflight.get(key) === created) inflight.delete(key)
+      }
+      promise.then(settle, settle)
+      inflight.set(key, created)
+      flight = created
+    }
+    const joined = flight
+    joined.callers++
+    let left = false
+    const leave = () => {
+      if (left) return
+      left = true
+      if (--joined.callers === 0 && inflight.get(key) === joined) {
+        inflight.delete(key)
+        joined.controller.abort(new PixstoreError('aborted', 'Every caller left'))
+      }
+    }
+    const result = raceSignal(joined.promise, options.signal, leave)
+    result.then(leave, () => undefined)
+    return result
+  }
+
+  return {
+    store,
+    getImage,
+    async prefetch(records, options = {}) {
+      await Promise.all(
+        records.map(async (record) => {
+          try {
+            const cached = await store.get(record.id)
+            if (cached?.token !== record.token) await getImage(record, options)
+          } catch (error) {
+            report(error)
+          }
+        }),
+      )
+    },
+    deleteCachedImage: (id) => store.delete(id),
+    cachedImageExists: (id) => store.has(id),
+    clear: () => store.clear(),
+    stats: () => store.stats(),
+    subscribe: (listener) => store.subscribe(listener),
+    close: () => store.close(),
+  }
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import {
+  base64ToBytes,
+  bytesToBase64,
+  decryptImage,
+  DEFAULT_IMAGE_FORMATS,
+  encryptImage,
+  imageMimeType,
+  importDecryptionKey,
+  PixstoreError,
+} from '../../src/core'
+
+async function rejectionCode(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise
+  } catch (error) {
+    return error instanceof PixstoreError ? error.code : String(error)
+  }
+  return undefined
+}
+
+describe('decryptImage', () => {
+  const image = Uint8Array.from({ length: 1000 }, (_, i) => (i * 31) % 256)
+
+  it('decrypts what encryptImage sealed and reads the format byte', async () => {
+    for (const format of DEFAULT_IMAGE_FORMATS) {
+      const { encrypted, meta } = await encryptImage(image, format)
+      expect(encrypted.length).toBe(image.length + 1)
+      const result = await decryptImage(encrypted, await importDecryptionKey(meta), DEFAULT_IMAGE_FORMATS)
+      expect(result.format).toBe(format)
+      expect(result.bytes).toEqual(image)
+    }
+  })
+
+  it('maps formats to registered MIME types', () => {
+    expect(imageMimeType('jpg')).toBe('image/jpeg')
+    expect(imageMimeType('jpeg')).toBe('image/jpeg')
+    expect(imageMimeType('svg')).toBe('image/svg+xml')
+    expect(imageMimeType('png')).toBe('image/png')
+    expect(imageMimeType('webp')).toBe('image/webp')
+  })
+
+  it('gives decrypt-failed for a flipped bit in ciphertext, tag or iv, and for a wrong key', async () => {
+    const { encrypted, meta } = await encryptImage(image, 'png')
+    const flip = (b64: string, bit: number) => {
+      const raw = base64ToBytes(b64)
+      raw[bit >> 3]! ^= 1 << (bit & 7)
+      return bytesToBase64(raw)
+    }
+    const key = await importDecryptionKey(meta)
+    const bad = encrypted.slice()
+    bad[500]! ^= 0x10
+    expect(await rejectionCode(decryptImage(bad, key, DEFAULT_IMAGE_FORMATS))).toBe('decrypt-failed')
+    for (const field of ['tag', 'iv', 'key'] as const) {
+      const broken = await importDecryptionKey({ ...meta, [field]: flip(meta[field], 3) })
+      expect(await rejectionCode(decryptImage(encrypted, broken, DEFAULT_IMAGE_FORMATS))).toBe('decrypt-failed')
+    }
+  })
+
+  it('gives decrypt-failed for meta of the wrong length or not base64', async () => {
+    const { meta } = await encryptImage(image, 'png')
+    expect(await rejectionCode(importDecryptionKey({ ...meta, key: bytesToBase64(new Uint8Array(16)) }))).toBe(
+      'decrypt-failed',
+    )
+    expect(await rejectionCode(importDecryptionKey({ ...meta, iv: '***' }))).toBe('decrypt-failed')
+  })
+
+  it('gives unsupported-format for a format byte outside the list', async () => {
+    const { encrypted, meta } = await encryptImage(image, 'jpeg')
+    const key = await importDecryptionKey(meta)
+    expect(await rejectionCode(decryptImage(encrypted, key, ['png', 'webp']))).toBe('unsupported-format')
+  })
+
+  it('round-trips base64 of large arrays', () => {
+    const big = Uint8Array.from({ length: 200_000 }, (_, i) => i % 251)
+    expect(base64ToBytes(bytesToBase64(big))).toEqual(big)
+  })
+})

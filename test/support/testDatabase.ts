@@ -1,0 +1,55 @@
+import type { DBCore, Middleware } from 'dexie'
+import { PixstoreDatabase } from '../../src/core'
+
+let counter = 0
+
+/** Counts DBCore calls so tests can see transactions and reads. */
+export interface DbCalls {
+  transactions: number
+  reads: number
+  writes: number
+}
+
+/**
+ * A fresh database with a unique name. In Node it runs on fake-indexeddb (pure logic);
+ * in the browser on the real IndexedDB. `fault` may throw from a mutation.
+ */
+export async function testDatabase(
+  options: { fault?: (type: string) => void } = {},
+): Promise<{ db: PixstoreDatabase; calls: DbCalls }> {
+  const name = `pixstore-test-${Date.now()}-${counter++}`
+  let db: PixstoreDatabase
+  if (typeof window === 'undefined') {
+    const { indexedDB, IDBKeyRange } = await import('fake-indexeddb')
+    db = new PixstoreDatabase(name, { indexedDB, IDBKeyRange })
+  } else {
+    db = new PixstoreDatabase(name)
+  }
+  const calls: DbCalls = { transactions: 0, reads: 0, writes: 0 }
+  const middleware: Middleware<DBCore> = {
+    stack: 'dbcore',
+    name: 'test-counter',
+    create: (down) => ({
+      ...down,
+      transaction: (...args) => {
+        calls.transactions++
+        return down.transaction(...args)
+      },
+      table: (tableName) => {
+        const table = down.table(tableName)
+        return {
+          ...table,
+          get: (req) => (calls.reads++, table.get(req)),
+          getMany: (req) => (calls.reads++, table.getMany(req)),
+          mutate: async (req) => {
+            calls.writes++
+            options.fault?.(req.type)
+            return table.mutate(req)
+          },
+        }
+      },
+    }),
+  }
+  db.use(middleware)
+  return { db, calls }
+}
