@@ -25,7 +25,10 @@ export default tseslint.config(
           paths: reactPackages.map((name) => ({ name, message: 'src/core and src/sw never import React.' })),
           patterns: [
             { group: ['react/*', 'react-dom/*'], message: 'src/core and src/sw never import React.' },
-            { group: ['**/react', '**/react/*'], message: 'src/core and src/sw never import the React layer.' },
+            {
+              group: ['**/react', '**/react/*'],
+              message: 'src/core and src/sw never import the React layer.',
+            },
           ],
         },
       ],
@@ -40,7 +43,10 @@ export default tseslint.config(
           paths: reactPackages.map((name) => ({ name, message: 'src/core never imports React.' })),
           patterns: [
             { group: ['react/*', 'react-dom/*'], message: 'src/core never imports React.' },
-            { group: ['**/react', '**/react/*', '**/sw', '**/sw/*'], message: 'src/core imports no other layer.' },
+            {
+              group: ['**/react', '**/react/*', '**/sw', '**/sw/*'],
+              message: 'src/core imports no other layer.',
+            },
           ],
         },
       ],
@@ -56,7 +62,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['../core/*', '../../core/*'], message: 'Import the core through its index (../core).' },
-            { group: ['../sw/*', '../../sw/*'], message: 'Import the worker layer through its index (../sw).' },
+            {
+              group: ['../sw/*', '../../sw/*'],
+              message: 'Import the worker layer through its index (../sw).',
+            },
           ],
         },
       ],

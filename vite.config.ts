@@ -20,13 +20,13 @@ const chromium = playwright({
   },
 })
 
-const browser = {
+const browser = () => ({
   enabled: true,
   headless: true,
   provider: chromium,
   instances: [{ browser: 'chromium' as const }],
   screenshotFailures: false,
-}
+})
 
 const external = [
   'react',
@@ -74,7 +74,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/**/*.browser.test.{ts,tsx}'],
           exclude: ['test/interop/**'],
-          browser,
+          browser: browser(),
         },
       },
       {
@@ -83,7 +83,7 @@ export default defineConfig({
           name: 'interop',
           include: ['test/interop/**/*.test.{ts,tsx}'],
           testTimeout: 30_000,
-          browser: { ...browser, commands: backendCommands },
+          browser: { ...browser(), commands: backendCommands },
         },
       },
     ],

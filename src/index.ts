@@ -1,9 +1,4 @@
-export {
-  PixstoreError,
-  isPixstoreError,
-  createImageService,
-  DEFAULT_IMAGE_FORMATS,
-} from './core'
+export { PixstoreError, isPixstoreError, createImageService, DEFAULT_IMAGE_FORMATS } from './core/index.js'
 export type {
   PixstoreErrorCode,
   ImageRecord,
@@ -14,4 +9,4 @@ export type {
   ImageService,
   GetImageOptions,
   ImageStoreStats,
-} from './core'
+} from './core/index.js'

@@ -1,4 +1,4 @@
-import type { ImageRecord } from './ImageRecord'
+import type { ImageRecord } from './ImageRecord.js'
 
 /**
  * Gets the raw pixstore 3 response body for a record. `context` is whatever the caller

@@ -1,6 +1,6 @@
 import { Dexie } from 'dexie'
-import { PixstoreDatabase, LRU_INDEX, type StoredImage } from './PixstoreDatabase'
-import { PixstoreError } from './PixstoreError'
+import { PixstoreDatabase, LRU_INDEX, type StoredImage } from './PixstoreDatabase.js'
+import { PixstoreError } from './PixstoreError.js'
 
 /** Options of an `ImageStore`. */
 export interface ImageStoreOptions {
@@ -43,7 +43,9 @@ function isQuotaError(error: unknown): boolean {
 }
 
 function storageError(error: unknown, what: string): PixstoreError {
-  return error instanceof PixstoreError ? error : new PixstoreError('storage', `${what} failed`, { cause: error })
+  return error instanceof PixstoreError
+    ? error
+    : new PixstoreError('storage', `${what} failed`, { cause: error })
 }
 
 /** A copy that owns its buffer, unless the array already does. */

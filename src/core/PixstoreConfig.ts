@@ -1,9 +1,9 @@
-import type { EndpointOptions } from './createEndpointFetcher'
-import type { ImageFetcher } from './ImageFetcher'
-import type { ImageFormat } from './imageFormats'
-import type { ImageRecord } from './ImageRecord'
-import type { ImageStoreOptions } from './ImageStore'
-import type { PixstoreError } from './PixstoreError'
+import type { EndpointOptions } from './createEndpointFetcher.js'
+import type { ImageFetcher } from './ImageFetcher.js'
+import type { ImageFormat } from './imageFormats.js'
+import type { ImageRecord } from './ImageRecord.js'
+import type { ImageStoreOptions } from './ImageStore.js'
+import type { PixstoreError } from './PixstoreError.js'
 
 /** Configuration of one image service. Every side effect can be passed in. */
 export interface PixstoreConfig {

@@ -34,11 +34,7 @@ export class PixstoreError extends Error {
   /** HTTP status for `http-status` errors. */
   readonly status: number | undefined
 
-  constructor(
-    code: PixstoreErrorCode,
-    message: string,
-    options: { cause?: unknown; status?: number } = {},
-  ) {
+  constructor(code: PixstoreErrorCode, message: string, options: { cause?: unknown; status?: number } = {}) {
     super(message, { cause: options.cause })
     this.code = code
     this.status = options.status

@@ -1,4 +1,4 @@
-import type { PixstoreErrorCode } from './PixstoreError'
+import type { PixstoreErrorCode } from './PixstoreError.js'
 
 /** The first byte of every pixstore 3 response body. */
 export const WireState = {

@@ -1,4 +1,4 @@
-import { PixstoreError } from './PixstoreError'
+import { PixstoreError } from './PixstoreError.js'
 
 const CHUNK = 0x8000
 

@@ -1,5 +1,5 @@
-import type { ImageFetcher } from './ImageFetcher'
-import { PixstoreError } from './PixstoreError'
+import type { ImageFetcher } from './ImageFetcher.js'
+import { PixstoreError } from './PixstoreError.js'
 
 /** Where the pixstore 3 default endpoint lives. */
 export interface EndpointOptions {

@@ -1,13 +1,13 @@
-import { createEndpointFetcher } from './createEndpointFetcher'
-import { decodeWirePayload } from './decodeWirePayload'
-import { decryptImage, importDecryptionKey, type DecryptedImage } from './decryptImage'
-import type { ImageFetcher } from './ImageFetcher'
-import { DEFAULT_IMAGE_FORMATS } from './imageFormats'
-import type { ImageRecord } from './ImageRecord'
-import { ImageStore, type ImageStoreChange, type ImageStoreStats } from './ImageStore'
-import type { PixstoreConfig } from './PixstoreConfig'
-import { isPixstoreError, PixstoreError } from './PixstoreError'
-import { WIRE_STATE_ERROR_CODES, WireState } from './WireState'
+import { createEndpointFetcher } from './createEndpointFetcher.js'
+import { decodeWirePayload } from './decodeWirePayload.js'
+import { decryptImage, importDecryptionKey, type DecryptedImage } from './decryptImage.js'
+import type { ImageFetcher } from './ImageFetcher.js'
+import { DEFAULT_IMAGE_FORMATS } from './imageFormats.js'
+import type { ImageRecord } from './ImageRecord.js'
+import { ImageStore, type ImageStoreChange, type ImageStoreStats } from './ImageStore.js'
+import type { PixstoreConfig } from './PixstoreConfig.js'
+import { isPixstoreError, PixstoreError } from './PixstoreError.js'
+import { WIRE_STATE_ERROR_CODES, WireState } from './WireState.js'
 
 /** Per-call options of `getImage`. */
 export interface GetImageOptions {
@@ -52,7 +52,11 @@ function abortError(signal: AbortSignal): PixstoreError {
 }
 
 /** Rejects as soon as `signal` aborts, whatever `promise` does. */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
+function raceSignal<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort?: () => void,
+): Promise<T> {
   if (!signal) return promise
   if (signal.aborted) {
     onAbort?.()
@@ -102,7 +106,8 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
   async function fetchBody(record: ImageRecord, context: unknown, signal: AbortSignal): Promise<Uint8Array> {
     const controller = new AbortController()
     const timer = setTimeout(
-      () => controller.abort(new PixstoreError('timeout', `No answer for image ${record.id} in ${timeout} ms`)),
+      () =>
+        controller.abort(new PixstoreError('timeout', `No answer for image ${record.id} in ${timeout} ms`)),
       timeout,
     )
     const onAbort = () => controller.abort(signal.reason)
@@ -158,7 +163,12 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     const cached = await store.get(record.id).catch((error: unknown) => void report(error))
     if (cached && cached.token === record.token) {
       try {
-        const image = await decryptImage(cached.encrypted, await importDecryptionKey(record.meta, subtle), formats, subtle)
+        const image = await decryptImage(
+          cached.encrypted,
+          await importDecryptionKey(record.meta, subtle),
+          formats,
+          subtle,
+        )
         store.touch(record.id)
         return image
       } catch (error) {

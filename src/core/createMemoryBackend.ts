@@ -1,10 +1,10 @@
-import { base64ToBytes, bytesToBase64 } from './base64'
-import { encodeWirePayload } from './encodeWirePayload'
-import { encryptImage } from './encryptImage'
-import type { ImageFetcher } from './ImageFetcher'
-import { DEFAULT_IMAGE_FORMATS, type ImageFormat } from './imageFormats'
-import type { ImageRecord } from './ImageRecord'
-import { WireState } from './WireState'
+import { base64ToBytes, bytesToBase64 } from './base64.js'
+import { encodeWirePayload } from './encodeWirePayload.js'
+import { encryptImage } from './encryptImage.js'
+import type { ImageFetcher } from './ImageFetcher.js'
+import { DEFAULT_IMAGE_FORMATS, type ImageFormat } from './imageFormats.js'
+import type { ImageRecord } from './ImageRecord.js'
+import { WireState } from './WireState.js'
 
 /** Options of `createMemoryBackend`. */
 export interface MemoryBackendOptions {
@@ -52,7 +52,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
   async function write(id: string, bytes: Uint8Array, format: ImageFormat): Promise<ImageRecord> {
     const { encrypted, meta } = await encryptImage(bytes, format, formats)
     const token = (lastToken = Math.max(now(), lastToken + 1))
-    const proof = entries.get(id)?.record.statelessProof ?? bytesToBase64(crypto.getRandomValues(new Uint8Array(8)))
+    const proof =
+      entries.get(id)?.record.statelessProof ?? bytesToBase64(crypto.getRandomValues(new Uint8Array(8)))
     const record: ImageRecord = { id, token, meta, statelessProof: proof }
     entries.set(id, { record, encrypted })
     return record

@@ -1,6 +1,6 @@
-import { PixstoreError } from './PixstoreError'
-import { WireState, type WireErrorState } from './WireState'
-import { IV_BYTES, KEY_BYTES, TAG_BYTES, TOKEN_BYTES, UPDATED_HEADER_BYTES } from './wireLayout'
+import { PixstoreError } from './PixstoreError.js'
+import { WireState, type WireErrorState } from './WireState.js'
+import { IV_BYTES, KEY_BYTES, TAG_BYTES, TOKEN_BYTES, UPDATED_HEADER_BYTES } from './wireLayout.js'
 
 /** A decoded pixstore 3 response body. Every byte array owns its buffer. */
 export type WirePayload =

@@ -1,8 +1,8 @@
-import { base64ToBytes } from './base64'
-import type { ImageDecryptionMeta } from './ImageRecord'
-import { formatOfByte, imageMimeType, type ImageFormat } from './imageFormats'
-import { PixstoreError } from './PixstoreError'
-import { IV_BYTES, KEY_BYTES, TAG_BYTES } from './wireLayout'
+import { base64ToBytes } from './base64.js'
+import type { ImageDecryptionMeta } from './ImageRecord.js'
+import { formatOfByte, imageMimeType, type ImageFormat } from './imageFormats.js'
+import { PixstoreError } from './PixstoreError.js'
+import { IV_BYTES, KEY_BYTES, TAG_BYTES } from './wireLayout.js'
 
 /** The plaintext of one image, split into its format and the image bytes. */
 export interface DecryptedImage {
@@ -36,7 +36,9 @@ function metaBytes(value: string | Uint8Array<ArrayBuffer>, length: number, what
  * record's base64 meta or the raw bytes of an `Updated` payload.
  */
 export async function importDecryptionKey(
-  meta: ImageDecryptionMeta | { key: Uint8Array<ArrayBuffer>; iv: Uint8Array<ArrayBuffer>; tag: Uint8Array<ArrayBuffer> },
+  meta:
+    | ImageDecryptionMeta
+    | { key: Uint8Array<ArrayBuffer>; iv: Uint8Array<ArrayBuffer>; tag: Uint8Array<ArrayBuffer> },
   subtle: SubtleCrypto = globalThis.crypto.subtle,
 ): Promise<DecryptionKey> {
   const raw = metaBytes(meta.key, KEY_BYTES, 'key')
@@ -69,7 +71,11 @@ export async function decryptImage(
   let plain: Uint8Array<ArrayBuffer>
   try {
     plain = new Uint8Array(
-      await subtle.decrypt({ name: 'AES-GCM', iv: decryptionKey.iv, tagLength: 128 }, decryptionKey.key, sealed),
+      await subtle.decrypt(
+        { name: 'AES-GCM', iv: decryptionKey.iv, tagLength: 128 },
+        decryptionKey.key,
+        sealed,
+      ),
     )
   } catch (cause) {
     throw new PixstoreError('decrypt-failed', 'AES-GCM authentication failed', { cause })

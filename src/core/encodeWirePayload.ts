@@ -1,7 +1,7 @@
-import type { WirePayload } from './decodeWirePayload'
-import { PixstoreError } from './PixstoreError'
-import { WireState } from './WireState'
-import { IV_BYTES, KEY_BYTES, TAG_BYTES, TOKEN_BYTES, UPDATED_HEADER_BYTES } from './wireLayout'
+import type { WirePayload } from './decodeWirePayload.js'
+import { PixstoreError } from './PixstoreError.js'
+import { WireState } from './WireState.js'
+import { IV_BYTES, KEY_BYTES, TAG_BYTES, TOKEN_BYTES, UPDATED_HEADER_BYTES } from './wireLayout.js'
 
 /**
  * Encodes a payload exactly as a pixstore 3 backend would send it. Used by fixture

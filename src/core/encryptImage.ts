@@ -1,7 +1,7 @@
-import { bytesToBase64 } from './base64'
-import type { ImageDecryptionMeta } from './ImageRecord'
-import { byteOfFormat, DEFAULT_IMAGE_FORMATS, type ImageFormat } from './imageFormats'
-import { IV_BYTES, KEY_BYTES, TAG_BYTES } from './wireLayout'
+import { bytesToBase64 } from './base64.js'
+import type { ImageDecryptionMeta } from './ImageRecord.js'
+import { byteOfFormat, DEFAULT_IMAGE_FORMATS, type ImageFormat } from './imageFormats.js'
+import { IV_BYTES, KEY_BYTES, TAG_BYTES } from './wireLayout.js'
 
 /** Ciphertext and meta of one image version, as a pixstore 3 backend produces them. */
 export interface EncryptedImage {
@@ -26,7 +26,9 @@ export async function encryptImage(
   plain[0] = byteOfFormat(format, formats)
   plain.set(bytes, 1)
   const key = await crypto.subtle.importKey('raw', rawKey, { name: 'AES-GCM' }, false, ['encrypt'])
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, tagLength: 128 }, key, plain))
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv, tagLength: 128 }, key, plain),
+  )
   const split = sealed.length - TAG_BYTES
   return {
     encrypted: sealed.slice(0, split),

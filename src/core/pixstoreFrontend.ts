@@ -1,8 +1,8 @@
-import { createImageService, type ImageService } from './createImageService'
-import type { ImageFetcher } from './ImageFetcher'
-import type { ImageFormat } from './imageFormats'
-import type { ImageRecord } from './ImageRecord'
-import { PixstoreError } from './PixstoreError'
+import { createImageService, type ImageService } from './createImageService.js'
+import type { ImageFetcher } from './ImageFetcher.js'
+import type { ImageFormat } from './imageFormats.js'
+import type { ImageRecord } from './ImageRecord.js'
+import { PixstoreError } from './PixstoreError.js'
 
 /** pixstore 3's error handling modes. */
 export type ErrorHandlingMode = 'hybrid' | 'throw' | 'warn' | 'silent' | 'custom'
@@ -40,7 +40,8 @@ let settings: PixstoreFrontendConfig = {}
 function validate(config: PixstoreFrontendConfig): void {
   const limit = config.frontendImageCacheLimit ?? 1000
   const batch = config.frontendCleanupBatch ?? 50
-  if (!Number.isInteger(limit) || limit < 1) throw new Error('frontendImageCacheLimit must be a positive integer')
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error('frontendImageCacheLimit must be a positive integer')
   if (batch >= limit) throw new Error('frontendCleanupBatch must be smaller than frontendImageCacheLimit')
   const port = config.defaultEndpointConnectPort
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
@@ -50,12 +51,14 @@ function validate(config: PixstoreFrontendConfig): void {
 
 function baseUrlOf(config: PixstoreFrontendConfig): string {
   if (!config.defaultEndpointConnectHost) return ''
-  const protocol = config.defaultEndpointProtocol ?? (globalThis.location?.protocol === 'https:' ? 'https:' : 'http:')
+  const protocol =
+    config.defaultEndpointProtocol ?? (globalThis.location?.protocol === 'https:' ? 'https:' : 'http:')
   return `${protocol}//${config.defaultEndpointConnectHost}:${config.defaultEndpointConnectPort ?? 3001}`
 }
 
 function build(config: PixstoreFrontendConfig, customFetcher?: PixstoreFrontendFetcher): ImageService {
-  const fetcher: ImageFetcher | undefined = customFetcher && ((record, context) => customFetcher(record, context))
+  const fetcher: ImageFetcher | undefined =
+    customFetcher && ((record, context) => customFetcher(record, context))
   return createImageService({
     fetcher,
     endpoint: { baseUrl: baseUrlOf(config), route: config.defaultEndpointRoute },
@@ -84,7 +87,7 @@ async function handle<T>(run: (service: ImageService) => Promise<T>): Promise<T 
       case 'silent':
         return null
       case 'custom':
-        if (!settings.customErrorHandler) throw new Error('Custom error handler is not set')
+        if (!settings.customErrorHandler) throw new Error('Custom error handler is not set', { cause: error })
         settings.customErrorHandler(error)
         return null
       default:
@@ -97,7 +100,10 @@ async function handle<T>(run: (service: ImageService) => Promise<T>): Promise<T 
  * Drop-in for `pixstore/frontend`'s `initPixstoreFrontend`: same config keys, same optional
  * custom fetcher. Calling it again replaces the previous configuration.
  */
-export function initPixstoreFrontend(config: PixstoreFrontendConfig = {}, customFetcher?: PixstoreFrontendFetcher): void {
+export function initPixstoreFrontend(
+  config: PixstoreFrontendConfig = {},
+  customFetcher?: PixstoreFrontendFetcher,
+): void {
   validate(config)
   const previous = service
   settings = { ...config }

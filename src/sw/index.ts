@@ -1,2 +1,2 @@
-export { SW_MESSAGE, SW_CHANNEL } from './messages'
-export type { SwMessageType } from './messages'
+export { SW_MESSAGE, SW_CHANNEL } from './messages.js'
+export type { SwMessageType } from './messages.js'

@@ -100,7 +100,13 @@ describe('encodeWirePayload', () => {
   })
 
   it('refuses wrong key sizes and unsafe tokens', () => {
-    const base = { state: WireState.Updated, key: bytes(32), iv: bytes(12), tag: bytes(16), encrypted: bytes(4) }
+    const base = {
+      state: WireState.Updated,
+      key: bytes(32),
+      iv: bytes(12),
+      tag: bytes(16),
+      encrypted: bytes(4),
+    }
     expect(codeOf(() => encodeWirePayload({ ...base, token: 1, key: bytes(31) }))).toBe('bad-payload')
     expect(codeOf(() => encodeWirePayload({ ...base, token: -1 }))).toBe('bad-payload')
   })

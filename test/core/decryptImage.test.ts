@@ -53,15 +53,17 @@ describe('decryptImage', () => {
     expect(await rejectionCode(decryptImage(bad, key, DEFAULT_IMAGE_FORMATS))).toBe('decrypt-failed')
     for (const field of ['tag', 'iv', 'key'] as const) {
       const broken = await importDecryptionKey({ ...meta, [field]: flip(meta[field], 3) })
-      expect(await rejectionCode(decryptImage(encrypted, broken, DEFAULT_IMAGE_FORMATS))).toBe('decrypt-failed')
+      expect(await rejectionCode(decryptImage(encrypted, broken, DEFAULT_IMAGE_FORMATS))).toBe(
+        'decrypt-failed',
+      )
     }
   })
 
   it('gives decrypt-failed for meta of the wrong length or not base64', async () => {
     const { meta } = await encryptImage(image, 'png')
-    expect(await rejectionCode(importDecryptionKey({ ...meta, key: bytesToBase64(new Uint8Array(16)) }))).toBe(
-      'decrypt-failed',
-    )
+    expect(
+      await rejectionCode(importDecryptionKey({ ...meta, key: bytesToBase64(new Uint8Array(16)) })),
+    ).toBe('decrypt-failed')
     expect(await rejectionCode(importDecryptionKey({ ...meta, iv: '***' }))).toBe('decrypt-failed')
   })
 

@@ -70,7 +70,9 @@ const backendSave: BrowserCommand<[base64: string]> = async (_ctx, base64) =>
   (await startPixstoreBackend()).save(fromBase64(base64))
 const backendUpdate: BrowserCommand<[id: string, base64: string]> = async (_ctx, id, base64) =>
   (await startPixstoreBackend()).update(id, fromBase64(base64))
-const backendRecord: BrowserCommand<[id: string]> = async (_ctx, id) => (await startPixstoreBackend()).record(id)
-const backendDelete: BrowserCommand<[id: string]> = async (_ctx, id) => (await startPixstoreBackend()).remove(id)
+const backendRecord: BrowserCommand<[id: string]> = async (_ctx, id) =>
+  (await startPixstoreBackend()).record(id)
+const backendDelete: BrowserCommand<[id: string]> = async (_ctx, id) =>
+  (await startPixstoreBackend()).remove(id)
 
 export const backendCommands = { backendUrl, backendSave, backendUpdate, backendRecord, backendDelete }

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { createImageService, createMemoryBackend, ImageStore, PixstoreDatabase } from '../../src/core'
+import { testDatabase } from '../support/testDatabase'
+
+describe('ImageStore in Chromium IndexedDB', () => {
+  it('evicts by count and bytes at 3000 entries, reading index keys only', async () => {
+    const { db, calls } = await testDatabase()
+    await db.images.bulkPut(
+      Array.from({ length: 3000 }, (_, i) => ({
+        id: `e${i}`,
+        token: 1,
+        encrypted: new Uint8Array(64).fill(i % 256),
+        bytes: 64,
+        lastUsed: i,
+      })),
+    )
+    const store = new ImageStore({ database: db, maxEntries: 2000, maxBytes: 64 * 1500 })
+    const readsBefore = calls.reads
+    const evicted = await store.evict()
+    expect(evicted).toHaveLength(1500)
+    expect(evicted.slice(0, 3)).toEqual(['e0', 'e1', 'e2'])
+    // Eviction walks a key cursor: no get/getMany of values.
+    expect(calls.reads).toBe(readsBefore)
+    expect(await store.stats()).toEqual({ entries: 1500, bytes: 64 * 1500 })
+    await db.delete()
+  })
+
+  it('drops entries a pixstore 3 frontend left in a database of the same name', async () => {
+    const name = `legacy-${Date.now()}`
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open(name, 1)
+      open.onupgradeneeded = () => open.result.createObjectStore('images', { keyPath: 'id' })
+      open.onsuccess = () => {
+        const tx = open.result.transaction('images', 'readwrite')
+        tx.objectStore('images').put({ id: 'old', token: 1, encrypted: new Uint8Array(100), lastUsed: 1 })
+        tx.oncomplete = () => (open.result.close(), resolve())
+        tx.onerror = () => reject(tx.error)
+      }
+      open.onerror = () => reject(open.error)
+    })
+    const db = new PixstoreDatabase(name)
+    expect(await db.images.count()).toBe(0)
+    const backend = createMemoryBackend()
+    const service = createImageService({ fetcher: backend.fetcher, cache: { database: db } })
+    const record = await backend.save(new Uint8Array([1, 2, 3]), 'png')
+    await service.getImage(record)
+    expect(await service.stats()).toEqual({ entries: 1, bytes: 4 })
+    await db.delete()
+  })
+
+  it('lets another connection upgrade the database without hanging, and keeps serving', async () => {
+    const { db } = await testDatabase()
+    const backend = createMemoryBackend()
+    const service = createImageService({ fetcher: backend.fetcher, cache: { database: db } })
+    const record = await backend.save(new Uint8Array([5, 6, 7]), 'png')
+    await service.getImage(record)
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open(db.name, db.verno * 10 + 10)
+      open.onsuccess = () => (open.result.close(), resolve())
+      open.onerror = () => reject(open.error)
+      open.onblocked = () => reject(new Error('blocked by the open store'))
+    })
+    // The schema moved on under it: the cache is unusable, the image still comes from the network.
+    const blob = await service.getImage(record)
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(new Uint8Array([5, 6, 7]))
+  })
+})

@@ -1,0 +1,211 @@
+import { describe, expect, it, vi } from 'vitest'
+import {
+  createImageService,
+  createMemoryBackend,
+  encodeWirePayload,
+  WireState,
+  type ImageFetcher,
+  type ImageRecord,
+  type PixstoreConfig,
+  type PixstoreError,
+} from '../../src/core'
+import { testDatabase } from '../support/testDatabase'
+
+const png = Uint8Array.from({ length: 2048 }, (_, i) => (i * 7) % 256)
+
+async function setup(config: Partial<PixstoreConfig> = {}, wrap?: (inner: ImageFetcher) => ImageFetcher) {
+  const backend = createMemoryBackend()
+  const { db, calls } = await testDatabase()
+  const fetched: string[] = []
+  const inner: ImageFetcher = (record, context, signal) => {
+    fetched.push(record.id)
+    return backend.fetcher(record, context, signal)
+  }
+  const errors: PixstoreError[] = []
+  const service = createImageService({
+    fetcher: wrap ? wrap(inner) : inner,
+    cache: { database: db },
+    onError: (error) => errors.push(error),
+    ...config,
+  })
+  return { backend, service, db, calls, fetched, errors }
+}
+
+const bytesOf = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer())
+
+describe('createImageService', () => {
+  it('fetches, decrypts and caches; the second view uses no network', async () => {
+    const { backend, service, fetched, db } = await setup()
+    const record = await backend.save(png, 'jpg')
+    const first = await service.getImage(record)
+    expect(first.type).toBe('image/jpeg')
+    expect(await bytesOf(first)).toEqual(png)
+    expect(await db.images.get(record.id)).toMatchObject({ token: record.token, bytes: png.length + 1 })
+    const second = await service.getImage(record)
+    expect(await bytesOf(second)).toEqual(png)
+    expect(fetched).toEqual([record.id])
+    expect(await service.cachedImageExists(record.id)).toBe(true)
+  })
+
+  it('takes token and meta from an Updated answer when the record is stale', async () => {
+    const { backend, service, db } = await setup()
+    const stale = await backend.save(png, 'png')
+    const fresh = await backend.update(stale.id, png.slice(0, 100), 'webp')
+    const blob = await service.getImage(stale)
+    expect(blob.type).toBe('image/webp')
+    expect(await bytesOf(blob)).toEqual(png.slice(0, 100))
+    expect((await db.images.get(stale.id))?.token).toBe(fresh.token)
+  })
+
+  it('shares one fetch between ten concurrent calls', async () => {
+    const { backend, service, fetched } = await setup()
+    const record = await backend.save(png, 'png')
+    const blobs = await Promise.all(Array.from({ length: 10 }, () => service.getImage(record)))
+    expect(fetched).toHaveLength(1)
+    for (const blob of blobs) expect(await bytesOf(blob)).toEqual(png)
+  })
+
+  it('maps each bodiless state to its code and caches nothing', async () => {
+    const cases = [
+      [WireState.NotFound, 'not-found'],
+      [WireState.MissingID, 'missing-id'],
+      [WireState.MissingProof, 'missing-proof'],
+      [WireState.InvalidProof, 'invalid-proof'],
+      [WireState.InternalError, 'server-error'],
+    ] as const
+    for (const [state, code] of cases) {
+      const { service, db } = await setup({}, () => async () => encodeWirePayload({ state }))
+      const record: ImageRecord = {
+        id: 'x',
+        token: 1,
+        meta: { key: '', iv: '', tag: '' },
+        statelessProof: 'p',
+      }
+      await expect(service.getImage(record)).rejects.toMatchObject({ name: 'PixstoreError', code })
+      expect(await db.images.count()).toBe(0)
+    }
+  })
+
+  it('refuses a record without id as missing-id, before any fetch', async () => {
+    const { service, fetched } = await setup()
+    const record = { id: '', token: 1, meta: { key: '', iv: '', tag: '' }, statelessProof: 'p' }
+    await expect(service.getImage(record)).rejects.toMatchObject({ code: 'missing-id' })
+    expect(fetched).toEqual([])
+  })
+
+  it('asks refreshRecord for a fresh record after invalid-proof and tries once more', async () => {
+    const refreshRecord = vi.fn<(id: string) => Promise<ImageRecord>>()
+    const { backend, service, fetched } = await setup({ refreshRecord })
+    const record = await backend.save(png, 'png')
+    refreshRecord.mockResolvedValue(record)
+    const blob = await service.getImage({ ...record, statelessProof: 'expired' })
+    expect(await bytesOf(blob)).toEqual(png)
+    expect(refreshRecord).toHaveBeenCalledExactlyOnceWith(record.id)
+    expect(fetched).toHaveLength(2)
+    refreshRecord.mockResolvedValue({ ...record, statelessProof: 'still-wrong' })
+    await service.deleteCachedImage(record.id)
+    await expect(service.getImage({ ...record, statelessProof: 'expired' })).rejects.toMatchObject({
+      code: 'invalid-proof',
+    })
+    expect(refreshRecord).toHaveBeenCalledTimes(2)
+  })
+
+  it('deletes a cached entry that fails to decrypt and fetches it once more', async () => {
+    const { backend, service, db, fetched } = await setup()
+    const record = await backend.save(png, 'png')
+    await service.getImage(record)
+    await db.images.update(record.id, { encrypted: new Uint8Array(png.length + 1) })
+    expect(await bytesOf(await service.getImage(record))).toEqual(png)
+    expect(fetched).toHaveLength(2)
+    const row = await db.images.get(record.id)
+    expect(row?.encrypted.some((b) => b !== 0)).toBe(true)
+  })
+
+  it('never caches a payload that fails to decrypt', async () => {
+    const { backend, service, db } = await setup()
+    const record = await backend.save(png, 'png')
+    const wrongKey = {
+      ...record,
+      meta: { ...record.meta, key: btoa(String.fromCharCode(...new Uint8Array(32))) },
+    }
+    await expect(service.getImage(wrongKey)).rejects.toMatchObject({ code: 'decrypt-failed' })
+    expect(await db.images.count()).toBe(0)
+  })
+
+  it('aborts the shared fetch only when every caller has left', async () => {
+    let seen: AbortSignal | undefined
+    const { backend, service } = await setup({}, (inner) => (record, context, signal) => {
+      seen = signal
+      return new Promise((resolve, reject) => {
+        setTimeout(() => signal.aborted || resolve(inner(record, context, signal)), 50)
+        signal.addEventListener('abort', () => reject(signal.reason))
+      })
+    })
+    const record = await backend.save(png, 'png')
+    const a = new AbortController()
+    const b = new AbortController()
+    const first = service.getImage(record, { signal: a.signal })
+    const second = service.getImage(record, { signal: b.signal })
+    a.abort()
+    await expect(first).rejects.toMatchObject({ code: 'aborted' })
+    expect(await bytesOf(await second)).toEqual(png)
+    expect(seen?.aborted).toBe(false)
+
+    await service.deleteCachedImage(record.id)
+    seen = undefined
+    const c = new AbortController()
+    const third = service.getImage(record, { signal: c.signal })
+    await vi.waitFor(() => expect(seen).toBeDefined())
+    c.abort()
+    await expect(third).rejects.toMatchObject({ code: 'aborted' })
+    await vi.waitFor(() => expect(seen?.aborted).toBe(true))
+  })
+
+  it('fails with timeout when the fetcher does not answer in time, and caches nothing', async () => {
+    const { service, db, backend } = await setup({ timeout: 30 }, () => () => new Promise(() => undefined))
+    const record = await backend.save(png, 'png')
+    await expect(service.getImage(record)).rejects.toMatchObject({ code: 'timeout', retryable: true })
+    expect(await db.images.count()).toBe(0)
+  })
+
+  it('still returns the image when the cache refuses writes, and reports it', async () => {
+    const backend = createMemoryBackend()
+    const { db } = await testDatabase({
+      fault: (type) => {
+        if (type === 'put') throw new DOMException('disk', 'UnknownError')
+      },
+    })
+    const errors: PixstoreError[] = []
+    const service = createImageService({
+      fetcher: backend.fetcher,
+      cache: { database: db },
+      onError: (e) => errors.push(e),
+    })
+    const record = await backend.save(png, 'png')
+    expect(await bytesOf(await service.getImage(record))).toEqual(png)
+    expect(errors.map((e) => e.code)).toEqual(['storage'])
+  })
+
+  it('prefetches records not cached at their token, and reports stats', async () => {
+    const { backend, service, fetched } = await setup()
+    const records = await Promise.all([1, 2, 3].map((n) => backend.save(png.slice(0, n * 100), 'png')))
+    await service.prefetch(records)
+    await service.prefetch(records)
+    expect(fetched).toHaveLength(3)
+    expect(await service.stats()).toEqual({ entries: 3, bytes: 101 + 201 + 301 })
+    await service.clear()
+    expect(await service.stats()).toEqual({ entries: 0, bytes: 0 })
+  })
+
+  it('prefetch never rejects and reports failures', async () => {
+    const { service, errors } = await setup()
+    const ghost: ImageRecord = {
+      id: 'ghost',
+      token: 1,
+      meta: { key: '', iv: '', tag: '' },
+      statelessProof: 'p',
+    }
+    await expect(service.prefetch([ghost])).resolves.toBeUndefined()
+    expect(errors.map((e) => e.code)).toEqual(['not-found'])
+  })
+})
