@@ -16,6 +16,9 @@ export interface ImageStoreOptions {
   evictionBatch?: number
   /** How long `lastUsed` updates are gathered before one write. @default 1000 (ms) */
   touchDelay?: number
+  /** Milliseconds to wait for the database to open (another tab may block it) before
+   * operations fail with `storage` and images come from the network. @default 3000 */
+  openTimeout?: number
   /** Clock for `lastUsed`. @default Date.now */
   now?: () => number
 }
@@ -64,6 +67,7 @@ export class ImageStore {
   private readonly evictionBatch: number
   private readonly touchDelay: number
   private readonly now: () => number
+  private readonly openTimeout: number
   private readonly pendingReads = new Map<string, Waiter[]>()
   private readonly pendingTouches = new Map<string, number>()
   private readonly listeners = new Set<(change: ImageStoreChange) => void>()
@@ -79,12 +83,33 @@ export class ImageStore {
     this.evictionBatch = Math.min(options.evictionBatch ?? 0, Math.max(this.maxEntries - 1, 0))
     this.touchDelay = options.touchDelay ?? 1000
     this.now = options.now ?? Date.now
+    this.openTimeout = options.openTimeout ?? 3000
     // Another tab upgrading or deleting the database must not wait on this one: close
     // quietly and reopen on the next operation.
     this.db.on('versionchange', () => {
       this.db.close({ disableAutoOpen: false })
       return false
     })
+  }
+
+  /**
+   * Resolves once the database is open. An open blocked by another connection (an old tab
+   * that ignores `versionchange`) fails after `openTimeout` instead of hanging every caller.
+   */
+  private async ready(): Promise<void> {
+    if (this.db.isOpen()) return
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new PixstoreError('storage', `The image cache did not open in ${this.openTimeout} ms`)),
+        this.openTimeout,
+      )
+    })
+    try {
+      await Promise.race([this.db.open(), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   /** Reads one entry. Reads requested in the same task share one transaction. */
@@ -103,6 +128,7 @@ export class ImageStore {
     this.pendingReads.clear()
     const ids = [...batch.keys()]
     try {
+      await this.ready()
       const rows = await this.db.images.bulkGet(ids)
       ids.forEach((id, i) => batch.get(id)!.forEach((w) => w.resolve(rows[i])))
     } catch (error) {
@@ -126,6 +152,7 @@ export class ImageStore {
     }
     this.pendingTouches.delete(row.id)
     try {
+      await this.ready()
       await this.db.images.put(row)
     } catch (error) {
       if (!isQuotaError(error)) throw storageError(error, 'Writing the image cache')
@@ -153,6 +180,7 @@ export class ImageStore {
     const touches = new Map(this.pendingTouches)
     this.pendingTouches.clear()
     try {
+      await this.ready()
       await this.db.images
         .where('id')
         .anyOf([...touches.keys()])
@@ -168,6 +196,7 @@ export class ImageStore {
   async delete(id: string): Promise<void> {
     this.pendingTouches.delete(id)
     try {
+      await this.ready()
       await this.db.images.delete(id)
     } catch (error) {
       throw storageError(error, 'Deleting from the image cache')
@@ -178,6 +207,7 @@ export class ImageStore {
   /** Whether an entry exists, read from the primary key alone. */
   async has(id: string): Promise<boolean> {
     try {
+      await this.ready()
       return (await this.db.images.where('id').equals(id).count()) > 0
     } catch (error) {
       throw storageError(error, 'Reading the image cache')
@@ -188,6 +218,7 @@ export class ImageStore {
   async clear(): Promise<void> {
     this.pendingTouches.clear()
     try {
+      await this.ready()
       await this.db.images.clear()
     } catch (error) {
       throw storageError(error, 'Clearing the image cache')
@@ -198,6 +229,7 @@ export class ImageStore {
   /** Entry count and ciphertext bytes, from the LRU index keys only. */
   async stats(): Promise<ImageStoreStats> {
     try {
+      await this.ready()
       let entries = 0
       let bytes = 0
       await this.db.images.orderBy(LRU_INDEX).eachKey((key) => {
@@ -250,6 +282,7 @@ export class ImageStore {
   private async evictWhere(
     excess: (entries: number, bytes: number) => { entries: number; bytes: number },
   ): Promise<string[]> {
+    await this.ready()
     const ids = await this.db.transaction('rw', this.db.images, async () => {
       const lru: Array<[id: string, bytes: number]> = []
       let total = 0

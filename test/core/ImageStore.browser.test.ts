@@ -65,3 +65,35 @@ describe('ImageStore in Chromium IndexedDB', () => {
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(new Uint8Array([5, 6, 7]))
   })
 })
+
+describe('ImageStore blocked by another connection', () => {
+  it('fails over to the network instead of hanging when an old connection blocks the upgrade', async () => {
+    const name = `blocked-${Date.now()}`
+    // An old tab: version 1, never closes on versionchange.
+    const old = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open(name, 1)
+      open.onupgradeneeded = () => open.result.createObjectStore('images', { keyPath: 'id' })
+      open.onsuccess = () => resolve(open.result)
+      open.onerror = () => reject(open.error)
+    })
+    const backend = createMemoryBackend()
+    const errors: string[] = []
+    const service = createImageService({
+      fetcher: backend.fetcher,
+      cache: { dbName: name, openTimeout: 200 },
+      onError: (error) => errors.push(error.code),
+    })
+    const record = await backend.save(new Uint8Array([9, 8, 7]), 'png')
+    const blob = await service.getImage(record)
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(new Uint8Array([9, 8, 7]))
+    expect(errors).toContain('storage')
+    old.close()
+    // Once the old tab is gone, the cache works again.
+    await expect
+      .poll(async () => (await service.stats().catch(() => null))?.entries ?? -1)
+      .toBeGreaterThanOrEqual(0)
+    await service.getImage(record)
+    expect(await service.cachedImageExists(record.id)).toBe(true)
+    await service.store.db.delete()
+  })
+})

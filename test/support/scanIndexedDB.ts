@@ -3,7 +3,7 @@
  * raw IndexedDB API. Typed arrays contribute their whole underlying buffer, so bytes that
  * sit outside a view but were serialised with it are found too.
  */
-export async function indexedDBBytes(): Promise<Uint8Array[]> {
+export async function indexedDBBytes(only: (name: string) => boolean = () => true): Promise<Uint8Array[]> {
   const found: Uint8Array[] = []
   const visit = (value: unknown, seen: Set<unknown>) => {
     if (value === null || typeof value !== 'object' || seen.has(value)) return
@@ -13,6 +13,7 @@ export async function indexedDBBytes(): Promise<Uint8Array[]> {
     else for (const child of Object.values(value)) visit(child, seen)
   }
   for (const info of await indexedDB.databases()) {
+    if (!only(info.name!)) continue
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open(info.name!)
       request.onsuccess = () => resolve(request.result)

@@ -1,0 +1,8 @@
+import { defineConfig } from 'vite'
+import { pixstoreDevServer } from '../dev/pixstoreDevServer.ts'
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [pixstoreDevServer({ count: 24 })],
+  server: { host: '127.0.0.1', port: 5173 },
+})

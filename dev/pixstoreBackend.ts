@@ -1,0 +1,63 @@
+// A real pixstore 3 backend (npm pixstore@3.2.1), started in this Node process on
+// 127.0.0.1 with explicit config. Used by the interop tests, the demo and Storybook.
+import { mkdtemp } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ImageRecord } from '../src/core/index.ts'
+
+export interface PixstoreBackend {
+  baseUrl: string
+  save(bytes: Uint8Array): Promise<ImageRecord>
+  update(id: string, bytes: Uint8Array): Promise<ImageRecord>
+  record(id: string): ImageRecord | null
+  remove(id: string): Promise<boolean>
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+let backend: Promise<PixstoreBackend> | undefined
+
+/** Starts the real pixstore 3 backend once per process, on 127.0.0.1 with explicit config. */
+export function startPixstoreBackend(): Promise<PixstoreBackend> {
+  backend ??= (async () => {
+    const api = await import('pixstore/backend/index.js')
+    const dir = await mkdtemp(join(tmpdir(), 'pixstore-backend-'))
+    const port = await freePort()
+    api.initPixstoreBackend({
+      defaultEndpointListenHost: '127.0.0.1',
+      defaultEndpointListenPort: port,
+      statelessKeyWindowLength: -1,
+      imageRootDir: join(dir, 'images'),
+      databasePath: join(dir, 'pixstore.sqlite'),
+      errorHandlingMode: 'throw',
+    })
+    let lastWrite = 0
+    // pixstore's token is Date.now() at write time: space writes so each version differs.
+    const spaced = async <T>(write: () => Promise<T>): Promise<T> => {
+      while (Date.now() <= lastWrite) await new Promise((r) => setTimeout(r, 1))
+      try {
+        return await write()
+      } finally {
+        lastWrite = Date.now()
+      }
+    }
+    return {
+      baseUrl: `http://127.0.0.1:${port}`,
+      save: (bytes) => spaced(async () => (await api.saveImage(Buffer.from(bytes)))!),
+      update: (id, bytes) => spaced(async () => (await api.updateImage(id, Buffer.from(bytes)))!),
+      record: (id) => api.getImageRecord(id),
+      remove: async (id) => (await api.deleteImage(id)) ?? false,
+    }
+  })()
+  return backend
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { createEndpointFetcher, createImageService, PixstoreError, type ImageRecord } from '../../src/core'
+
+const record: ImageRecord = {
+  id: 'students:a/b c?',
+  token: 1750000000123,
+  meta: { key: '', iv: '', tag: '' },
+  statelessProof: 'cHJvb2Y=',
+}
+
+function recorder(respond: () => Response | Promise<Response> = () => new Response(Uint8Array.of(2))) {
+  const calls: Array<{ url: string; init: RequestInit | undefined }> = []
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    calls.push({ url: String(input), init })
+    return respond()
+  }
+  return { calls, fetch }
+}
+
+const signal = () => new AbortController().signal
+
+describe('createEndpointFetcher', () => {
+  it('requests {baseUrl}{route}/{encoded id} with proof and token headers', async () => {
+    const { calls, fetch } = recorder()
+    const body = await createEndpointFetcher({ baseUrl: 'https://api.example.com/', fetch })(
+      record,
+      undefined,
+      signal(),
+    )
+    expect(body).toEqual(Uint8Array.of(2))
+    expect(calls[0]!.url).toBe('https://api.example.com/pixstore-image/students%3Aa%2Fb%20c%3F')
+    expect(calls[0]!.init?.method).toBe('GET')
+    expect(calls[0]!.init?.headers).toEqual({
+      'x-pixstore-proof': 'cHJvb2Y=',
+      'x-pixstore-token': '1750000000123',
+    })
+  })
+
+  it('is same-origin by default and takes a custom route and headers', async () => {
+    const { calls, fetch } = recorder()
+    await createEndpointFetcher({ fetch })(record, undefined, signal())
+    await createEndpointFetcher({
+      fetch,
+      baseUrl: '/api',
+      route: '/img',
+      headers: { authorization: 'Bearer t' },
+    })({ ...record, id: 'x', statelessProof: '' }, undefined, signal())
+    expect(calls[0]!.url).toMatch(/^\/pixstore-image\//)
+    expect(calls[1]!.url).toBe('/api/img/x')
+    expect(calls[1]!.init?.headers).toEqual({
+      authorization: 'Bearer t',
+      'x-pixstore-token': '1750000000123',
+    })
+  })
+
+  it('maps a non-2xx answer to http-status and a failed request to network', async () => {
+    const failing = createEndpointFetcher({
+      fetch: recorder(() => new Response('no', { status: 503 })).fetch,
+    })
+    const error = await failing(record, undefined, signal()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PixstoreError)
+    expect(error).toMatchObject({ code: 'http-status', status: 503, retryable: false })
+    const offline = createEndpointFetcher({
+      fetch: recorder(() => {
+        throw new TypeError('Failed to fetch')
+      }).fetch,
+    })
+    await expect(offline(record, undefined, signal())).rejects.toMatchObject({
+      code: 'network',
+      retryable: true,
+    })
+  })
+
+  it('passes the signal down, so a service abort or timeout cancels the request', async () => {
+    let seen: AbortSignal | undefined
+    const fetch: typeof globalThis.fetch = (_input, init) =>
+      new Promise((_, reject) => {
+        seen = init?.signal ?? undefined
+        seen?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
+      })
+    const service = createImageService({ endpoint: { fetch }, timeout: 20, cache: { openTimeout: 10 } })
+    await expect(service.getImage(record)).rejects.toMatchObject({ code: 'timeout' })
+    expect(seen?.aborted).toBe(true)
+    const controller = new AbortController()
+    const pending = service.getImage({ ...record, token: 2 }, { signal: controller.signal })
+    controller.abort()
+    await expect(pending).rejects.toMatchObject({ code: 'aborted' })
+  })
+})
