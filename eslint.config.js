@@ -61,11 +61,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../core/*', '../../core/*'], message: 'Import the core through its index (../core).' },
-            {
-              group: ['../sw/*', '../../sw/*'],
-              message: 'Import the worker layer through its index (../sw).',
-            },
+            { regex: '^(\\.\\./)+core/(?!index\\.js$)', message: 'Import the core through its index only.' },
+            { regex: '^(\\.\\./)+sw/(?!index\\.js$)', message: 'Import the worker layer through its index only.' },
           ],
         },
       ],

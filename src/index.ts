@@ -1,3 +1,4 @@
+export * from './react/index.js'
 export { PixstoreError, isPixstoreError, createImageService, DEFAULT_IMAGE_FORMATS } from './core/index.js'
 export type {
   PixstoreErrorCode,

@@ -1,0 +1,55 @@
+import { QueryClient, QueryClientContext } from '@tanstack/react-query'
+import { useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { createImageService, type PixstoreConfig } from '../core/index.js'
+import { IMAGE_QUERY_PREFIX } from './imageQueryOptions.js'
+import { ObjectUrlRegistry } from './ObjectUrlRegistry.js'
+import { PixstoreContext, type PixstoreContextValue } from './PixstoreContext.js'
+
+/** Props of `<PixstoreProvider>`. */
+export interface PixstoreProviderProps {
+  /** Image service configuration, read once on mount (remount with a `key` to change it). @default {} */
+  config?: PixstoreConfig
+  /** The app's QueryClient; its defaults are left alone. @default the nearest QueryClientProvider's, else its own */
+  queryClient?: QueryClient
+  children?: ReactNode
+}
+
+const isImageQuery = (key: readonly unknown[]) => key[0] === IMAGE_QUERY_PREFIX[0] && key[1] === IMAGE_QUERY_PREFIX[1]
+
+/**
+ * Owns one image service, the object URLs of its queries and a QueryClient. Server
+ * rendering safe: nothing touches `window` during render. Unmounting revokes every object
+ * URL it made, drops its image queries and closes the store.
+ */
+export function PixstoreProvider({ config, queryClient, children }: PixstoreProviderProps) {
+  const contextClient = useContext(QueryClientContext)
+  // A spare client costs an empty object; it is used only without an app client.
+  const [ownClient] = useState(() => new QueryClient())
+  const client = queryClient ?? contextClient ?? ownClient
+  const [parts] = useState(() => ({ service: createImageService(config), urls: new ObjectUrlRegistry() }))
+  const disposal = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+
+  useEffect(() => {
+    // Strict mode unmounts and remounts at once: disposal waits a task so a remount keeps all.
+    clearTimeout(disposal.current)
+    if (client === ownClient) client.mount()
+    const unsubscribe = client.getQueryCache().subscribe((event) => {
+      if (event.type === 'removed' && isImageQuery(event.query.queryKey)) parts.urls.revoke(event.query.queryHash)
+    })
+    return () => {
+      unsubscribe()
+      if (client === ownClient) client.unmount()
+      disposal.current = setTimeout(() => {
+        client.removeQueries({ queryKey: IMAGE_QUERY_PREFIX })
+        parts.urls.revokeAll()
+        void parts.service.close()
+      }, 0)
+    }
+  }, [client, ownClient, parts])
+
+  const value = useMemo<PixstoreContextValue>(
+    () => ({ ...parts, queryClient: client, workerStatus: 'unsupported', workerPrefix: '/_img' }),
+    [parts, client],
+  )
+  return <PixstoreContext.Provider value={value}>{children}</PixstoreContext.Provider>
+}

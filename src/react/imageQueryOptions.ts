@@ -1,0 +1,39 @@
+import { hashKey, queryOptions } from '@tanstack/react-query'
+import { isPixstoreError, PixstoreError, type ImageRecord } from '../core/index.js'
+import type { PixstoreContextValue } from './PixstoreContext.js'
+
+/** The data of an image query: the decrypted blob and its object URL. */
+export interface ImageData {
+  blob: Blob
+  url: string
+}
+
+/** Query key of a record's image: a token is an immutable version, so it is in the key. */
+export function imageQueryKey(record: Pick<ImageRecord, 'id' | 'token'>) {
+  return ['pixstore', 'image', record.id, record.token] as const
+}
+
+/** Prefix of every image query key. */
+export const IMAGE_QUERY_PREFIX = ['pixstore', 'image'] as const
+
+const MAX_RETRIES = 3
+
+/**
+ * The one base of `useImage` and `useSuspenseImage`: key, fetch, retry policy. Only codes
+ * that can heal are retried; errors are always `PixstoreError`s.
+ */
+export function imageQueryOptions(context: PixstoreContextValue, record: ImageRecord) {
+  return queryOptions<ImageData, PixstoreError, ImageData, ReturnType<typeof imageQueryKey>>({
+    queryKey: imageQueryKey(record),
+    queryFn: async ({ signal, queryKey }) => {
+      const blob = await context.service.getImage(record, { signal }).catch((error: unknown) => {
+        throw isPixstoreError(error) ? error : new PixstoreError('storage', String(error), { cause: error })
+      })
+      const hash = context.queryClient.getQueryCache().find({ queryKey, exact: true })?.queryHash ?? hashKey(queryKey)
+      return { blob, url: context.urls.create(hash, blob) }
+    },
+    staleTime: Infinity,
+    structuralSharing: false,
+    retry: (failures, error) => error.retryable && failures < MAX_RETRIES,
+  })
+}

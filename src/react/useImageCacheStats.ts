@@ -1,0 +1,12 @@
+import { useLiveQuery } from 'dexie-react-hooks'
+import type { ImageStoreStats } from '../core/index.js'
+import { usePixstoreContext } from './usePixstoreContext.js'
+
+/**
+ * Entries and ciphertext bytes in the encrypted cache, updating live, also when another
+ * tab changes it. `undefined` until the first read.
+ */
+export function useImageCacheStats(): ImageStoreStats | undefined {
+  const { service } = usePixstoreContext()
+  return useLiveQuery(() => service.stats(), [service])
+}
