@@ -62,7 +62,10 @@ export default tseslint.config(
         {
           patterns: [
             { regex: '^(\\.\\./)+core/(?!index\\.js$)', message: 'Import the core through its index only.' },
-            { regex: '^(\\.\\./)+sw/(?!index\\.js$)', message: 'Import the worker layer through its index only.' },
+            {
+              regex: '^(\\.\\./)+sw/(?!index\\.js$)',
+              message: 'Import the worker layer through its index only.',
+            },
           ],
         },
       ],

@@ -64,6 +64,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
+          typecheck: { enabled: true, include: ['test/**/*.test-d.{ts,tsx}'], tsconfig: './tsconfig.json' },
           include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/**/*.browser.test.{ts,tsx}', 'test/interop/**'],
         },

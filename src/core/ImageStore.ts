@@ -230,16 +230,26 @@ export class ImageStore {
   async stats(): Promise<ImageStoreStats> {
     try {
       await this.ready()
-      let entries = 0
-      let bytes = 0
-      await this.db.images.orderBy(LRU_INDEX).eachKey((key) => {
-        entries++
-        bytes += (key as [number, number])[1]
-      })
-      return { entries, bytes }
+      return await this.liveStats()
     } catch (error) {
       throw storageError(error, 'Reading cache stats')
     }
+  }
+
+  /**
+   * `stats()` made of Dexie calls only, so it can run inside `liveQuery` (and
+   * `useLiveQuery`), which tracks what it reads and runs it again on changes.
+   */
+  liveStats(): Promise<ImageStoreStats> {
+    let entries = 0
+    let bytes = 0
+    return this.db.images
+      .orderBy(LRU_INDEX)
+      .eachKey((key) => {
+        entries++
+        bytes += (key as [number, number])[1]
+      })
+      .then(() => ({ entries, bytes }))
   }
 
   /**

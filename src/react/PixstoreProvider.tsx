@@ -14,7 +14,8 @@ export interface PixstoreProviderProps {
   children?: ReactNode
 }
 
-const isImageQuery = (key: readonly unknown[]) => key[0] === IMAGE_QUERY_PREFIX[0] && key[1] === IMAGE_QUERY_PREFIX[1]
+const isImageQuery = (key: readonly unknown[]) =>
+  key[0] === IMAGE_QUERY_PREFIX[0] && key[1] === IMAGE_QUERY_PREFIX[1]
 
 /**
  * Owns one image service, the object URLs of its queries and a QueryClient. Server
@@ -34,7 +35,8 @@ export function PixstoreProvider({ config, queryClient, children }: PixstoreProv
     clearTimeout(disposal.current)
     if (client === ownClient) client.mount()
     const unsubscribe = client.getQueryCache().subscribe((event) => {
-      if (event.type === 'removed' && isImageQuery(event.query.queryKey)) parts.urls.revoke(event.query.queryHash)
+      if (event.type === 'removed' && isImageQuery(event.query.queryKey))
+        parts.urls.revoke(event.query.queryHash)
     })
     return () => {
       unsubscribe()

@@ -3,7 +3,10 @@ import type { ImageRecord, PixstoreError } from '../core/index.js'
 import { useSecureImage } from './useSecureImage.js'
 
 /** Props of `<SecureImage>`: every `<img>` prop except `src`, plus the record. */
-export interface SecureImageProps extends Omit<ImgHTMLAttributes<HTMLImageElement>, 'src' | 'alt' | 'placeholder'> {
+export interface SecureImageProps extends Omit<
+  ImgHTMLAttributes<HTMLImageElement>,
+  'src' | 'alt' | 'placeholder'
+> {
   /** The image record from the app's API; `null` shows the placeholder. */
   record: ImageRecord | null | undefined
   /** Required: describe the image, or `""` for a decorative one. */

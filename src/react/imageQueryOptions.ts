@@ -29,7 +29,8 @@ export function imageQueryOptions(context: PixstoreContextValue, record: ImageRe
       const blob = await context.service.getImage(record, { signal }).catch((error: unknown) => {
         throw isPixstoreError(error) ? error : new PixstoreError('storage', String(error), { cause: error })
       })
-      const hash = context.queryClient.getQueryCache().find({ queryKey, exact: true })?.queryHash ?? hashKey(queryKey)
+      const hash =
+        context.queryClient.getQueryCache().find({ queryKey, exact: true })?.queryHash ?? hashKey(queryKey)
       return { blob, url: context.urls.create(hash, blob) }
     },
     staleTime: Infinity,

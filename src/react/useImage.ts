@@ -29,7 +29,10 @@ export interface UseImageResult {
  * The decrypted image of a record as a React Query query keyed
  * `['pixstore', 'image', id, token]`. `null` or `undefined` disables it.
  */
-export function useImage(record: ImageRecord | null | undefined, options: UseImageOptions = {}): UseImageResult {
+export function useImage(
+  record: ImageRecord | null | undefined,
+  options: UseImageOptions = {},
+): UseImageResult {
   const context = usePixstoreContext()
   const base = record ? imageQueryOptions(context, record) : undefined
   const query = useQuery(

@@ -1,0 +1,108 @@
+import { render, screen, waitFor } from '@testing-library/react'
+import { createRef, useState } from 'react'
+import { describe, expect, it } from 'vitest'
+import { SecureImage, type ImageRecord } from '../../src'
+import { pixstoreHarness } from '../support/pixstoreHarness'
+import { makeImage } from '../support/images'
+
+describe('<SecureImage>', () => {
+  it('shows the placeholder with aria-busy, then the decoded image with every img prop', async () => {
+    const h = pixstoreHarness({ latency: 60 })
+    const { record } = await h.save(1, 24)
+    const ref = createRef<HTMLImageElement>()
+    render(
+      <SecureImage
+        ref={ref}
+        record={record}
+        alt="Avatar"
+        className="round"
+        width={24}
+        data-kind="avatar"
+        loading="lazy"
+        placeholder={<em>loading…</em>}
+      />,
+      { wrapper: h.wrapper },
+    )
+    const busy = screen.getByRole('img', { name: 'Avatar' })
+    expect(busy.getAttribute('aria-busy')).toBe('true')
+    expect(busy.textContent).toBe('loading…')
+    await waitFor(() => expect(ref.current?.src).toMatch(/^blob:/))
+    const img = screen.getByAltText('Avatar') as HTMLImageElement
+    expect(img).toBe(ref.current)
+    expect(img.complete && img.naturalWidth).toBe(24)
+    expect(img.className).toBe('round')
+    expect(img.dataset.kind).toBe('avatar')
+    expect(img.getAttribute('loading')).toBe('lazy')
+    expect(img.hasAttribute('aria-busy')).toBe(false)
+  })
+
+  it('renders an empty busy img without a placeholder', async () => {
+    const h = pixstoreHarness({ latency: 50 })
+    const { record } = await h.save(2)
+    render(<SecureImage record={record} alt="Plain" />, { wrapper: h.wrapper })
+    const img = screen.getByAltText('Plain')
+    expect(img.getAttribute('aria-busy')).toBe('true')
+    expect(img.hasAttribute('src')).toBe(false)
+    await waitFor(() => expect(img.getAttribute('src')).toMatch(/^blob:/))
+  })
+
+  it('shows the fallback, with the error passed to a render prop', async () => {
+    const h = pixstoreHarness()
+    const { record } = await h.save(3)
+    render(
+      <>
+        <SecureImage
+          record={{ ...record, id: 'missing' }}
+          alt="Gone"
+          fallback={(error) => <span>broken: {error.code}</span>}
+        />
+        <SecureImage record={{ ...record, statelessProof: 'bad' }} alt="Denied" fallback={<b>denied</b>} />
+      </>,
+      { wrapper: h.wrapper },
+    )
+    expect(await screen.findByText('broken: not-found')).toBeDefined()
+    expect(await screen.findByText('denied')).toBeDefined()
+    expect(screen.queryByAltText('Gone')).toBeNull()
+  })
+
+  it('reports bytes the browser cannot decode as unsupported-format', async () => {
+    const h = pixstoreHarness()
+    const record = await h.backend.save(new Uint8Array([1, 2, 3, 4, 5]), 'png')
+    render(<SecureImage record={record} alt="Garbage" fallback={(e) => <span>{e.code}</span>} />, {
+      wrapper: h.wrapper,
+    })
+    expect(await screen.findByText('unsupported-format')).toBeDefined()
+  })
+
+  it('swaps to a new token only once it decoded, never showing a blank frame', async () => {
+    const h = pixstoreHarness({ latency: 60 })
+    const { record } = await h.save(4, 20)
+    let setRecord: (r: ImageRecord) => void = () => undefined
+    function Host() {
+      const [current, set] = useState(record)
+      setRecord = set
+      return <SecureImage record={current} alt="Versioned" />
+    }
+    render(<Host />, { wrapper: h.wrapper })
+    const img = (await screen.findByAltText('Versioned')) as HTMLImageElement
+    await waitFor(() => expect(img.src).toMatch(/^blob:/))
+    const first = img.src
+    const next = await h.backend.update(record.id, await makeImage(30, 30, 'image/png', 99), 'png')
+    const sources = new Set<string>()
+    const observer = new MutationObserver(() => sources.add(img.getAttribute('src') ?? '(none)'))
+    observer.observe(img, { attributes: true, attributeFilter: ['src'] })
+    setRecord(next)
+    await waitFor(() => expect(img.src).not.toBe(first))
+    observer.disconnect()
+    expect([...sources].every((src) => src.startsWith('blob:'))).toBe(true)
+    await waitFor(() => expect(img.naturalWidth).toBe(30))
+  })
+
+  it('shows the placeholder for a null record and fetches nothing', async () => {
+    const h = pixstoreHarness()
+    render(<SecureImage record={null} alt="Nobody" placeholder="…" />, { wrapper: h.wrapper })
+    expect(screen.getByRole('img', { name: 'Nobody' }).getAttribute('aria-busy')).toBe('true')
+    await new Promise((r) => setTimeout(r, 30))
+    expect(h.fetches).toEqual([])
+  })
+})
