@@ -35,6 +35,7 @@ const external = [
   '@tanstack/react-query',
   'dexie',
   'dexie-react-hooks',
+  'workbox-expiration',
   'vite',
   ...builtinModules,
   ...builtinModules.map((name) => `node:${name}`),
@@ -50,7 +51,6 @@ export default defineConfig({
       entry: {
         index: resolve(import.meta.dirname, 'src/index.ts'),
         core: resolve(import.meta.dirname, 'src/core/index.ts'),
-        sw: resolve(import.meta.dirname, 'src/sw/index.ts'),
         vite: resolve(import.meta.dirname, 'src/vite/index.ts'),
       },
       formats: ['es'],

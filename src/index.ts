@@ -1,4 +1,20 @@
 export * from './react/index.js'
+export {
+  registerPixstoreWorker,
+  workerScriptUrl,
+  WorkerBridge,
+  imageUrl,
+  SW_MESSAGE,
+  SW_PREFIX,
+  SW_CACHE_NAME,
+} from './sw/index.js'
+export type {
+  WorkerStatus,
+  RegisterPixstoreWorkerOptions,
+  PixstoreWorkerHandle,
+  WorkerBridgeOptions,
+  SwMessage,
+} from './sw/index.js'
 export { PixstoreError, isPixstoreError, createImageService, DEFAULT_IMAGE_FORMATS } from './core/index.js'
 export type {
   PixstoreErrorCode,

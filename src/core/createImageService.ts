@@ -1,9 +1,10 @@
+import { bytesToBase64 } from './base64.js'
 import { createEndpointFetcher } from './createEndpointFetcher.js'
 import { decodeWirePayload } from './decodeWirePayload.js'
 import { decryptImage, importDecryptionKey, type DecryptedImage } from './decryptImage.js'
 import type { ImageFetcher } from './ImageFetcher.js'
 import { DEFAULT_IMAGE_FORMATS } from './imageFormats.js'
-import type { ImageRecord } from './ImageRecord.js'
+import type { ImageDecryptionMeta, ImageRecord } from './ImageRecord.js'
 import { ImageStore, type ImageStoreChange, type ImageStoreStats } from './ImageStore.js'
 import type { PixstoreConfig } from './PixstoreConfig.js'
 import { isPixstoreError, PixstoreError } from './PixstoreError.js'
@@ -21,6 +22,12 @@ export interface GetImageOptions {
 export interface ImageService {
   /** The decrypted image of a record, from the encrypted cache when its token is current. */
   getImage(record: ImageRecord, options?: GetImageOptions): Promise<Blob>
+  /**
+   * The verified ciphertext of a record and the meta that decrypts it, from the cache or the
+   * network, for a service worker to cache and decrypt on its side. Shares in-flight
+   * requests with `getImage`.
+   */
+  getEncrypted(record: ImageRecord, options?: GetImageOptions): Promise<EncryptedVersion>
   /** Fills the encrypted cache for records not cached at their token. Never rejects. */
   prefetch(records: readonly ImageRecord[], options?: GetImageOptions): Promise<void>
   /** Removes one image from the cache. */
@@ -39,8 +46,23 @@ export interface ImageService {
   close(): Promise<void>
 }
 
+/** One image version as cached: ciphertext plus what decrypts it. */
+export interface EncryptedVersion {
+  /** The version the ciphertext is; differs from the record's when the backend answered Updated. */
+  token: number
+  encrypted: Uint8Array<ArrayBuffer>
+  meta: ImageDecryptionMeta
+  /** MIME type of the plaintext image. */
+  mimeType: string
+}
+
+interface Resolved extends EncryptedVersion {
+  image: DecryptedImage
+}
+
 interface Flight {
-  promise: Promise<Blob>
+  promise: Promise<Resolved>
+  blob?: Promise<Blob>
   controller: AbortController
   callers: number
 }
@@ -133,7 +155,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     context: unknown,
     signal: AbortSignal,
     mayRefresh: boolean,
-  ): Promise<DecryptedImage> {
+  ): Promise<Resolved> {
     const payload = decodeWirePayload(await fetchBody(record, context, signal))
     if (payload.state !== WireState.Success && payload.state !== WireState.Updated) {
       const code = WIRE_STATE_ERROR_CODES[payload.state]
@@ -144,13 +166,19 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
       throw new PixstoreError(code, `The backend answered ${code} for image ${record.id}`)
     }
     const updated = payload.state === WireState.Updated
-    const key = await importDecryptionKey(updated ? payload : record.meta, subtle)
-    const image = await decryptImage(payload.encrypted, key, formats, subtle)
+    const meta = updated
+      ? { key: bytesToBase64(payload.key), iv: bytesToBase64(payload.iv), tag: bytesToBase64(payload.tag) }
+      : record.meta
+    const token = updated ? payload.token : record.token
+    const image = await decryptImage(
+      payload.encrypted,
+      await importDecryptionKey(meta, subtle),
+      formats,
+      subtle,
+    )
     // Cached only now that it decrypted; a refused write costs the cache, not the image.
-    await store
-      .put({ id: record.id, token: updated ? payload.token : record.token, encrypted: payload.encrypted })
-      .catch(report)
-    return image
+    await store.put({ id: record.id, token, encrypted: payload.encrypted }).catch(report)
+    return { image, token, encrypted: payload.encrypted, meta, mimeType: image.mimeType }
   }
 
   async function loadImage(
@@ -158,7 +186,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     context: unknown,
     signal: AbortSignal,
     mayRefresh: boolean,
-  ): Promise<DecryptedImage> {
+  ): Promise<Resolved> {
     checkRecord(record)
     const cached = await store.get(record.id).catch((error: unknown) => void report(error))
     if (cached && cached.token === record.token) {
@@ -170,7 +198,13 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
           subtle,
         )
         store.touch(record.id)
-        return image
+        return {
+          image,
+          token: record.token,
+          encrypted: cached.encrypted,
+          meta: record.meta,
+          mimeType: image.mimeType,
+        }
       } catch (error) {
         if (!isPixstoreError(error)) throw error
         // A poisoned entry is dropped and the image fetched once more.
@@ -181,7 +215,12 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     return fetchImage(record, context, signal, mayRefresh)
   }
 
-  function getImage(record: ImageRecord, options: GetImageOptions = {}): Promise<Blob> {
+  /** Joins (or starts) the flight for a record; `pick` maps its result for this caller. */
+  function join<T>(
+    record: ImageRecord,
+    options: GetImageOptions,
+    pick: (flight: Flight) => Promise<T>,
+  ): Promise<T> {
     try {
       checkRecord(record)
     } catch (error) {
@@ -191,11 +230,9 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     let flight = inflight.get(key)
     if (!flight) {
       const controller = new AbortController()
-      const promise = loadImage(record, options.context, controller.signal, true)
-        .catch((error: unknown) => {
-          throw controller.signal.aborted ? abortError(controller.signal) : error
-        })
-        .then((image) => new Blob([image.bytes], { type: image.mimeType }))
+      const promise = loadImage(record, options.context, controller.signal, true).catch((error: unknown) => {
+        throw controller.signal.aborted ? abortError(controller.signal) : error
+      })
       const created: Flight = { promise, controller, callers: 0 }
       const settle = () => {
         if (inflight.get(key) === created) inflight.delete(key)
@@ -215,14 +252,33 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
         joined.controller.abort(new PixstoreError('aborted', 'Every caller left'))
       }
     }
-    const result = raceSignal(joined.promise, options.signal, leave)
+    const result = raceSignal(pick(joined), options.signal, leave)
     result.then(leave, () => undefined)
     return result
+  }
+
+  function getImage(record: ImageRecord, options: GetImageOptions = {}): Promise<Blob> {
+    // One Blob per flight: every caller of the same version shares it.
+    return join(
+      record,
+      options,
+      (flight) =>
+        (flight.blob ??= flight.promise.then(
+          ({ image }) => new Blob([image.bytes], { type: image.mimeType }),
+        )),
+    )
+  }
+
+  function getEncrypted(record: ImageRecord, options: GetImageOptions = {}): Promise<EncryptedVersion> {
+    return join(record, options, (flight) =>
+      flight.promise.then(({ token, encrypted, meta, mimeType }) => ({ token, encrypted, meta, mimeType })),
+    )
   }
 
   return {
     store,
     getImage,
+    getEncrypted,
     async prefetch(records, options = {}) {
       await Promise.all(
         records.map(async (record) => {

@@ -22,7 +22,7 @@ export { ImageStore } from './ImageStore.js'
 export type { ImageStoreOptions, ImageStoreStats, ImageStoreChange } from './ImageStore.js'
 export type { PixstoreConfig } from './PixstoreConfig.js'
 export { createImageService } from './createImageService.js'
-export type { ImageService, GetImageOptions } from './createImageService.js'
+export type { ImageService, GetImageOptions, EncryptedVersion } from './createImageService.js'
 export { initPixstoreFrontend, getImage, deleteCachedImage, cachedImageExists } from './pixstoreFrontend.js'
 export type {
   PixstoreFrontendConfig,

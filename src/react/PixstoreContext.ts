@@ -1,16 +1,16 @@
 import type { QueryClient } from '@tanstack/react-query'
 import { createContext } from 'react'
 import type { ImageService } from '../core/index.js'
+import type { WorkerBridge, WorkerStatus } from '../sw/index.js'
 import type { ObjectUrlRegistry } from './ObjectUrlRegistry.js'
-
-/** Whether `<SecureImage>` can use `/_img/...` URLs answered by the service worker. */
-export type WorkerStatus = 'unsupported' | 'registering' | 'ready' | 'failed'
 
 /** What `<PixstoreProvider>` shares with its hooks. */
 export interface PixstoreContextValue {
   service: ImageService
   queryClient: QueryClient
   urls: ObjectUrlRegistry
+  bridge: WorkerBridge
+  /** `ready` when the worker controls the page and the bridge listens. */
   workerStatus: WorkerStatus
   /** Path prefix of worker URLs. */
   workerPrefix: string

@@ -1,6 +1,14 @@
 import { QueryClient, QueryClientContext } from '@tanstack/react-query'
-import { useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { createImageService, type PixstoreConfig } from '../core/index.js'
+import {
+  connectPixstoreWorker,
+  SW_PREFIX,
+  WorkerBridge,
+  type PixstoreWorkerConnection,
+  type RegisterPixstoreWorkerOptions,
+  type WorkerStatus,
+} from '../sw/index.js'
 import { IMAGE_QUERY_PREFIX } from './imageQueryOptions.js'
 import { ObjectUrlRegistry } from './ObjectUrlRegistry.js'
 import { PixstoreContext, type PixstoreContextValue } from './PixstoreContext.js'
@@ -11,23 +19,48 @@ export interface PixstoreProviderProps {
   config?: PixstoreConfig
   /** The app's QueryClient; its defaults are left alone. @default the nearest QueryClientProvider's, else its own */
   queryClient?: QueryClient
+  /** Service worker options, read once on mount, or `false` for object URLs only. @default {} (registers '/pixstore-sw.js') */
+  serviceWorker?: false | RegisterPixstoreWorkerOptions
   children?: ReactNode
 }
+
+const unsupported = (): WorkerStatus => 'unsupported'
+const noSubscription = () => () => undefined
 
 const isImageQuery = (key: readonly unknown[]) =>
   key[0] === IMAGE_QUERY_PREFIX[0] && key[1] === IMAGE_QUERY_PREFIX[1]
 
 /**
- * Owns one image service, the object URLs of its queries and a QueryClient. Server
- * rendering safe: nothing touches `window` during render. Unmounting revokes every object
- * URL it made, drops its image queries and closes the store.
+ * Owns one image service, the object URLs of its queries, a QueryClient, the worker bridge
+ * and the worker registration. Server rendering safe: nothing touches `window` during
+ * render. Unmounting stops the bridge, revokes every object URL it made, drops its image
+ * queries and closes the store.
  */
-export function PixstoreProvider({ config, queryClient, children }: PixstoreProviderProps) {
+export function PixstoreProvider({
+  config,
+  queryClient,
+  serviceWorker = {},
+  children,
+}: PixstoreProviderProps) {
   const contextClient = useContext(QueryClientContext)
   // A spare client costs an empty object; it is used only without an app client.
   const [ownClient] = useState(() => new QueryClient())
   const client = queryClient ?? contextClient ?? ownClient
-  const [parts] = useState(() => ({ service: createImageService(config), urls: new ObjectUrlRegistry() }))
+  const [parts] = useState(() => {
+    const service = createImageService(config)
+    const bridge = new WorkerBridge({ service, channel: serviceWorker ? serviceWorker.channel : undefined })
+    const worker: PixstoreWorkerConnection | undefined =
+      serviceWorker === false
+        ? undefined
+        : connectPixstoreWorker(bridge, { imageFormats: config?.imageFormats, ...serviceWorker })
+    const prefix = (serviceWorker && serviceWorker.prefix) || SW_PREFIX
+    return { service, urls: new ObjectUrlRegistry(), bridge, worker, prefix }
+  })
+  const workerStatus = useSyncExternalStore<WorkerStatus>(
+    parts.worker?.subscribe ?? noSubscription,
+    parts.worker?.getStatus ?? unsupported,
+    unsupported,
+  )
   const disposal = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
 
   useEffect(() => {
@@ -50,8 +83,15 @@ export function PixstoreProvider({ config, queryClient, children }: PixstoreProv
   }, [client, ownClient, parts])
 
   const value = useMemo<PixstoreContextValue>(
-    () => ({ ...parts, queryClient: client, workerStatus: 'unsupported', workerPrefix: '/_img' }),
-    [parts, client],
+    () => ({
+      service: parts.service,
+      urls: parts.urls,
+      bridge: parts.bridge,
+      queryClient: client,
+      workerStatus,
+      workerPrefix: parts.prefix,
+    }),
+    [parts, client, workerStatus],
   )
   return <PixstoreContext.Provider value={value}>{children}</PixstoreContext.Provider>
 }

@@ -1,6 +1,5 @@
 export { PixstoreProvider } from './PixstoreProvider.js'
 export type { PixstoreProviderProps } from './PixstoreProvider.js'
-export type { WorkerStatus } from './PixstoreContext.js'
 export { useImage } from './useImage.js'
 export type { UseImageOptions, UseImageResult } from './useImage.js'
 export { useSuspenseImage } from './useSuspenseImage.js'

@@ -1,5 +1,6 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { PixstoreError, type ImageRecord } from '../core/index.js'
+import { imageUrl } from '../sw/index.js'
 import { useDecodedSrc } from './useDecodedSrc.js'
 import { useImage } from './useImage.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
@@ -20,13 +21,15 @@ export interface SecureImageState {
  * before it is shown.
  */
 export function useSecureImage(record: ImageRecord | null | undefined): SecureImageState {
-  const { workerStatus, workerPrefix } = usePixstoreContext()
+  const { workerStatus, workerPrefix, bridge } = usePixstoreContext()
   const workerUrl =
-    record && workerStatus === 'ready'
-      ? `${workerPrefix}/${encodeURIComponent(record.id)}?t=${record.token}`
-      : undefined
+    record && workerStatus === 'ready' ? imageUrl(record.id, record.token, workerPrefix) : undefined
   const [failedWorkerUrl, setFailedWorkerUrl] = useState<string | undefined>(undefined)
   const viaWorker = workerUrl !== undefined && workerUrl !== failedWorkerUrl
+  // Declared before the decode below, so the bridge knows the record before the worker asks.
+  useEffect(() => {
+    if (viaWorker && record) bridge.register(record)
+  }, [viaWorker, record, bridge])
   const image = useImage(record, { enabled: !viaWorker })
   const decoded = useDecodedSrc(viaWorker ? workerUrl : image.url)
 

@@ -1,2 +1,25 @@
-export { SW_MESSAGE, SW_CHANNEL } from './messages.js'
-export type { SwMessageType } from './messages.js'
+export { SW_MESSAGE, SW_CHANNEL, SW_PREFIX, SW_CACHE_NAME } from './messages.js'
+export type {
+  SwMessageType,
+  SwMessage,
+  ImageRequestMessage,
+  ImageResponseMessage,
+  KeyRequestMessage,
+  KeyResponseMessage,
+  EvictMessage,
+  ClearMessage,
+} from './messages.js'
+export { imageUrl, parseImageUrl, MAX_ID_LENGTH } from './imageUrl.js'
+export type { ParsedImageUrl } from './imageUrl.js'
+export { PixstoreWorker } from './PixstoreWorker.js'
+export type { PixstoreWorkerOptions } from './PixstoreWorker.js'
+export { WorkerBridge } from './WorkerBridge.js'
+export type { WorkerBridgeOptions } from './WorkerBridge.js'
+export { registerPixstoreWorker, workerScriptUrl } from './registerPixstoreWorker.js'
+export { connectPixstoreWorker } from './connectPixstoreWorker.js'
+export type { PixstoreWorkerConnection } from './connectPixstoreWorker.js'
+export type {
+  RegisterPixstoreWorkerOptions,
+  PixstoreWorkerHandle,
+  WorkerStatus,
+} from './registerPixstoreWorker.js'

@@ -1,16 +1,18 @@
-/** Message types on the BroadcastChannel between the page bridge and the worker. */
+import type { ImageDecryptionMeta, PixstoreErrorCode } from '../core/index.js'
+
+/** Message types on the BroadcastChannel between page bridges and the worker. */
 export const SW_MESSAGE = {
-  /** worker → page: send ciphertext and meta for `{ id, token }`. */
+  /** worker → pages: send ciphertext and meta for `{ id, token }`. */
   IMAGE_REQUEST: 'pixstore:image-request',
   /** page → worker: the answer to an image request. */
   IMAGE_RESPONSE: 'pixstore:image-response',
-  /** worker → page: send only the meta (the worker restarted and lost its keys). */
+  /** worker → pages: send only the meta (the worker restarted and lost its keys). */
   KEY_REQUEST: 'pixstore:key-request',
   /** page → worker: the answer to a key request. */
   KEY_RESPONSE: 'pixstore:key-response',
   /** page → worker: drop these ids from Cache Storage and memory. */
   EVICT: 'pixstore:evict',
-  /** page → worker: drop everything. */
+  /** page → worker: drop every key held in memory (Cache Storage is deleted by the page). */
   CLEAR: 'pixstore:clear',
 } as const
 
@@ -19,3 +21,63 @@ export type SwMessageType = (typeof SW_MESSAGE)[keyof typeof SW_MESSAGE]
 
 /** Default BroadcastChannel name. */
 export const SW_CHANNEL = 'pixstore'
+
+/** Default path prefix of worker image URLs: `/_img/{id}?t={token}`. */
+export const SW_PREFIX = '/_img'
+
+/** Cache Storage name of the worker, versioned; other `pixstore-` caches are deleted on activate. */
+export const SW_CACHE_NAME = 'pixstore-images-v1'
+
+export interface ImageRequestMessage {
+  type: typeof SW_MESSAGE.IMAGE_REQUEST
+  requestId: string
+  id: string
+  token: number
+}
+
+export interface KeyRequestMessage {
+  type: typeof SW_MESSAGE.KEY_REQUEST
+  requestId: string
+  id: string
+  token: number
+}
+
+/** A failed answer carries the error code only. */
+export interface FailedResponse {
+  requestId: string
+  ok: false
+  code: PixstoreErrorCode
+}
+
+export type ImageResponseMessage = { type: typeof SW_MESSAGE.IMAGE_RESPONSE } & (
+  | {
+      requestId: string
+      ok: true
+      token: number
+      encrypted: Uint8Array<ArrayBuffer>
+      meta: ImageDecryptionMeta
+    }
+  | FailedResponse
+)
+
+export type KeyResponseMessage = { type: typeof SW_MESSAGE.KEY_RESPONSE } & (
+  { requestId: string; ok: true; meta: ImageDecryptionMeta } | FailedResponse
+)
+
+export interface EvictMessage {
+  type: typeof SW_MESSAGE.EVICT
+  ids: string[]
+}
+
+export interface ClearMessage {
+  type: typeof SW_MESSAGE.CLEAR
+}
+
+/** Every message of the protocol. */
+export type SwMessage =
+  | ImageRequestMessage
+  | KeyRequestMessage
+  | ImageResponseMessage
+  | KeyResponseMessage
+  | EvictMessage
+  | ClearMessage

@@ -1,16 +1,48 @@
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vite'
 
 /** Options of the `pixstoreWorker` Vite plugin. */
 export interface PixstoreWorkerPluginOptions {
-  /** URL path the worker is served and emitted at. @default '/pixstore-sw.js' */
+  /** URL path the worker is served and emitted at; `registerPixstoreWorker`'s `url`. @default '/pixstore-sw.js' */
   path?: string
+  /** The worker file. @default the `pixstore-sw.js` shipped next to this plugin */
+  workerFile?: string
 }
 
 /**
- * Vite plugin that will serve the pixstore service worker in dev and emit it in build.
- * Until the worker bundle ships it only reserves the name and path; the kit then runs on
- * object URLs, which need no worker.
+ * Vite plugin that serves the pixstore service worker in dev and emits it in build, at
+ * `path` on the site root so its scope can cover the whole app.
  */
-export function pixstoreWorker(options: PixstoreWorkerPluginOptions = {}): Plugin & { workerPath: string } {
-  return { name: 'pixstore-react:worker', workerPath: options.path ?? '/pixstore-sw.js' }
+export function pixstoreWorker(options: PixstoreWorkerPluginOptions = {}): Plugin {
+  const path = options.path ?? '/pixstore-sw.js'
+  const file = options.workerFile ?? fileURLToPath(new URL('./pixstore-sw.js', import.meta.url))
+  return {
+    name: 'pixstore-react:worker',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (req.url?.split('?')[0] !== path) return next()
+        readFile(file).then(
+          (source) => {
+            res.setHeader('Content-Type', 'text/javascript')
+            res.setHeader('Cache-Control', 'no-cache')
+            res.end(source)
+          },
+          next,
+        )
+      })
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (req.url?.split('?')[0] !== path) return next()
+        readFile(file).then((source) => {
+          res.setHeader('Content-Type', 'text/javascript')
+          res.end(source)
+        }, next)
+      })
+    },
+    async generateBundle() {
+      this.emitFile({ type: 'asset', fileName: path.replace(/^\//, ''), source: await readFile(file) })
+    },
+  }
 }

@@ -1,0 +1,228 @@
+import { CacheExpiration } from 'workbox-expiration'
+import {
+  decryptImage,
+  DEFAULT_IMAGE_FORMATS,
+  importDecryptionKey,
+  isPixstoreError,
+  PixstoreError,
+  type DecryptionKey,
+  type ImageFormat,
+  type PixstoreErrorCode,
+} from '../core/index.js'
+import { imageUrl, parseImageUrl } from './imageUrl.js'
+import {
+  SW_CACHE_NAME,
+  SW_CHANNEL,
+  SW_MESSAGE,
+  SW_PREFIX,
+  type ImageResponseMessage,
+  type KeyResponseMessage,
+  type SwMessage,
+} from './messages.js'
+
+/** Options of the worker; the worker script reads them from its own URL's query. */
+export interface PixstoreWorkerOptions {
+  /** Path prefix of image URLs. @default '/_img' */
+  prefix?: string
+  /** BroadcastChannel name shared with the page bridges. @default 'pixstore' */
+  channel?: string
+  /** Milliseconds to wait for a bridge before answering 504. @default 5000 */
+  timeout?: number
+  /** Most entries in the worker's Cache Storage. @default 500 */
+  maxEntries?: number
+  /** Must match the backend and the page. @default ['png','webp','jpg','jpeg'] */
+  imageFormats?: readonly ImageFormat[]
+  /** Cache Storage to use. @default globalThis.caches */
+  caches?: CacheStorage
+  /** Origin whose `GET {prefix}/...` requests are handled. @default globalThis.location.origin */
+  origin?: string
+}
+
+type Pending = { resolve: (message: SwMessage) => void; timer: ReturnType<typeof setTimeout> }
+
+const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {
+  'not-found': 404,
+  'missing-proof': 403,
+  'invalid-proof': 403,
+  timeout: 504,
+}
+
+function textResponse(status: number, text: string): Response {
+  return new Response(text, {
+    status,
+    headers: { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' },
+  })
+}
+
+/**
+ * The service worker's image handler: answers `GET {prefix}/{id}?t={token}` from Cache
+ * Storage, where it keeps ciphertext only, decrypting with keys held in memory. A miss or a
+ * lost key is asked of the page bridges over a BroadcastChannel.
+ */
+export class PixstoreWorker {
+  readonly prefix: string
+  readonly cacheName = SW_CACHE_NAME
+  private readonly timeout: number
+  private readonly formats: readonly ImageFormat[]
+  private readonly caches: CacheStorage
+  private readonly origin: string
+  private readonly maxEntries: number
+  private readonly channel: BroadcastChannel
+  private readonly pending = new Map<string, Pending>()
+  private readonly inflight = new Map<string, Promise<Response>>()
+  private readonly keys = new Map<string, DecryptionKey>()
+  private expiration: CacheExpiration
+
+  constructor(options: PixstoreWorkerOptions = {}) {
+    this.prefix = options.prefix ?? SW_PREFIX
+    this.timeout = options.timeout ?? 5000
+    this.maxEntries = options.maxEntries ?? 500
+    this.formats = options.imageFormats ?? DEFAULT_IMAGE_FORMATS
+    this.caches = options.caches ?? globalThis.caches
+    this.origin = options.origin ?? globalThis.location.origin
+    this.expiration = new CacheExpiration(this.cacheName, { maxEntries: this.maxEntries })
+    this.channel = new BroadcastChannel(options.channel ?? SW_CHANNEL)
+    this.channel.onmessage = (event: MessageEvent<SwMessage>) => void this.onMessage(event.data)
+  }
+
+  /**
+   * The response for a request, or `undefined` when the request is not an image URL of this
+   * worker and must go to the network untouched.
+   */
+  handle(request: Request): Promise<Response> | undefined {
+    if (request.method !== 'GET') return undefined
+    const url = new URL(request.url)
+    if (url.origin !== this.origin || !url.pathname.startsWith(`${this.prefix}/`)) return undefined
+    const parsed = parseImageUrl(url, this.prefix)
+    if (!parsed.ok) return Promise.resolve(textResponse(400, `Bad image request: ${parsed.reason}`))
+    const key = imageUrl(parsed.id, parsed.token, this.prefix)
+    let response = this.inflight.get(key)
+    if (!response) {
+      response = this.respond(key, parsed.id, parsed.token).finally(() => this.inflight.delete(key))
+      this.inflight.set(key, response)
+    }
+    // Concurrent requests share one round trip; each gets its own body.
+    return response.then((r) => r.clone())
+  }
+
+  /** Deletes caches of other versions. Call from `activate`. */
+  async deleteOldCaches(): Promise<void> {
+    const names = await this.caches.keys()
+    await Promise.all(
+      names
+        .filter((n) => n.startsWith('pixstore-') && n !== this.cacheName)
+        .map((n) => this.caches.delete(n)),
+    )
+  }
+
+  private async respond(key: string, id: string, token: number): Promise<Response> {
+    try {
+      const cache = await this.caches.open(this.cacheName)
+      const hit = await cache.match(key)
+      if (hit) {
+        const encrypted = new Uint8Array(await hit.arrayBuffer())
+        try {
+          const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token))
+          const image = await decryptImage(encrypted, decryptionKey, this.formats)
+          void this.expiration.updateTimestamp(key)
+          return this.imageResponse(image.bytes, image.mimeType)
+        } catch (error) {
+          if (!isPixstoreError(error, 'decrypt-failed')) throw error
+          // A stale or damaged entry: drop it and ask the page for the image once.
+          this.keys.delete(key)
+          await cache.delete(key)
+        }
+      }
+      const answer = await this.ask<ImageResponseMessage>({ type: SW_MESSAGE.IMAGE_REQUEST, id, token })
+      if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
+      const decryptionKey = await importDecryptionKey(answer.meta)
+      const image = await decryptImage(answer.encrypted, decryptionKey, this.formats)
+      this.remember(key, decryptionKey)
+      await cache.put(
+        key,
+        new Response(answer.encrypted, { headers: { 'Content-Type': 'application/octet-stream' } }),
+      )
+      await this.expiration.updateTimestamp(key)
+      void this.expiration.expireEntries()
+      return this.imageResponse(image.bytes, image.mimeType)
+    } catch (error) {
+      const code = isPixstoreError(error) ? error.code : 'server-error'
+      return textResponse(STATUS_OF[code] ?? 502, `Image unavailable: ${code}`)
+    }
+  }
+
+  private imageResponse(bytes: Uint8Array<ArrayBuffer>, mimeType: string): Response {
+    return new Response(bytes, {
+      headers: {
+        'Content-Type': mimeType,
+        'Cache-Control': 'private, immutable',
+        'Content-Length': String(bytes.length),
+      },
+    })
+  }
+
+  private remember(key: string, decryptionKey: DecryptionKey): void {
+    this.keys.delete(key)
+    this.keys.set(key, decryptionKey)
+    // Oldest first: Map iteration follows insertion order.
+    for (const oldest of this.keys.keys()) {
+      if (this.keys.size <= this.maxEntries) break
+      this.keys.delete(oldest)
+    }
+  }
+
+  private async requestKey(key: string, id: string, token: number): Promise<DecryptionKey> {
+    const answer = await this.ask<KeyResponseMessage>({ type: SW_MESSAGE.KEY_REQUEST, id, token })
+    if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
+    const decryptionKey = await importDecryptionKey(answer.meta)
+    this.remember(key, decryptionKey)
+    return decryptionKey
+  }
+
+  /** Posts a request to the page bridges and waits for the first answer. */
+  private ask<T extends ImageResponseMessage | KeyResponseMessage>(message: {
+    type: typeof SW_MESSAGE.IMAGE_REQUEST | typeof SW_MESSAGE.KEY_REQUEST
+    id: string
+    token: number
+  }): Promise<T> {
+    const requestId = crypto.randomUUID()
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId)
+        reject(new PixstoreError('timeout', `No page answered for ${message.id} in ${this.timeout} ms`))
+      }, this.timeout)
+      this.pending.set(requestId, { resolve: (answer) => resolve(answer as T), timer })
+      this.channel.postMessage({ ...message, requestId })
+    })
+  }
+
+  private async onMessage(message: SwMessage): Promise<void> {
+    switch (message.type) {
+      case SW_MESSAGE.IMAGE_RESPONSE:
+      case SW_MESSAGE.KEY_RESPONSE: {
+        const pending = this.pending.get(message.requestId)
+        if (!pending) return
+        this.pending.delete(message.requestId)
+        clearTimeout(pending.timer)
+        pending.resolve(message)
+        return
+      }
+      case SW_MESSAGE.EVICT: {
+        const cache = await this.caches.open(this.cacheName)
+        await Promise.all(
+          message.ids.map((id) => {
+            const path = `${this.prefix}/${encodeURIComponent(id)}`
+            for (const key of this.keys.keys()) if (key.startsWith(`${path}?`)) this.keys.delete(key)
+            return cache.delete(path, { ignoreSearch: true })
+          }),
+        )
+        return
+      }
+      case SW_MESSAGE.CLEAR:
+        this.keys.clear()
+        await this.expiration.delete()
+        this.expiration = new CacheExpiration(this.cacheName, { maxEntries: this.maxEntries })
+        return
+    }
+  }
+}

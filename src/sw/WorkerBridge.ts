@@ -1,0 +1,136 @@
+import type { ImageRecord, ImageService } from '../core/index.js'
+import { isPixstoreError } from '../core/index.js'
+import {
+  SW_CACHE_NAME,
+  SW_CHANNEL,
+  SW_MESSAGE,
+  type ImageRequestMessage,
+  type KeyRequestMessage,
+  type SwMessage,
+} from './messages.js'
+
+/** Options of a `WorkerBridge`. */
+export interface WorkerBridgeOptions {
+  /** The page's image service, which answers the worker from Dexie or the network. */
+  service: ImageService
+  /** BroadcastChannel name. @default 'pixstore' */
+  channel?: string
+  /** Records remembered for the worker's requests. @default 5000 */
+  maxRecords?: number
+  /** Web Locks, so one tab answers each image when several are open. @default navigator.locks */
+  locks?: LockManager
+  /** Cache Storage of the worker, cleared by `clear()`. @default globalThis.caches */
+  caches?: CacheStorage
+}
+
+const keyOf = (id: string, token: number) => `${id}\u0000${token}`
+
+/**
+ * The page side of the worker path: knows the records components asked for, answers the
+ * worker's image and key requests through the image service, and tells the worker what left
+ * the encrypted cache.
+ */
+export class WorkerBridge {
+  private readonly service: ImageService
+  private readonly channelName: string
+  private readonly maxRecords: number
+  private readonly locks: LockManager | undefined
+  private readonly caches: CacheStorage | undefined
+  private readonly records = new Map<string, ImageRecord>()
+  private channel: BroadcastChannel | undefined
+  private unsubscribe: (() => void) | undefined
+
+  constructor(options: WorkerBridgeOptions) {
+    this.service = options.service
+    this.channelName = options.channel ?? SW_CHANNEL
+    this.maxRecords = options.maxRecords ?? 5000
+    this.locks = options.locks ?? globalThis.navigator?.locks
+    this.caches = options.caches ?? globalThis.caches
+  }
+
+  /** Whether the bridge listens. */
+  get started(): boolean {
+    return this.channel !== undefined
+  }
+
+  /** Makes a record answerable when the worker asks for its image or key. */
+  register(record: ImageRecord): void {
+    const key = keyOf(record.id, record.token)
+    this.records.delete(key)
+    this.records.set(key, record)
+    for (const oldest of this.records.keys()) {
+      if (this.records.size <= this.maxRecords) break
+      this.records.delete(oldest)
+    }
+  }
+
+  /** Starts listening to the worker and forwarding cache evictions. */
+  start(): void {
+    if (this.channel) return
+    const channel = new BroadcastChannel(this.channelName)
+    channel.onmessage = (event: MessageEvent<SwMessage>) => void this.onMessage(event.data)
+    this.channel = channel
+    this.unsubscribe = this.service.subscribe((change) => {
+      if (change.type !== 'clear') channel.postMessage({ type: SW_MESSAGE.EVICT, ids: change.ids })
+    })
+  }
+
+  /** Stops listening. */
+  stop(): void {
+    this.unsubscribe?.()
+    this.channel?.close()
+    this.channel = undefined
+  }
+
+  /** Deletes the worker's Cache Storage and makes the worker drop every key it holds. */
+  async clear(): Promise<void> {
+    this.records.clear()
+    this.channel?.postMessage({ type: SW_MESSAGE.CLEAR })
+    await this.caches?.delete(SW_CACHE_NAME)
+  }
+
+  private async onMessage(message: SwMessage): Promise<void> {
+    if (message.type === SW_MESSAGE.IMAGE_REQUEST) await this.answerImage(message)
+    else if (message.type === SW_MESSAGE.KEY_REQUEST) this.answerKey(message)
+  }
+
+  private answerKey(message: KeyRequestMessage): void {
+    const record = this.records.get(keyOf(message.id, message.token))
+    if (!record) return
+    this.channel?.postMessage({
+      type: SW_MESSAGE.KEY_RESPONSE,
+      requestId: message.requestId,
+      ok: true,
+      meta: record.meta,
+    })
+  }
+
+  private async answerImage(message: ImageRequestMessage): Promise<void> {
+    const record = this.records.get(keyOf(message.id, message.token))
+    // Another tab may know it; an unknown record is not ours to answer.
+    if (!record) return
+    const answer = async () => {
+      try {
+        const version = await this.service.getEncrypted(record)
+        this.channel?.postMessage({
+          type: SW_MESSAGE.IMAGE_RESPONSE,
+          requestId: message.requestId,
+          ok: true,
+          token: version.token,
+          encrypted: version.encrypted,
+          meta: version.meta,
+        })
+      } catch (error) {
+        this.channel?.postMessage({
+          type: SW_MESSAGE.IMAGE_RESPONSE,
+          requestId: message.requestId,
+          ok: false,
+          code: isPixstoreError(error) ? error.code : 'server-error',
+        })
+      }
+    }
+    // Tabs take turns per image: the first fetches and caches, the next finds it in Dexie.
+    if (this.locks) await this.locks.request(`pixstore:${message.id}:${message.token}`, answer)
+    else await answer()
+  }
+}

@@ -1,0 +1,20 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'vite'
+
+// The service worker is its own classic-script bundle: dist/pixstore-sw.js.
+export default defineConfig({
+  // Workbox checks NODE_ENV; a service worker has no `process`.
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  build: {
+    target: 'es2022',
+    emptyOutDir: false,
+    sourcemap: true,
+    minify: true,
+    lib: {
+      entry: resolve(import.meta.dirname, 'src/sw/worker.ts'),
+      formats: ['iife'],
+      name: 'pixstoreServiceWorker',
+      fileName: () => 'pixstore-sw.js',
+    },
+  },
+})
