@@ -66,7 +66,17 @@ export default defineConfig({
           environment: 'node',
           typecheck: { enabled: true, include: ['test/**/*.test-d.{ts,tsx}'], tsconfig: './tsconfig.json' },
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/**/*.browser.test.{ts,tsx}', 'test/interop/**'],
+          exclude: ['test/**/*.browser.test.{ts,tsx}', 'test/**/*.e2e.test.{ts,tsx}', 'test/interop/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/**/*.e2e.test.{ts,tsx}'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -1,11 +1,20 @@
 import { QueryClient, QueryClientContext } from '@tanstack/react-query'
-import { useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
+import {
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react'
 import { createImageService, type PixstoreConfig } from '../core/index.js'
 import {
-  connectPixstoreWorker,
+  createWorkerStatusStore,
   SW_PREFIX,
   WorkerBridge,
-  type PixstoreWorkerConnection,
+  type WorkerStatusStore,
   type RegisterPixstoreWorkerOptions,
   type WorkerStatus,
 } from '../sw/index.js'
@@ -24,6 +33,7 @@ export interface PixstoreProviderProps {
   children?: ReactNode
 }
 
+const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect
 const unsupported = (): WorkerStatus => 'unsupported'
 const noSubscription = () => () => undefined
 
@@ -49,10 +59,10 @@ export function PixstoreProvider({
   const [parts] = useState(() => {
     const service = createImageService(config)
     const bridge = new WorkerBridge({ service, channel: serviceWorker ? serviceWorker.channel : undefined })
-    const worker: PixstoreWorkerConnection | undefined =
+    const worker: WorkerStatusStore | undefined =
       serviceWorker === false
         ? undefined
-        : connectPixstoreWorker(bridge, { imageFormats: config?.imageFormats, ...serviceWorker })
+        : createWorkerStatusStore({ imageFormats: config?.imageFormats, ...serviceWorker })
     const prefix = (serviceWorker && serviceWorker.prefix) || SW_PREFIX
     return { service, urls: new ObjectUrlRegistry(), bridge, worker, prefix }
   })
@@ -62,6 +72,15 @@ export function PixstoreProvider({
     unsupported,
   )
   const disposal = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+
+  // A layout effect runs before any child's passive effect, so the bridge listens before the
+  // first image request reaches the worker: a BroadcastChannel only hears messages posted
+  // after it exists.
+  useIsomorphicLayoutEffect(() => {
+    if (!parts.worker) return
+    parts.bridge.start()
+    return () => parts.bridge.stop()
+  }, [parts])
 
   useEffect(() => {
     // Strict mode unmounts and remounts at once: disposal waits a task so a remount keeps all.

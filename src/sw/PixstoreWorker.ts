@@ -138,6 +138,8 @@ export class PixstoreWorker {
       const decryptionKey = await importDecryptionKey(answer.meta)
       const image = await decryptImage(answer.encrypted, decryptionKey, this.formats)
       this.remember(key, decryptionKey)
+      // One version per id: a new token replaces every older one.
+      await cache.delete(`${this.prefix}/${encodeURIComponent(id)}`, { ignoreSearch: true })
       await cache.put(
         key,
         new Response(answer.encrypted, { headers: { 'Content-Type': 'application/octet-stream' } }),

@@ -46,6 +46,13 @@ export function workerScriptUrl(options: RegisterPixstoreWorkerOptions = {}): st
   return `${options.url ?? '/pixstore-sw.js'}${query ? `?${query}` : ''}`
 }
 
+/** Whether the page is controlled by the worker script at `scriptUrl` (query ignored). */
+export function isControlledBy(scriptUrl: string, container: ServiceWorkerContainer | undefined): boolean {
+  const controller = container?.controller
+  if (!controller) return false
+  return new URL(controller.scriptURL).pathname === new URL(scriptUrl, globalThis.location?.href).pathname
+}
+
 /**
  * Registers the pixstore service worker and reports when it controls the page
  * (`ready`). Where service workers are missing (server rendering, some private modes) the
@@ -55,17 +62,13 @@ export function registerPixstoreWorker(options: RegisterPixstoreWorkerOptions = 
   const container = options.container ?? globalThis.navigator?.serviceWorker
   const scriptUrl = workerScriptUrl(options)
   const listeners = new Set<(status: WorkerStatus) => void>()
-  let status: WorkerStatus = container ? 'registering' : 'unsupported'
+  const controlled = () => isControlledBy(scriptUrl, container)
+  let status: WorkerStatus = !container ? 'unsupported' : controlled() ? 'ready' : 'registering'
   let error: unknown
   const set = (next: WorkerStatus) => {
     if (next === status) return
     status = next
     listeners.forEach((listener) => listener(next))
-  }
-  const scriptPath = new URL(scriptUrl, globalThis.location?.href).pathname
-  const controlled = () => {
-    const controller = container?.controller
-    return !!controller && new URL(controller.scriptURL).pathname === scriptPath
   }
 
   if (container) {

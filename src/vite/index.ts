@@ -16,20 +16,18 @@ export interface PixstoreWorkerPluginOptions {
  */
 export function pixstoreWorker(options: PixstoreWorkerPluginOptions = {}): Plugin {
   const path = options.path ?? '/pixstore-sw.js'
-  const file = options.workerFile ?? fileURLToPath(new URL('./pixstore-sw.js', import.meta.url))
+  const file =
+    options.workerFile ?? fileURLToPath(new URL(/* @vite-ignore */ './pixstore-sw.js', import.meta.url))
   return {
     name: 'pixstore-react:worker',
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         if (req.url?.split('?')[0] !== path) return next()
-        readFile(file).then(
-          (source) => {
-            res.setHeader('Content-Type', 'text/javascript')
-            res.setHeader('Cache-Control', 'no-cache')
-            res.end(source)
-          },
-          next,
-        )
+        readFile(file).then((source) => {
+          res.setHeader('Content-Type', 'text/javascript')
+          res.setHeader('Cache-Control', 'no-cache')
+          res.end(source)
+        }, next)
       })
     },
     configurePreviewServer(server) {

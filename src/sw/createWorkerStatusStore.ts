@@ -1,0 +1,44 @@
+import {
+  isControlledBy,
+  registerPixstoreWorker,
+  workerScriptUrl,
+  type RegisterPixstoreWorkerOptions,
+  type WorkerStatus,
+} from './registerPixstoreWorker.js'
+
+/** The worker status as an external store (for `useSyncExternalStore`). */
+export interface WorkerStatusStore {
+  /** Registers the worker with the first listener. */
+  subscribe(listener: () => void): () => void
+  /**
+   * `ready` when the worker controls the page. Before the first subscription this is read
+   * from the controller, so a reload the worker already controls renders worker URLs from
+   * the first render.
+   */
+  getStatus(): WorkerStatus
+}
+
+/**
+ * The status of the pixstore worker. Nothing is registered until the first `subscribe`,
+ * so creating a store during render or on the server has no effect.
+ */
+export function createWorkerStatusStore(options: RegisterPixstoreWorkerOptions = {}): WorkerStatusStore {
+  const listeners = new Set<() => void>()
+  const scriptUrl = workerScriptUrl(options)
+  let worker: ReturnType<typeof registerPixstoreWorker> | undefined
+  return {
+    getStatus: () =>
+      worker?.status ??
+      (isControlledBy(scriptUrl, options.container ?? globalThis.navigator?.serviceWorker)
+        ? 'ready'
+        : 'unsupported'),
+    subscribe(listener) {
+      listeners.add(listener)
+      if (!worker) {
+        worker = registerPixstoreWorker(options)
+        worker.subscribe(() => listeners.forEach((l) => l()))
+      }
+      return () => listeners.delete(listener)
+    },
+  }
+}

@@ -1,0 +1,246 @@
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startE2E, type E2E } from '../support/e2e'
+
+const COUNT = 6
+let e2e: E2E
+
+beforeAll(async () => {
+  e2e = await startE2E('test/sw/fixture', COUNT)
+}, 120_000)
+afterAll(async () => {
+  await e2e?.close()
+})
+
+const totalRequests = () => [...e2e.backend.requests.values()].reduce((a, b) => a + b, 0)
+
+/**
+ * Waits until every image of the gallery is decoded (and, with `prefix`, shown through URLs
+ * starting with it) and says how they were loaded.
+ */
+async function gallery(page: Page, prefix = ''): Promise<string[]> {
+  await page
+    .waitForFunction(
+      ([count, prefix]) => {
+        const images = [...document.querySelectorAll('img')]
+        return (
+          images.length === count &&
+          images.every(
+            (img) => img.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix),
+          )
+        )
+      },
+      [COUNT, prefix] as const,
+      { timeout: 20_000 },
+    )
+    .catch(async (error: unknown) => {
+      console.log(
+        await page.evaluate(() => ({
+          srcs: [...document.querySelectorAll('img')].map((i) => i.getAttribute('src')),
+          html: document.body.innerHTML.slice(0, 300),
+          c: navigator.serviceWorker.controller?.scriptURL,
+          m: (window as unknown as { __swMessages: string[] }).__swMessages,
+        })),
+      )
+      throw error
+    })
+  return page.$$eval('img', (images) => images.map((img) => img.getAttribute('src')!))
+}
+
+async function freshPage(context?: BrowserContext, query = ''): Promise<Page> {
+  const page = await (context ?? (await e2e.browser.newContext())).newPage()
+  await page.goto(`${e2e.url}${query}`)
+  return page
+}
+
+/** Every byte in Cache Storage and IndexedDB of the page's origin, as arrays of numbers. */
+function storedBuffers(page: Page): Promise<number[][]> {
+  return page.evaluate(async () => {
+    const found: number[][] = []
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name)
+      for (const request of await cache.keys()) {
+        found.push([...new Uint8Array(await (await cache.match(request))!.arrayBuffer())])
+      }
+    }
+    const visit = (value: unknown, seen: Set<unknown>) => {
+      if (value === null || typeof value !== 'object' || seen.has(value)) return
+      seen.add(value)
+      if (ArrayBuffer.isView(value)) found.push([...new Uint8Array(value.buffer)])
+      else if (value instanceof ArrayBuffer) found.push([...new Uint8Array(value)])
+      else for (const child of Object.values(value)) visit(child, seen)
+    }
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(info.name!)
+        open.onsuccess = () => resolve(open.result)
+        open.onerror = () => reject(open.error)
+      })
+      for (const store of db.objectStoreNames) {
+        const values = await new Promise<unknown[]>((resolve) => {
+          const request = db.transaction(store).objectStore(store).getAll()
+          request.onsuccess = () => resolve(request.result)
+        })
+        values.forEach((value) => visit(value, new Set()))
+      }
+      db.close()
+    }
+    return found
+  })
+}
+
+function contains(haystack: number[], needle: Uint8Array): boolean {
+  outer: for (let i = 0; i <= haystack.length - needle.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
+    return true
+  }
+  return false
+}
+
+describe('the service worker path, in Chromium against the real pixstore backend', () => {
+  let context: BrowserContext
+  let page: Page
+
+  it('controls the first load and renders every image through /_img', async () => {
+    context = await e2e.browser.newContext()
+    page = await freshPage(context)
+    const sources = await gallery(page)
+    expect(sources.every((src) => src.startsWith('/_img/'))).toBe(true)
+    expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toMatch(
+      /\/pixstore-sw\.js/,
+    )
+    expect(totalRequests()).toBe(COUNT)
+  })
+
+  it('renders after a reload with no backend request and no main-thread IndexedDB read', async () => {
+    const before = totalRequests()
+    await page.reload()
+    const sources = await gallery(page)
+    expect(sources.every((src) => src.startsWith('/_img/'))).toBe(true)
+    expect(totalRequests()).toBe(before)
+    expect(await page.evaluate(() => (window as unknown as { __idbReads: number }).__idbReads)).toBe(0)
+    expect(await page.evaluate(() => (window as unknown as { __swMessages: string[] }).__swMessages)).toEqual(
+      [],
+    )
+  })
+
+  it('holds no plaintext image bytes and no key bytes in Cache Storage or IndexedDB', async () => {
+    const { samples, backend, ids } = await e2e.backend.seeded
+    const buffers = await storedBuffers(page)
+    expect(buffers.length).toBeGreaterThanOrEqual(COUNT)
+    for (const [i, sample] of samples.entries()) {
+      const key = new Uint8Array(Buffer.from(backend.record(ids[i]!)!.meta.key, 'base64'))
+      const middle = sample.bytes.subarray(sample.bytes.length >> 1, (sample.bytes.length >> 1) + 32)
+      for (const buffer of buffers) {
+        expect(contains(buffer, key)).toBe(false)
+        expect(contains(buffer, middle)).toBe(false)
+      }
+    }
+  })
+
+  it('still renders after the worker is stopped, asking the page for the key only', async () => {
+    const before = totalRequests()
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('ServiceWorker.enable')
+    await cdp.send('ServiceWorker.stopAllWorkers')
+    await page.reload()
+    // Right after a stop the reload may start uncontrolled; the worker then takes over.
+    const sources = await gallery(page, '/_img/')
+    expect(sources).toHaveLength(COUNT)
+    const messages = await page.evaluate(() => (window as unknown as { __swMessages: string[] }).__swMessages)
+    expect(messages.filter((m) => m === 'pixstore:key-request').length).toBe(COUNT)
+    expect(messages).not.toContain('pixstore:image-request')
+    expect(totalRequests()).toBe(before)
+  })
+
+  it('answers 400 to bad ids and tokens and leaves other paths alone', async () => {
+    const answers = await page.evaluate(async () => {
+      const get = async (path: string) => {
+        const response = await fetch(path)
+        return [response.status, (await response.text()).slice(0, 17)]
+      }
+      return {
+        traversal: await get('/_img/..%2Fsecret?t=1'),
+        overlong: await get(`/_img/${'a'.repeat(300)}?t=1`),
+        noToken: await get('/_img/abc'),
+        badToken: await get('/_img/abc?t=-1'),
+        outside: await get('/_imgs/abc?t=1'),
+      }
+    })
+    expect(answers.traversal).toEqual([400, 'Bad image reques'.padEnd(17, 't')])
+    expect(answers.overlong[0]).toBe(400)
+    expect(answers.noToken[0]).toBe(400)
+    expect(answers.badToken[0]).toBe(400)
+    expect(answers.outside[1]).not.toMatch(/^(Bad image|Image unavailable)/)
+  })
+
+  it('shows a new token through a new URL and drops the old entry from the worker cache', async () => {
+    const { backend, ids, samples } = await e2e.backend.seeded
+    const id = ids[0]!
+    const old = (await page.$$eval('img', (images) => images.map((img) => img.getAttribute('src')!)))[0]!
+    const updated = await backend.update(id, samples[1]!.bytes)
+    await page.reload()
+    const sources = await gallery(page)
+    expect(sources[0]).toBe(`/_img/${id}?t=${updated.token}`)
+    expect(sources[0]).not.toBe(old)
+    const cached = await page.evaluate(async () =>
+      (await (await caches.open('pixstore-images-v1')).keys()).map(
+        (r) => new URL(r.url).pathname + new URL(r.url).search,
+      ),
+    )
+    expect(cached).toContain(sources[0])
+    expect(cached).not.toContain(old)
+  })
+
+  it('empties Dexie, Cache Storage and the worker keys on clearImageCache()', async () => {
+    await page.evaluate(() =>
+      (window as unknown as { pixstore: { logout(): Promise<void> } }).pixstore.logout(),
+    )
+    const left = await page.evaluate(async () => {
+      const entries = (await (await caches.open('pixstore-images-v1')).keys()).length
+      const dexie = await new Promise<number>((resolve) => {
+        const open = indexedDB.open('pixstore')
+        open.onsuccess = () => {
+          const request = open.result.transaction('images').objectStore('images').count()
+          request.onsuccess = () => resolve(request.result)
+        }
+      })
+      return { entries, dexie }
+    })
+    expect(left).toEqual({ entries: 0, dexie: 0 })
+    await context.close()
+  })
+})
+
+describe('several tabs and a missing bridge', () => {
+  it('fetches each image from the backend once with two tabs open', async () => {
+    const context = await e2e.browser.newContext()
+    const first = await context.newPage()
+    await first.goto(e2e.url)
+    await first.waitForFunction(() => navigator.serviceWorker.controller !== null)
+    e2e.backend.requests.clear()
+    const [a, b] = [await context.newPage(), await context.newPage()]
+    await Promise.all([a.goto(e2e.url), b.goto(e2e.url)])
+    await Promise.all([gallery(a), gallery(b), gallery(first)])
+    expect([...e2e.backend.requests.values()].every((n) => n === 1)).toBe(true)
+    await context.close()
+  })
+
+  it('answers 504 within the timeout without a bridge, and SecureImage falls back to object URLs', async () => {
+    const context = await e2e.browser.newContext()
+    const page = await freshPage(context, '?nobridge=1')
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+    const sources = await gallery(page)
+    expect(sources.every((src) => src.startsWith('blob:'))).toBe(true)
+    const { status, ms } = await page.evaluate(async () => {
+      const record = (window as unknown as { __records: Array<{ id: string; token: number }> }).__records[1]!
+      const started = performance.now()
+      const response = await fetch(`/_img/${record.id}?t=${record.token}`)
+      return { status: response.status, ms: performance.now() - started }
+    })
+    expect(status).toBe(504)
+    expect(ms).toBeGreaterThanOrEqual(1400)
+    expect(ms).toBeLessThan(5000)
+    await context.close()
+  })
+})
