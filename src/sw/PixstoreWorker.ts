@@ -40,6 +40,15 @@ export interface PixstoreWorkerOptions {
 
 type Pending = { resolve: (message: SwMessage) => void; timer: ReturnType<typeof setTimeout> }
 
+/** A request being answered, shared by every fetch of the same URL. */
+interface Flight {
+  response: Promise<Response>
+  /** Clients whose fetches joined; a new one gets the question posted again. */
+  clients: Set<string>
+  /** Posts the pending question again, with a fresh timeout. */
+  repost?: () => void
+}
+
 const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {
   'not-found': 404,
   'missing-proof': 403,
@@ -69,7 +78,7 @@ export class PixstoreWorker {
   private readonly maxEntries: number
   private readonly channel: BroadcastChannel
   private readonly pending = new Map<string, Pending>()
-  private readonly inflight = new Map<string, Promise<Response>>()
+  private readonly inflight = new Map<string, Flight>()
   private readonly keys = new Map<string, DecryptionKey>()
   private expiration: CacheExpiration
 
@@ -87,22 +96,30 @@ export class PixstoreWorker {
 
   /**
    * The response for a request, or `undefined` when the request is not an image URL of this
-   * worker and must go to the network untouched.
+   * worker and must go to the network untouched. `clientId` is the fetch event's client.
    */
-  handle(request: Request): Promise<Response> | undefined {
+  handle(request: Request, clientId = ''): Promise<Response> | undefined {
     if (request.method !== 'GET') return undefined
     const url = new URL(request.url)
     if (url.origin !== this.origin || !url.pathname.startsWith(`${this.prefix}/`)) return undefined
     const parsed = parseImageUrl(url, this.prefix)
     if (!parsed.ok) return Promise.resolve(textResponse(400, `Bad image request: ${parsed.reason}`))
     const key = imageUrl(parsed.id, parsed.token, this.prefix)
-    let response = this.inflight.get(key)
-    if (!response) {
-      response = this.respond(key, parsed.id, parsed.token).finally(() => this.inflight.delete(key))
-      this.inflight.set(key, response)
+    let flight = this.inflight.get(key)
+    if (!flight) {
+      const created: Flight = { response: Promise.resolve(new Response()), clients: new Set([clientId]) }
+      created.response = this.respond(key, parsed.id, parsed.token, created).finally(() =>
+        this.inflight.delete(key),
+      )
+      this.inflight.set(key, created)
+      flight = created
+    } else if (!flight.clients.has(clientId)) {
+      // The page first asked may be gone (a reload): ask again for the new one.
+      flight.clients.add(clientId)
+      flight.repost?.()
     }
     // Concurrent requests share one round trip; each gets its own body.
-    return response.then((r) => r.clone())
+    return flight.response.then((r) => r.clone())
   }
 
   /** Deletes caches of other versions. Call from `activate`. */
@@ -115,14 +132,14 @@ export class PixstoreWorker {
     )
   }
 
-  private async respond(key: string, id: string, token: number): Promise<Response> {
+  private async respond(key: string, id: string, token: number, flight: Flight): Promise<Response> {
     try {
       const cache = await this.caches.open(this.cacheName)
       const hit = await cache.match(key)
       if (hit) {
         const encrypted = new Uint8Array(await hit.arrayBuffer())
         try {
-          const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token))
+          const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token, flight))
           const image = await decryptImage(encrypted, decryptionKey, this.formats)
           void this.expiration.updateTimestamp(key)
           return this.imageResponse(image.bytes, image.mimeType)
@@ -133,7 +150,10 @@ export class PixstoreWorker {
           await cache.delete(key)
         }
       }
-      const answer = await this.ask<ImageResponseMessage>({ type: SW_MESSAGE.IMAGE_REQUEST, id, token })
+      const answer = await this.ask<ImageResponseMessage>(
+        { type: SW_MESSAGE.IMAGE_REQUEST, id, token },
+        flight,
+      )
       if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
       const decryptionKey = await importDecryptionKey(answer.meta)
       const image = await decryptImage(answer.encrypted, decryptionKey, this.formats)
@@ -173,8 +193,8 @@ export class PixstoreWorker {
     }
   }
 
-  private async requestKey(key: string, id: string, token: number): Promise<DecryptionKey> {
-    const answer = await this.ask<KeyResponseMessage>({ type: SW_MESSAGE.KEY_REQUEST, id, token })
+  private async requestKey(key: string, id: string, token: number, flight: Flight): Promise<DecryptionKey> {
+    const answer = await this.ask<KeyResponseMessage>({ type: SW_MESSAGE.KEY_REQUEST, id, token }, flight)
     if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
     const decryptionKey = await importDecryptionKey(answer.meta)
     this.remember(key, decryptionKey)
@@ -182,19 +202,36 @@ export class PixstoreWorker {
   }
 
   /** Posts a request to the page bridges and waits for the first answer. */
-  private ask<T extends ImageResponseMessage | KeyResponseMessage>(message: {
-    type: typeof SW_MESSAGE.IMAGE_REQUEST | typeof SW_MESSAGE.KEY_REQUEST
-    id: string
-    token: number
-  }): Promise<T> {
-    const requestId = crypto.randomUUID()
+  private ask<T extends ImageResponseMessage | KeyResponseMessage>(
+    question: {
+      type: typeof SW_MESSAGE.IMAGE_REQUEST | typeof SW_MESSAGE.KEY_REQUEST
+      id: string
+      token: number
+    },
+    flight: Flight,
+  ): Promise<T> {
+    const message = { ...question, requestId: crypto.randomUUID() }
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(requestId)
-        reject(new PixstoreError('timeout', `No page answered for ${message.id} in ${this.timeout} ms`))
-      }, this.timeout)
-      this.pending.set(requestId, { resolve: (answer) => resolve(answer as T), timer })
-      this.channel.postMessage({ ...message, requestId })
+      const expire = () =>
+        setTimeout(() => {
+          this.pending.delete(message.requestId)
+          flight.repost = undefined
+          reject(new PixstoreError('timeout', `No page answered for ${message.id} in ${this.timeout} ms`))
+        }, this.timeout)
+      const pending: Pending = {
+        resolve: (answer) => {
+          flight.repost = undefined
+          resolve(answer as T)
+        },
+        timer: expire(),
+      }
+      this.pending.set(message.requestId, pending)
+      flight.repost = () => {
+        clearTimeout(pending.timer)
+        pending.timer = expire()
+        this.channel.postMessage(message)
+      }
+      this.channel.postMessage(message)
     })
   }
 

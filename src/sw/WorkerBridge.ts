@@ -37,6 +37,8 @@ export class WorkerBridge {
   private readonly locks: LockManager | undefined
   private readonly caches: CacheStorage | undefined
   private readonly records = new Map<string, ImageRecord>()
+  /** Request ids already answered: the worker posts a question again when a new page joins. */
+  private readonly answered = new Set<string>()
   private channel: BroadcastChannel | undefined
   private unsubscribe: (() => void) | undefined
 
@@ -90,13 +92,17 @@ export class WorkerBridge {
   }
 
   private async onMessage(message: SwMessage): Promise<void> {
-    if (message.type === SW_MESSAGE.IMAGE_REQUEST) await this.answerImage(message)
-    else if (message.type === SW_MESSAGE.KEY_REQUEST) this.answerKey(message)
+    if (message.type !== SW_MESSAGE.IMAGE_REQUEST && message.type !== SW_MESSAGE.KEY_REQUEST) return
+    const record = this.records.get(keyOf(message.id, message.token))
+    // Another tab may know it; an unknown record is not ours to answer.
+    if (!record || this.answered.has(message.requestId)) return
+    this.answered.add(message.requestId)
+    if (this.answered.size > this.maxRecords) this.answered.delete(this.answered.values().next().value!)
+    if (message.type === SW_MESSAGE.IMAGE_REQUEST) await this.answerImage(message, record)
+    else this.answerKey(message, record)
   }
 
-  private answerKey(message: KeyRequestMessage): void {
-    const record = this.records.get(keyOf(message.id, message.token))
-    if (!record) return
+  private answerKey(message: KeyRequestMessage, record: ImageRecord): void {
     this.channel?.postMessage({
       type: SW_MESSAGE.KEY_RESPONSE,
       requestId: message.requestId,
@@ -105,10 +111,7 @@ export class WorkerBridge {
     })
   }
 
-  private async answerImage(message: ImageRequestMessage): Promise<void> {
-    const record = this.records.get(keyOf(message.id, message.token))
-    // Another tab may know it; an unknown record is not ours to answer.
-    if (!record) return
+  private async answerImage(message: ImageRequestMessage, record: ImageRecord): Promise<void> {
     const answer = async () => {
       try {
         const version = await this.service.getEncrypted(record)

@@ -8,6 +8,8 @@ interface ExtendableEventLike extends Event {
 }
 interface FetchEventLike extends ExtendableEventLike {
   request: Request
+  clientId: string
+  resultingClientId: string
   respondWith(response: Promise<Response>): void
 }
 interface ServiceWorkerScope {
@@ -35,7 +37,7 @@ scope.addEventListener('activate', (event) =>
   event.waitUntil(Promise.all([scope.clients.claim(), worker.deleteOldCaches()])),
 )
 scope.addEventListener('fetch', (event) => {
-  const response = worker.handle(event.request)
+  const response = worker.handle(event.request, event.clientId || event.resultingClientId)
   if (response) event.respondWith(response)
 })
 export {}

@@ -243,4 +243,50 @@ describe('several tabs and a missing bridge', () => {
     expect(ms).toBeLessThan(5000)
     await context.close()
   })
+
+  it('keeps its own entry limit in Cache Storage', async () => {
+    const context = await e2e.browser.newContext()
+    const page = await freshPage(context, '?workerMax=3')
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+    await gallery(page, '/_img/')
+    await expect
+      .poll(() => page.evaluate(async () => (await (await caches.open('pixstore-images-v1')).keys()).length))
+      .toBe(3)
+    await context.close()
+  })
+
+  it('drops from the worker cache what Dexie evicts, and loses nothing when Cache Storage is wiped', async () => {
+    const context = await e2e.browser.newContext()
+    const page = await freshPage(context, '?dexieMax=4')
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+    await page.reload()
+    await gallery(page, '/_img/')
+    const cachedIds = () =>
+      page.evaluate(async () =>
+        (await (await caches.open('pixstore-images-v1')).keys()).map(
+          (r) => new URL(r.url).pathname.split('/')[2],
+        ),
+      )
+    const dexieIds = () =>
+      page.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const open = indexedDB.open('pixstore')
+            open.onsuccess = () => {
+              const request = open.result.transaction('images').objectStore('images').getAllKeys()
+              request.onsuccess = () => resolve(request.result as string[])
+            }
+          }),
+      )
+    await expect.poll(async () => (await dexieIds()).length).toBe(4)
+    await expect.poll(async () => (await cachedIds()).sort()).toEqual((await dexieIds()).sort())
+
+    const before = totalRequests()
+    await page.evaluate(() => caches.delete('pixstore-images-v1'))
+    await page.reload()
+    await gallery(page, '/_img/')
+    // The four Dexie still holds come from Dexie; the two it evicted are fetched again.
+    expect(totalRequests() - before).toBe(2)
+    await context.close()
+  })
 })
