@@ -5,6 +5,7 @@ import {
   SecureImage,
   useClearImageCache,
   useImageCacheStats,
+  useWorkerStatus,
   type ImageRecord,
   type PixstoreConfig,
 } from '../src/index.ts'
@@ -21,9 +22,11 @@ const config: PixstoreConfig = {
 function Toolbar() {
   const stats = useImageCacheStats()
   const clear = useClearImageCache()
+  const worker = useWorkerStatus()
   return (
     <p>
-      Encrypted cache: {stats ? `${stats.entries} images, ${(stats.bytes / 1024).toFixed(0)} KiB` : '…'}{' '}
+      Service worker: {worker} · Encrypted cache:{' '}
+      {stats ? `${stats.entries} images, ${(stats.bytes / 1024).toFixed(0)} KiB` : '…'}{' '}
       <button onClick={() => void clear()}>Clear cache</button>
     </p>
   )

@@ -50,7 +50,7 @@ export function workerScriptUrl(options: RegisterPixstoreWorkerOptions = {}): st
 export function isControlledBy(scriptUrl: string, container: ServiceWorkerContainer | undefined): boolean {
   const controller = container?.controller
   if (!controller) return false
-  return new URL(controller.scriptURL).pathname === new URL(scriptUrl, globalThis.location?.href).pathname
+  return new URL(controller.scriptURL).pathname === new URL(scriptUrl, controller.scriptURL).pathname
 }
 
 /**

@@ -208,4 +208,18 @@ describe('createImageService', () => {
     await expect(service.prefetch([ghost])).resolves.toBeUndefined()
     expect(errors.map((e) => e.code)).toEqual(['not-found'])
   })
+
+  it('gives getEncrypted the verified ciphertext and meta, sharing the fetch with getImage', async () => {
+    const { backend, service, fetched } = await setup()
+    const stale = await backend.save(png, 'png')
+    const fresh = await backend.update(stale.id, png.slice(0, 50), 'jpg')
+    const [version, blob] = await Promise.all([service.getEncrypted(stale), service.getImage(stale)])
+    expect(fetched).toHaveLength(1)
+    expect(version).toMatchObject({ token: fresh.token, meta: fresh.meta, mimeType: 'image/jpeg' })
+    expect(version.encrypted.buffer.byteLength).toBe(51)
+    expect(await bytesOf(blob)).toEqual(png.slice(0, 50))
+    // From the cache now: the record's own meta, no request.
+    expect(await service.getEncrypted(fresh)).toMatchObject({ token: fresh.token, meta: fresh.meta })
+    expect(fetched).toHaveLength(1)
+  })
 })

@@ -109,6 +109,7 @@ describe('the service worker path, in Chromium against the real pixstore backend
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toMatch(
       /\/pixstore-sw\.js/,
     )
+    expect(await page.getAttribute('[data-status]', 'data-status')).toBe('ready')
     expect(totalRequests()).toBe(COUNT)
   })
 

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest'
+import { imageUrl, MAX_ID_LENGTH, parseImageUrl, registerPixstoreWorker, workerScriptUrl } from '../../src/sw'
+
+const parse = (path: string) => parseImageUrl(new URL(path, 'https://app.example'))
+
+describe('imageUrl and parseImageUrl', () => {
+  it('round-trip pixstore ids, with and without a directory prefix', () => {
+    for (const id of ['kth1m9c4n8l2a7vz', 'students:kth1m9c4n8l2a7vz', 'a_b-c.d@e']) {
+      const url = imageUrl(id, 1750000000123)
+      expect(url).toBe(`/_img/${encodeURIComponent(id)}?t=1750000000123`)
+      expect(parse(url)).toEqual({ ok: true, id, token: 1750000000123 })
+    }
+    expect(imageUrl('x', 1, '/media')).toBe('/media/x?t=1')
+    expect(parseImageUrl(new URL('https://a.example/media/x?t=1'), '/media')).toEqual({
+      ok: true,
+      id: 'x',
+      token: 1,
+    })
+  })
+
+  it('refuses traversal, slashes, bad escapes, overlong ids and missing or bad tokens', () => {
+    expect(parse('/_img/..%2Fsecret?t=1')).toMatchObject({ ok: false })
+    expect(parse('/_img/a%2Fb?t=1')).toMatchObject({ ok: false })
+    expect(parse('/_img/..?t=1')).toMatchObject({ ok: false })
+    expect(parse('/_img/%E0%A4%A?t=1')).toMatchObject({ ok: false, reason: 'malformed id' })
+    expect(parse(`/_img/${'a'.repeat(MAX_ID_LENGTH + 1)}?t=1`)).toMatchObject({
+      ok: false,
+      reason: 'id length',
+    })
+    expect(parse(`/_img/${'a'.repeat(MAX_ID_LENGTH)}?t=1`)).toMatchObject({ ok: true })
+    expect(parse('/_img/?t=1')).toMatchObject({ ok: false, reason: 'id length' })
+    for (const t of ['', '-1', '1.5', '1e3', '99999999999999999', 'abc']) {
+      expect(parse(`/_img/x?t=${t}`), t).toMatchObject({ ok: false, reason: 'token' })
+    }
+    expect(parse('/_img/x')).toMatchObject({ ok: false, reason: 'token' })
+  })
+})
+
+describe('registerPixstoreWorker', () => {
+  it('puts the options in the script URL', () => {
+    expect(workerScriptUrl()).toBe('/pixstore-sw.js')
+    expect(
+      workerScriptUrl({
+        url: '/sw/p.js',
+        prefix: '/media',
+        timeout: 900,
+        maxEntries: 50,
+        imageFormats: ['png', 'jpg'],
+      }),
+    ).toBe('/sw/p.js?prefix=%2Fmedia&timeout=900&maxEntries=50&formats=png%2Cjpg')
+  })
+
+  it('is unsupported and registers nothing without service workers (server rendering)', () => {
+    const worker = registerPixstoreWorker()
+    expect(worker.status).toBe('unsupported')
+  })
+
+  it('reports ready once the worker controls the page, and failed when registration fails', async () => {
+    const listeners = new Set<() => void>()
+    let controller: { scriptURL: string } | null = null
+    const container = {
+      get controller() {
+        return controller
+      },
+      addEventListener: (_: string, listener: () => void) => listeners.add(listener),
+      removeEventListener: (_: string, listener: () => void) => listeners.delete(listener),
+      register: async () => ({}),
+    } as unknown as ServiceWorkerContainer
+    const worker = registerPixstoreWorker({ container })
+    const seen: string[] = []
+    worker.subscribe((status) => seen.push(status))
+    expect(worker.status).toBe('registering')
+    await Promise.resolve()
+    controller = { scriptURL: 'https://app.example/pixstore-sw.js' }
+    listeners.forEach((listener) => listener())
+    expect(worker.status).toBe('ready')
+    expect(seen).toEqual(['ready'])
+
+    const failing = registerPixstoreWorker({
+      container: {
+        ...container,
+        controller: null,
+        register: () => Promise.reject(new Error('404')),
+      } as never,
+    })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(failing.status).toBe('failed')
+    expect(failing.error).toBeInstanceOf(Error)
+  })
+})
