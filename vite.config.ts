@@ -1,6 +1,7 @@
 import { builtinModules } from 'node:module'
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { backendCommands } from './test/support/backendCommands.ts'
@@ -86,6 +87,16 @@ export default defineConfig({
           include: ['test/**/*.browser.test.{ts,tsx}'],
           exclude: ['test/interop/**'],
           browser: browser(),
+        },
+      },
+      {
+        // Every story's play function, in Chromium, through @storybook/addon-vitest.
+        plugins: [storybookTest({ configDir: resolve(import.meta.dirname, '.storybook') })],
+        test: {
+          name: 'storybook',
+          browser: browser(),
+          setupFiles: ['.storybook/vitest.setup.ts'],
+          testTimeout: 90_000,
         },
       },
       {

@@ -25,11 +25,14 @@ function freePort(): Promise<number> {
   })
 }
 
-let backend: Promise<PixstoreBackend> | undefined
+// pixstore's backend is a process-wide singleton, and this module may be loaded more than
+// once in a process (Storybook loads its config through its own loader): keep the handle
+// on globalThis so a second load finds the backend already running.
+const holder = globalThis as { __pixstoreBackend?: Promise<PixstoreBackend> }
 
 /** Starts the real pixstore 3 backend once per process, on 127.0.0.1 with explicit config. */
 export function startPixstoreBackend(): Promise<PixstoreBackend> {
-  backend ??= (async () => {
+  holder.__pixstoreBackend ??= (async () => {
     const api = await import('pixstore/backend/index.js')
     const dir = await mkdtemp(join(tmpdir(), 'pixstore-backend-'))
     const port = await freePort()
@@ -59,5 +62,5 @@ export function startPixstoreBackend(): Promise<PixstoreBackend> {
       remove: async (id) => (await api.deleteImage(id)) ?? false,
     }
   })()
-  return backend
+  return holder.__pixstoreBackend
 }

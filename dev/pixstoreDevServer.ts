@@ -1,6 +1,9 @@
 // Vite plugin for local development and end-to-end tests: starts the real pixstore 3 backend
 // in the dev server's process, seeds it with sample images, serves their records as the
 // app's API would, and proxies the image endpoint on the same origin, counting requests.
+//   GET  /api/records              { backendUrl, records }
+//   GET  /api/records/{id}         the current record (fresh proof)
+//   POST /api/records/{id}/update  a new version of the image; answers its record
 import { request as httpRequest } from 'node:http'
 import type { Plugin } from 'vite'
 import type { ImageRecord } from '../src/core/index.ts'
@@ -12,6 +15,8 @@ export interface RecordsResponse {
   /** Base URL of the image endpoint for the page: '' when proxied on the same origin. */
   backendUrl: string
   records: ImageRecord[]
+  /** The record of an image deleted from the backend: its proof is valid, the image gone. */
+  deleted: ImageRecord
 }
 
 export interface PixstoreDevServerOptions {
@@ -22,35 +27,53 @@ export interface PixstoreDevServerOptions {
 }
 
 export interface PixstoreDevServer extends Plugin {
-  /** Resolves once the backend runs and holds the samples. */
-  seeded: Promise<{ backend: PixstoreBackend; ids: string[]; samples: SampleImage[] }>
+  /** Starts (once) the backend and seeds the samples; a dev server calls it on start. */
+  seeded(): Promise<{ backend: PixstoreBackend; ids: string[]; samples: SampleImage[]; deleted: ImageRecord }>
   /** Requests the proxy forwarded, per image id. */
   requests: Map<string, number>
 }
 
 export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): PixstoreDevServer {
   const requests = new Map<string, number>()
-  const seeded = (async () => {
-    const backend = await startPixstoreBackend()
-    const samples = sampleImages(options.count ?? 24)
-    const ids: string[] = []
-    for (const sample of samples) ids.push((await backend.save(sample.bytes)).id)
-    return { backend, ids, samples }
-  })()
+  let seeding: ReturnType<PixstoreDevServer['seeded']> | undefined
+  // Lazy, so that a production build with this plugin starts no backend.
+  const seeded = () =>
+    (seeding ??= (async () => {
+      const backend = await startPixstoreBackend()
+      const samples = sampleImages(options.count ?? 24)
+      const ids: string[] = []
+      for (const sample of samples) ids.push((await backend.save(sample.bytes)).id)
+      const deleted = await backend.save(samples[0]!.bytes)
+      await backend.remove(deleted.id)
+      return { backend, ids, samples, deleted }
+    })())
   return {
     name: 'pixstore-react:dev-backend',
     seeded,
     requests,
     configureServer(server) {
+      void seeded()
       server.middlewares.use('/api/records', (req, res) => {
-        void seeded.then(
-          ({ backend, ids }) => {
-            const id = decodeURIComponent((req.url ?? '/').slice(1))
+        void seeded().then(
+          async ({ backend, ids, samples, deleted }) => {
+            const [, rawId = '', action] = (req.url ?? '/').split('?')[0]!.split('/')
+            const id = decodeURIComponent(rawId)
+            if (req.method === 'POST' && action === 'update') {
+              // A new version of the image: the next sample's bytes under a new token.
+              const index = ids.indexOf(id)
+              const body =
+                index < 0 ? null : await backend.update(id, samples[(index + 1) % samples.length]!.bytes)
+              res.statusCode = body ? 200 : 404
+              res.setHeader('Content-Type', 'application/json')
+              res.end(JSON.stringify(body))
+              return
+            }
             const body: RecordsResponse | ImageRecord | null = id
               ? backend.record(id)
               : {
                   backendUrl: options.proxy ? '' : backend.baseUrl,
                   records: ids.map((i) => backend.record(i)!),
+                  deleted,
                 }
             res.statusCode = body ? 200 : 404
             res.setHeader('Content-Type', 'application/json')
@@ -65,7 +88,7 @@ export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): Pixst
       })
       if (!options.proxy) return
       server.middlewares.use('/pixstore-image', (req, res) => {
-        void seeded.then(({ backend }) => {
+        void seeded().then(({ backend }) => {
           const id = decodeURIComponent((req.url ?? '/').slice(1))
           requests.set(id, (requests.get(id) ?? 0) + 1)
           const upstream = httpRequest(

@@ -137,7 +137,11 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     try {
       const body = await raceSignal(
         fetcher(record, context, controller.signal).catch((error: unknown) => {
-          throw controller.signal.aborted ? abortError(controller.signal) : error
+          if (controller.signal.aborted) throw abortError(controller.signal)
+          // A custom fetcher's own failure (a rejected fetch, a socket error) is a network error.
+          throw isPixstoreError(error)
+            ? error
+            : new PixstoreError('network', `Fetching image ${record.id} failed`, { cause: error })
         }),
         controller.signal,
       )

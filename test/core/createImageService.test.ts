@@ -222,4 +222,12 @@ describe('createImageService', () => {
     expect(await service.getEncrypted(fresh)).toMatchObject({ token: fresh.token, meta: fresh.meta })
     expect(fetched).toHaveLength(1)
   })
+
+  it('reports a custom fetcher that throws as a network error, which can heal', async () => {
+    const { service, backend } = await setup({}, () => async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    const record = await backend.save(png, 'png')
+    await expect(service.getImage(record)).rejects.toMatchObject({ code: 'network', retryable: true })
+  })
 })

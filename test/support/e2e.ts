@@ -42,7 +42,7 @@ export async function startE2E(fixture: string, count: number): Promise<E2E> {
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
   })
   await server.listen()
-  await backend.seeded
+  await backend.seeded()
   const address = server.httpServer!.address()
   const port = typeof address === 'object' && address ? address.port : 0
   const browser = await chromium.launch({

@@ -126,7 +126,7 @@ describe('the service worker path, in Chromium against the real pixstore backend
   })
 
   it('holds no plaintext image bytes and no key bytes in Cache Storage or IndexedDB', async () => {
-    const { samples, backend, ids } = await e2e.backend.seeded
+    const { samples, backend, ids } = await e2e.backend.seeded()
     const buffers = await storedBuffers(page)
     expect(buffers.length).toBeGreaterThanOrEqual(COUNT)
     for (const [i, sample] of samples.entries()) {
@@ -176,7 +176,7 @@ describe('the service worker path, in Chromium against the real pixstore backend
   })
 
   it('shows a new token through a new URL and drops the old entry from the worker cache', async () => {
-    const { backend, ids, samples } = await e2e.backend.seeded
+    const { backend, ids, samples } = await e2e.backend.seeded()
     const id = ids[0]!
     const old = (await page.$$eval('img', (images) => images.map((img) => img.getAttribute('src')!)))[0]!
     const updated = await backend.update(id, samples[1]!.bytes)

@@ -1,0 +1,50 @@
+import { QueryClient } from '@tanstack/react-query'
+import { Dexie } from 'dexie'
+import { useEffect, useState, type ReactNode } from 'react'
+import { PixstoreProvider, useWorkerStatus, type PixstoreConfig } from '../../src'
+import { backendConfig, type StoryBackend } from './storyBackend'
+
+export interface StoryProviderProps {
+  backend: StoryBackend
+  /** Merged over the backend's config. */
+  config?: PixstoreConfig
+  /** Use the service worker path. */
+  worker?: boolean
+  children?: ReactNode
+}
+
+let mounts = 0
+
+function WorkerBadge() {
+  const status = useWorkerStatus()
+  return <span data-testid="worker-status">worker: {status}</span>
+}
+
+/**
+ * The provider every story renders in: a fresh, empty encrypted cache per mount, quick
+ * retries (so error states show at once), and a line saying which backend answers.
+ */
+export function StoryProvider({ backend, config, worker = false, children }: StoryProviderProps) {
+  const [dbName] = useState(() => `pixstore-story-${Date.now().toString(36)}-${mounts++}`)
+  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { retryDelay: 10 } } }))
+  useEffect(() => () => void Dexie.delete(dbName), [dbName])
+  return (
+    <div style={{ fontFamily: 'system-ui, sans-serif' }}>
+      <p data-testid="backend" style={{ fontSize: 12, color: '#555', margin: '0 0 8px' }}>
+        {backend.kind === 'live'
+          ? 'Backend: the real pixstore 3 backend started with Storybook'
+          : 'Backend: in-browser fixture (static build): real encryption and wire format, no server'}
+      </p>
+      <PixstoreProvider
+        config={{ ...backendConfig(backend), ...config, cache: { dbName, ...config?.cache } }}
+        queryClient={queryClient}
+        serviceWorker={worker ? {} : false}
+      >
+        <p style={{ fontSize: 12, color: '#555', margin: '0 0 8px' }}>
+          <WorkerBadge />
+        </p>
+        {children}
+      </PixstoreProvider>
+    </div>
+  )
+}
