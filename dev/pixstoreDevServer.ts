@@ -5,7 +5,7 @@
 //   GET  /api/records/{id}         the current record (fresh proof)
 //   POST /api/records/{id}/update  a new version of the image; answers its record
 import { request as httpRequest } from 'node:http'
-import type { Plugin } from 'vite'
+import type { Connect, Plugin } from 'vite'
 import type { ImageRecord } from '../src/core/index.ts'
 import { startPixstoreBackend, type PixstoreBackend } from './pixstoreBackend.ts'
 import { sampleImages, type SampleImage } from './sampleImages.ts'
@@ -22,6 +22,8 @@ export interface RecordsResponse {
 export interface PixstoreDevServerOptions {
   /** Sample images seeded at start. @default 24 */
   count?: number
+  /** Images to seed instead of `count` generated ones. */
+  samples?: SampleImage[]
   /** Serve `/pixstore-image/*` on the dev server's origin through a counting proxy. @default false */
   proxy?: boolean
 }
@@ -40,72 +42,76 @@ export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): Pixst
   const seeded = () =>
     (seeding ??= (async () => {
       const backend = await startPixstoreBackend()
-      const samples = sampleImages(options.count ?? 24)
+      const samples = options.samples ?? sampleImages(options.count ?? 24)
       const ids: string[] = []
       for (const sample of samples) ids.push((await backend.save(sample.bytes)).id)
       const deleted = await backend.save(samples[0]!.bytes)
       await backend.remove(deleted.id)
       return { backend, ids, samples, deleted }
     })())
+  // The same routes on a dev server and on a preview server (production-built pages).
+  function install(middlewares: Connect.Server): void {
+    void seeded()
+    middlewares.use('/api/records', (req, res) => {
+      void seeded().then(
+        async ({ backend, ids, samples, deleted }) => {
+          const [, rawId = '', action] = (req.url ?? '/').split('?')[0]!.split('/')
+          const id = decodeURIComponent(rawId)
+          if (req.method === 'POST' && action === 'update') {
+            // A new version of the image: the next sample's bytes under a new token.
+            const index = ids.indexOf(id)
+            const body =
+              index < 0 ? null : await backend.update(id, samples[(index + 1) % samples.length]!.bytes)
+            res.statusCode = body ? 200 : 404
+            res.setHeader('Content-Type', 'application/json')
+            res.end(JSON.stringify(body))
+            return
+          }
+          const body: RecordsResponse | ImageRecord | null = id
+            ? backend.record(id)
+            : {
+                backendUrl: options.proxy ? '' : backend.baseUrl,
+                records: ids.map((i) => backend.record(i)!),
+                deleted,
+              }
+          res.statusCode = body ? 200 : 404
+          res.setHeader('Content-Type', 'application/json')
+          res.setHeader('Cache-Control', 'no-store')
+          res.end(JSON.stringify(body))
+        },
+        (error: unknown) => {
+          res.statusCode = 500
+          res.end(String(error))
+        },
+      )
+    })
+    if (!options.proxy) return
+    middlewares.use('/pixstore-image', (req, res) => {
+      void seeded().then(({ backend }) => {
+        const id = decodeURIComponent((req.url ?? '/').slice(1))
+        requests.set(id, (requests.get(id) ?? 0) + 1)
+        const upstream = httpRequest(
+          `${backend.baseUrl}/pixstore-image${req.url}`,
+          { method: req.method, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers)
+            answer.pipe(res)
+          },
+        )
+        upstream.on('error', () => {
+          res.statusCode = 502
+          res.end()
+        })
+        req.pipe(upstream)
+      })
+    })
+  }
+
   return {
     name: 'pixstore-react:dev-backend',
     seeded,
     requests,
-    configureServer(server) {
-      void seeded()
-      server.middlewares.use('/api/records', (req, res) => {
-        void seeded().then(
-          async ({ backend, ids, samples, deleted }) => {
-            const [, rawId = '', action] = (req.url ?? '/').split('?')[0]!.split('/')
-            const id = decodeURIComponent(rawId)
-            if (req.method === 'POST' && action === 'update') {
-              // A new version of the image: the next sample's bytes under a new token.
-              const index = ids.indexOf(id)
-              const body =
-                index < 0 ? null : await backend.update(id, samples[(index + 1) % samples.length]!.bytes)
-              res.statusCode = body ? 200 : 404
-              res.setHeader('Content-Type', 'application/json')
-              res.end(JSON.stringify(body))
-              return
-            }
-            const body: RecordsResponse | ImageRecord | null = id
-              ? backend.record(id)
-              : {
-                  backendUrl: options.proxy ? '' : backend.baseUrl,
-                  records: ids.map((i) => backend.record(i)!),
-                  deleted,
-                }
-            res.statusCode = body ? 200 : 404
-            res.setHeader('Content-Type', 'application/json')
-            res.setHeader('Cache-Control', 'no-store')
-            res.end(JSON.stringify(body))
-          },
-          (error: unknown) => {
-            res.statusCode = 500
-            res.end(String(error))
-          },
-        )
-      })
-      if (!options.proxy) return
-      server.middlewares.use('/pixstore-image', (req, res) => {
-        void seeded().then(({ backend }) => {
-          const id = decodeURIComponent((req.url ?? '/').slice(1))
-          requests.set(id, (requests.get(id) ?? 0) + 1)
-          const upstream = httpRequest(
-            `${backend.baseUrl}/pixstore-image${req.url}`,
-            { method: req.method, headers: req.headers },
-            (answer) => {
-              res.writeHead(answer.statusCode ?? 502, answer.headers)
-              answer.pipe(res)
-            },
-          )
-          upstream.on('error', () => {
-            res.statusCode = 502
-            res.end()
-          })
-          req.pipe(upstream)
-        })
-      })
-    },
+    configureServer: (server) => install(server.middlewares),
+    configurePreviewServer: (server) => install(server.middlewares),
   }
 }

@@ -12,7 +12,7 @@ export interface SampleImage {
 }
 
 /** RGBA pixels: a sky-to-ground gradient, soft discs and grain, all from `seed`. */
-function paint(width: number, height: number, seed: number): Uint8Array {
+function paint(width: number, height: number, seed: number, grainAmount: number): Uint8Array {
   let state = (seed * 2654435761) >>> 0
   const random = () => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32
   const hue = random() * 255
@@ -35,7 +35,7 @@ function paint(width: number, height: number, seed: number): Uint8Array {
         g += (d.c[1]! - g) * k * 0.8
         b += (d.c[2]! - b) * k * 0.8
       }
-      const grain = (random() - 0.5) * 24
+      const grain = (random() - 0.5) * grainAmount
       const i = (y * width + x) * 4
       rgba[i] = r + grain
       rgba[i + 1] = g + grain
@@ -72,9 +72,18 @@ function encodePng(width: number, height: number, rgba: Uint8Array): Uint8Array 
   ])
 }
 
-/** One sample image; the same seed always gives the same bytes. */
-export function sampleImage(seed: number, width: number, height: number, format: 'png' | 'jpg'): SampleImage {
-  const rgba = paint(width, height, seed)
+/**
+ * One sample image; the same seed always gives the same bytes. `grain` is the noise
+ * amplitude: more grain, less compressible, like a real photo's sensor noise.
+ */
+export function sampleImage(
+  seed: number,
+  width: number,
+  height: number,
+  format: 'png' | 'jpg',
+  grain = 24,
+): SampleImage {
+  const rgba = paint(width, height, seed, grain)
   const bytes =
     format === 'png'
       ? encodePng(width, height, rgba)

@@ -106,3 +106,26 @@ describe('<SecureImage>', () => {
     expect(h.fetches).toEqual([])
   })
 })
+
+describe('<SecureImage> in a grid', () => {
+  it('shows every one of 100 components for 10 records, with 10 fetches', async () => {
+    const h = pixstoreHarness({ latency: 20 })
+    const records = await Promise.all(Array.from({ length: 10 }, async (_, i) => (await h.save(i + 1, 24)).record))
+    const { container } = render(
+      <>
+        {Array.from({ length: 100 }, (_, i) => (
+          <SecureImage key={i} record={records[i % 10]} alt={`cell ${i}`} />
+        ))}
+      </>,
+      { wrapper: h.wrapper },
+    )
+    await waitFor(
+      () => {
+        const shown = [...container.querySelectorAll('img')].filter((img) => img.complete && img.naturalWidth === 24)
+        expect(shown).toHaveLength(100)
+      },
+      { timeout: 10_000 },
+    )
+    expect(h.fetches).toHaveLength(10)
+  })
+})

@@ -1,0 +1,20 @@
+// npm run bench [-- --n 100 --rounds 5 --entries 2500,10000 --out bench/results]
+import { parseArgs } from 'node:util'
+import { runBench } from './runBench.ts'
+
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string' },
+    rounds: { type: 'string' },
+    entries: { type: 'string' },
+    out: { type: 'string' },
+    scenarios: { type: 'string' },
+  },
+})
+await runBench({
+  n: values.n ? Number(values.n) : undefined,
+  rounds: values.rounds ? Number(values.rounds) : undefined,
+  scaleEntries: values.entries?.split(',').map(Number),
+  out: values.out,
+  scenarios: values.scenarios?.split(',') as Array<'cold' | 'warm' | 'grid'> | undefined,
+})

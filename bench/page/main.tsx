@@ -1,0 +1,202 @@
+// One page, every contender. Query: ?contender=plain|pixstore3|kit-object-url|kit-worker
+// &scenario=cold|warm|grid, or ?scale=kit|pixstore3&entries=N. Results land in window.__result.
+import * as pixstore3 from 'pixstore/frontend/index.js'
+import { cleanupImageCache } from 'pixstore/frontend/cleanup.js'
+import { createRoot } from 'react-dom/client'
+import { ImageStore, PixstoreDatabase, type ImageRecord } from '../../src/core'
+import { PixstoreProvider, SecureImage } from '../../src'
+import type { RecordsResponse } from '../../dev/pixstoreDevServer'
+
+export interface PageResult {
+  /** ms from the contender's start until every image is decoded. */
+  allDecoded: number
+  /** ms from the start until each image was decoded. */
+  perImage: number[]
+  /** request → response of each `/_img` request (worker path), from Resource Timing. */
+  workerResponses: number[]
+  idbTransactions: number
+  /** How many shown images came through the worker. */
+  viaWorker: number
+}
+
+export interface ScaleResult {
+  entries: number
+  evicted: number
+  ms: number
+  /** Peak JS heap growth during eviction, bytes. */
+  peakHeap: number
+}
+
+declare global {
+  interface Window {
+    __result?: PageResult | ScaleResult | { error: string }
+    __idbTransactions: number
+  }
+}
+
+const params = new URLSearchParams(location.search)
+const root = document.querySelector<HTMLDivElement>('#root')!
+
+function finish(started: number, times: number[]) {
+  const workerResponses = performance
+    .getEntriesByType('resource')
+    .filter((e) => new URL(e.name).pathname.startsWith('/_img/'))
+    .map((e) => (e as PerformanceResourceTiming).responseEnd - e.startTime)
+  window.__result = {
+    allDecoded: Math.max(...times),
+    perImage: times,
+    workerResponses,
+    idbTransactions: window.__idbTransactions,
+    viaWorker: [...root.querySelectorAll('img')].filter((img) =>
+      img.getAttribute('src')!.startsWith('/_img/'),
+    ).length,
+  }
+  void started
+}
+
+/** Resolves with the decode time of each image once all are decoded. */
+function tracker(count: number, started: number) {
+  const times: number[] = []
+  return (img: HTMLImageElement) =>
+    img.decode().then(() => {
+      times.push(performance.now() - started)
+      if (times.length === count) finish(started, times)
+    })
+}
+
+async function plain(indexes: number[], started: number) {
+  const track = tracker(indexes.length, started)
+  for (const i of indexes) {
+    const img = new Image()
+    img.alt = ''
+    img.src = `/plain/${i}.jpg`
+    root.append(img)
+    void track(img)
+  }
+}
+
+async function legacy(records: ImageRecord[], started: number) {
+  pixstore3.initPixstoreFrontend({
+    defaultEndpointConnectHost: location.hostname,
+    defaultEndpointConnectPort: Number(location.port),
+    frontendDbName: 'pixstore3-bench',
+    frontendImageCacheLimit: 100_000,
+    frontendCleanupBatch: 10,
+    errorHandlingMode: 'throw',
+  })
+  const track = tracker(records.length, started)
+  await Promise.all(
+    records.map(async (record) => {
+      const blob = await pixstore3.getImage(record)
+      const img = new Image()
+      img.alt = ''
+      img.src = URL.createObjectURL(blob!)
+      root.append(img)
+      await track(img)
+    }),
+  )
+}
+
+function kit(records: ImageRecord[], started: number, worker: boolean) {
+  const track = tracker(records.length, started)
+  createRoot(root).render(
+    <PixstoreProvider
+      config={{ cache: { dbName: 'kit-bench', maxEntries: 100_000 } }}
+      serviceWorker={worker ? {} : false}
+    >
+      {records.map((record, i) => (
+        <SecureImage
+          key={i}
+          record={record}
+          alt=""
+          onLoad={(e) => void track(e.currentTarget)}
+          fallback={(error) => <i data-error={error.code} />}
+        />
+      ))}
+    </PixstoreProvider>,
+  )
+}
+
+/** Fills a store with `entries` ciphertexts, then times evicting 100, sampling the heap. */
+async function scale(kind: 'kit' | 'pixstore3', entries: number) {
+  const cipher = crypto.getRandomValues(new Uint8Array(16 * 1024))
+  const rows = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, k) => ({
+      id: `e${from + k}`,
+      token: 1,
+      encrypted: cipher.slice(),
+      bytes: cipher.length,
+      lastUsed: from + k,
+    }))
+  const db = kind === 'kit' ? new PixstoreDatabase('kit-scale') : undefined
+  if (!db) {
+    // pixstore 3's own schema: one store keyed by id, no index, at IndexedDB version 1.
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('pixstore3-scale', 1)
+      open.onupgradeneeded = () => open.result.createObjectStore('images', { keyPath: 'id' })
+      open.onsuccess = () => (open.result.close(), resolve())
+      open.onerror = () => reject(open.error)
+    })
+    for (let from = 0; from < entries; from += 1000) {
+      await new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('pixstore3-scale', 1)
+        open.onsuccess = () => {
+          const tx = open.result.transaction('images', 'readwrite')
+          for (const row of rows(from, Math.min(entries, from + 1000))) tx.objectStore('images').put(row)
+          tx.oncomplete = () => (open.result.close(), resolve())
+          tx.onerror = () => reject(tx.error)
+        }
+      })
+    }
+    pixstore3.initPixstoreFrontend({
+      frontendDbName: 'pixstore3-scale',
+      frontendImageCacheLimit: entries - 100,
+      frontendCleanupBatch: 0,
+    })
+  } else {
+    for (let from = 0; from < entries; from += 1000)
+      await db.images.bulkPut(rows(from, Math.min(entries, from + 1000)))
+  }
+  const memory = () =>
+    (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const baseline = memory()
+  let peak = baseline
+  const sampler = setInterval(() => (peak = Math.max(peak, memory())), 1)
+  const started = performance.now()
+  let evicted: number
+  if (db) {
+    evicted = (await new ImageStore({ database: db, maxEntries: entries - 100 }).evict()).length
+  } else {
+    await cleanupImageCache()
+    evicted = 100
+  }
+  const ms = performance.now() - started
+  clearInterval(sampler)
+  peak = Math.max(peak, memory())
+  window.__result = { entries, evicted, ms, peakHeap: peak - baseline }
+}
+
+async function main() {
+  const scaleKind = params.get('scale')
+  if (scaleKind === 'kit' || scaleKind === 'pixstore3') return scale(scaleKind, Number(params.get('entries')))
+  const { records } = (await (await fetch('/api/records')).json()) as RecordsResponse
+  const grid = params.get('scenario') === 'grid'
+  // The grid: 100 components showing 10 distinct images (fewer if fewer exist).
+  const distinct = Math.min(10, records.length)
+  const indexes = grid ? Array.from({ length: 100 }, (_, i) => i % distinct) : records.map((_, i) => i)
+  const shown = indexes.map((i) => records[i]!)
+  const started = performance.now()
+  switch (params.get('contender')) {
+    case 'plain':
+      return plain(indexes, started)
+    case 'pixstore3':
+      return legacy(shown, started)
+    case 'kit-object-url':
+      return kit(shown, started, false)
+    case 'kit-worker':
+      return kit(shown, started, true)
+  }
+}
+
+main().catch((error: unknown) => (window.__result = { error: String(error) }))

@@ -1,0 +1,200 @@
+// Turns raw benchmark runs into medians, target checks and a markdown report.
+import type { PageResult, ScaleResult } from './page/main.tsx'
+
+export type ContenderName = 'kit-object-url' | 'kit-worker' | 'pixstore3' | 'plain'
+export type ScenarioName = 'cold' | 'warm' | 'grid'
+
+export interface BenchRun extends PageResult {
+  round: number
+  scenario: ScenarioName
+  contender: ContenderName
+  backendRequests: number
+  heap: number
+}
+
+export interface BenchResults {
+  date: string
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; chromium: string; node: string }
+  config: { n: number; rounds: number; imageBytes: { min: number; max: number; mean: number } }
+  runs: BenchRun[]
+  scale: Array<ScaleResult & { contender: 'kit' | 'pixstore3' }>
+}
+
+export const LABELS: Record<ContenderName, string> = {
+  'kit-object-url': 'kit, object URL path',
+  'kit-worker': 'kit, service-worker path',
+  pixstore3: 'pixstore 3 frontend',
+  plain: 'plain <img> (unencrypted)',
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+export interface Summary {
+  allDecoded: number
+  p50: number
+  p95: number
+  backendRequests: number
+  idbTransactions: number
+  heapMiB: number
+  viaWorker: number
+  workerP50: number
+  workerP95: number
+}
+
+/** Medians over rounds of each run's numbers. */
+export function summarize(results: BenchResults, scenario: ScenarioName, contender: ContenderName): Summary {
+  const runs = results.runs.filter((r) => r.scenario === scenario && r.contender === contender)
+  const per = (f: (r: BenchRun) => number) => median(runs.map(f))
+  return {
+    allDecoded: per((r) => r.allDecoded),
+    p50: per((r) => percentile(r.perImage, 50)),
+    p95: per((r) => percentile(r.perImage, 95)),
+    backendRequests: per((r) => r.backendRequests),
+    idbTransactions: per((r) => r.idbTransactions),
+    heapMiB: per((r) => r.heap / 2 ** 20),
+    viaWorker: per((r) => r.viaWorker),
+    workerP50: per((r) => percentile(r.workerResponses, 50)),
+    workerP95: per((r) => percentile(r.workerResponses, 95)),
+  }
+}
+
+export interface Target {
+  name: string
+  measured: string
+  met: boolean
+}
+
+export function targets(results: BenchResults): Target[] {
+  const s = (scenario: ScenarioName, contender: ContenderName) => summarize(results, scenario, contender)
+  const warmWorker = s('warm', 'kit-worker')
+  const warmPlain = s('warm', 'plain')
+  const warmObject = s('warm', 'kit-object-url')
+  const warmLegacy = s('warm', 'pixstore3')
+  const coldLegacy = s('cold', 'pixstore3')
+  const sizes = [...new Set(results.scale.map((r) => r.entries))].sort((a, b) => a - b)
+  const peak = (contender: 'kit' | 'pixstore3', entries: number | undefined) =>
+    results.scale.find((r) => r.contender === contender && r.entries === entries)?.peakHeap ?? NaN
+  const small = sizes[0]
+  const large = sizes[sizes.length - 1]
+  const kitGrowth = peak('kit', large) / Math.max(peak('kit', small), 1)
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
+  return [
+    {
+      name: 'warm, worker path: per-image p95 request → response < 5 ms',
+      measured: `${warmWorker.workerP95.toFixed(1)} ms (p50 ${warmWorker.workerP50.toFixed(1)} ms)`,
+      met: warmWorker.workerP95 < 5,
+    },
+    {
+      name: 'warm, worker path: all decoded within 1.5x of plain <img>',
+      measured: `${(warmWorker.allDecoded / warmPlain.allDecoded).toFixed(2)}x (${warmWorker.allDecoded.toFixed(0)} vs ${warmPlain.allDecoded.toFixed(0)} ms)`,
+      met: warmWorker.allDecoded <= 1.5 * warmPlain.allDecoded,
+    },
+    {
+      name: "warm, object URL path: at least 3x faster than pixstore 3's frontend",
+      measured: `${(warmLegacy.allDecoded / warmObject.allDecoded).toFixed(2)}x (${warmObject.allDecoded.toFixed(0)} vs ${warmLegacy.allDecoded.toFixed(0)} ms)`,
+      met: warmLegacy.allDecoded >= 3 * warmObject.allDecoded,
+    },
+    ...(['kit-object-url', 'kit-worker'] as const).map((contender) => {
+      const cold = s('cold', contender)
+      return {
+        name: `cold, ${LABELS[contender]}: no slower than pixstore 3's frontend`,
+        measured: `${(cold.allDecoded / coldLegacy.allDecoded).toFixed(2)}x (${cold.allDecoded.toFixed(0)} vs ${coldLegacy.allDecoded.toFixed(0)} ms)`,
+        met: cold.allDecoded <= coldLegacy.allDecoded,
+      }
+    }),
+    ...(['kit-object-url', 'kit-worker'] as const).map((contender) => {
+      const grid = results.runs.filter((r) => r.scenario === 'grid' && r.contender === contender)
+      return {
+        name: `grid of 100 components / 10 images, ${LABELS[contender]}: exactly 10 backend requests`,
+        measured: [...new Set(grid.map((r) => r.backendRequests))].join(', ') + ' per run',
+        met: grid.length > 0 && grid.every((r) => r.backendRequests === 10),
+      }
+    }),
+    {
+      name: `eviction: memory does not grow with the store (${small} → ${large} entries)`,
+      measured: `kit ${mib(peak('kit', small))} → ${mib(peak('kit', large))}; pixstore 3 ${mib(peak('pixstore3', small))} → ${mib(peak('pixstore3', large))}`,
+      met: kitGrowth < 1.5 || peak('kit', large) < 2 * 2 ** 20,
+    },
+  ]
+}
+
+function row(cells: Array<string | number>): string {
+  return `| ${cells.join(' | ')} |`
+}
+
+export function report(results: BenchResults): string {
+  const { machine, config } = results
+  const lines = [
+    `## Benchmark results`,
+    '',
+    `${results.date.slice(0, 10)} · ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB · Chromium ${machine.chromium} · Node ${machine.node}`,
+    `${config.n} JPEG images of ${(config.imageBytes.min / 1024).toFixed(0)}-${(config.imageBytes.max / 1024).toFixed(0)} KiB (mean ${(config.imageBytes.mean / 1024).toFixed(0)} KiB), medians of ${config.rounds} interleaved rounds.`,
+    '',
+  ]
+  const titles: Record<ScenarioName, string> = {
+    cold: 'Cold (empty caches)',
+    warm: 'Warm (page reload, caches full)',
+    grid: 'Grid (100 components, 10 distinct images, cold)',
+  }
+  for (const scenario of ['cold', 'warm', 'grid'] as const) {
+    lines.push(`### ${titles[scenario]}`, '')
+    lines.push(
+      row([
+        'contender',
+        'all decoded (ms)',
+        'per image p50 (ms)',
+        'p95 (ms)',
+        'backend requests',
+        'main-thread IDB transactions',
+        'JS heap after (MiB)',
+      ]),
+    )
+    lines.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:']))
+    for (const contender of ['kit-object-url', 'kit-worker', 'pixstore3', 'plain'] as const) {
+      const s = summarize(results, scenario, contender)
+      lines.push(
+        row([
+          LABELS[contender].replace('<img>', '`<img>`'),
+          s.allDecoded.toFixed(0),
+          s.p50.toFixed(0),
+          s.p95.toFixed(0),
+          s.backendRequests,
+          s.idbTransactions,
+          s.heapMiB.toFixed(1),
+        ]),
+      )
+    }
+    lines.push('')
+  }
+  lines.push('### Eviction of 100 entries', '')
+  lines.push(row(['store', 'entries', 'time (ms)', 'peak JS heap growth (MiB)']))
+  lines.push(row(['---', '---:', '---:', '---:']))
+  for (const r of results.scale) {
+    lines.push(
+      row([
+        r.contender === 'kit' ? 'kit' : 'pixstore 3',
+        r.entries,
+        r.ms.toFixed(0),
+        (r.peakHeap / 2 ** 20).toFixed(1),
+      ]),
+    )
+  }
+  lines.push('', '### Targets', '')
+  lines.push(row(['target', 'measured', 'met']))
+  lines.push(row(['---', '---', '---']))
+  for (const t of targets(results))
+    lines.push(row([t.name.replace('<img>', '`<img>`'), t.measured, t.met ? 'yes' : '**no**']))
+  lines.push('')
+  return lines.join('\n')
+}

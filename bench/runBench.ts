@@ -1,0 +1,230 @@
+// The benchmark: this kit against pixstore 3's frontend and plain <img>, side by side in one
+// run in real Chromium, contenders interleaved round by round; medians reported.
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join, resolve } from 'node:path'
+import react from '@vitejs/plugin-react'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { build, preview, type Plugin } from 'vite'
+import { pixstoreDevServer } from '../dev/pixstoreDevServer.ts'
+import { sampleImage, type SampleImage } from '../dev/sampleImages.ts'
+import { pixstoreWorker } from '../src/vite/index.ts'
+import type { PageResult, ScaleResult } from './page/main.tsx'
+import { renderChart } from './renderChart.ts'
+import { report, type BenchResults, type ScenarioName, type ContenderName } from './report.ts'
+
+export interface BenchOptions {
+  /** Scenarios to run. @default cold, warm, grid */
+  scenarios?: ScenarioName[]
+  /** Images. @default 100 */
+  n?: number
+  /** Rounds of every contender and scenario. @default 5 */
+  rounds?: number
+  /** Store sizes for the eviction test. @default [2500, 10000] */
+  scaleEntries?: number[]
+  /** Image sizes [width, height] cycled over the images. @default 520x390, 600x450, 640x480 */
+  sizes?: Array<[number, number]>
+  /** Where results go. @default bench/results */
+  out?: string
+  log?: (line: string) => void
+}
+
+const ROOT = resolve(import.meta.dirname, '..')
+export const CONTENDERS: ContenderName[] = ['kit-object-url', 'kit-worker', 'pixstore3', 'plain']
+const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'grid']
+
+/** The unencrypted images at /plain/{i}.jpg, cached as immutable: the ceiling. */
+function plainImages(samples: SampleImage[]): Plugin & { requests: { count: number } } {
+  const requests = { count: 0 }
+  return {
+    name: 'bench:plain-images',
+    requests,
+    configurePreviewServer(server) {
+      server.middlewares.use('/plain', (req, res) => {
+        requests.count++
+        const sample = samples[Number((req.url ?? '').replace(/^\/(\d+)\.jpg.*$/, '$1'))]
+        if (!sample) return void ((res.statusCode = 404), res.end())
+        res.setHeader('Content-Type', 'image/jpeg')
+        res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+        res.end(sample.bytes)
+      })
+    },
+  }
+}
+
+async function waitForResult<T>(page: Page): Promise<T> {
+  const handle = await page
+    .waitForFunction(() => window.__result, null, { timeout: 60_000, polling: 20 })
+    .catch(async (error: unknown) => {
+      const state = await page.evaluate(() => ({
+        images: document.querySelectorAll('img').length,
+        complete: [...document.querySelectorAll('img')].filter((i) => i.complete && i.naturalWidth > 0)
+          .length,
+        sources: [
+          ...new Set(
+            [...document.querySelectorAll('img')].map((i) => (i.getAttribute('src') ?? '').slice(0, 6)),
+          ),
+        ],
+        controlled: navigator.serviceWorker.controller !== null,
+        errors: [...document.querySelectorAll('[data-error]')].map((e) => e.getAttribute('data-error')),
+        busy: document.querySelectorAll('[aria-busy]').length,
+      }))
+      throw new Error(`No result from ${page.url()}: ${JSON.stringify(state)}`, { cause: error })
+    })
+  const result = (await handle.jsonValue()) as T | { error: string }
+  if (result && typeof result === 'object' && 'error' in result) throw new Error(result.error)
+  return result as T
+}
+
+async function heapAfter(context: BrowserContext, page: Page): Promise<number> {
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('HeapProfiler.collectGarbage')
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage')
+  await cdp.detach()
+  return usedSize
+}
+
+export async function runBench(options: BenchOptions = {}): Promise<BenchResults> {
+  const n = options.n ?? 100
+  const rounds = options.rounds ?? 5
+  const sizes = options.sizes ?? [
+    [520, 390],
+    [600, 450],
+    [640, 480],
+  ]
+  const out = resolve(options.out ?? join(ROOT, 'bench/results'))
+  const log = options.log ?? ((line: string) => console.log(line))
+  const workerFile = join(ROOT, 'dist/pixstore-sw.js')
+
+  log(`Generating ${n} photo-like images…`)
+  const samples = Array.from({ length: n }, (_, i) => {
+    const [width, height] = sizes[i % sizes.length]!
+    return sampleImage(i + 1, width, height, 'jpg', 120)
+  })
+  const pageDir = await mkdtemp(join(tmpdir(), 'pixstore-bench-'))
+  await build({
+    configFile: false,
+    root: join(ROOT, 'bench/page'),
+    logLevel: 'warn',
+    plugins: [react(), pixstoreWorker({ workerFile })],
+    build: { outDir: pageDir, emptyOutDir: true },
+  })
+  const backend = pixstoreDevServer({ samples, proxy: true })
+  const plain = plainImages(samples)
+  const server = await preview({
+    configFile: false,
+    root: pageDir,
+    logLevel: 'warn',
+    build: { outDir: pageDir },
+    plugins: [backend, plain, pixstoreWorker({ workerFile })],
+    preview: { host: '127.0.0.1', port: 0 },
+  })
+  await backend.seeded()
+  const address = server.httpServer.address()
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`
+  const browser: Browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--enable-precise-memory-info',
+    ],
+  })
+  // Requests to the image server: the pixstore backend, or the static route for plain <img>.
+  const requests = () => [...backend.requests.values()].reduce((a, b) => a + b, plain.requests.count)
+
+  const runs: BenchResults['runs'] = []
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const scenario of options.scenarios ?? SCENARIOS) {
+        // Interleaved, and rotated each round so no contender always goes first.
+        const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]!)
+        for (const contender of order) {
+          const context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
+          const page = await context.newPage()
+          page.on(
+            'console',
+            (message) =>
+              message.type() === 'error' && log(`  console (${contender}, ${scenario}): ${message.text()}`),
+          )
+          page.on('pageerror', (error) => log(`  page error (${contender}, ${scenario}): ${error.message}`))
+          const url = `${base}?contender=${contender}&scenario=${scenario}`
+          if (scenario === 'warm') {
+            await page.goto(url)
+            await waitForResult<PageResult>(page)
+            if (contender === 'kit-worker') {
+              // Measure the worker path itself: a reload the worker already controls.
+              await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+            }
+          }
+          backend.requests.clear()
+          plain.requests.count = 0
+          if (scenario === 'warm') await page.reload()
+          else await page.goto(url)
+          const result = await waitForResult<PageResult>(page)
+          const backendRequests = requests()
+          const heap = await heapAfter(context, page)
+          runs.push({ round, scenario, contender, ...result, backendRequests, heap })
+          log(
+            `round ${round + 1}/${rounds} ${scenario.padEnd(5)} ${contender.padEnd(15)} ` +
+              `${result.allDecoded.toFixed(0).padStart(6)} ms  ${backendRequests} requests`,
+          )
+          await context.close()
+        }
+      }
+    }
+    const scale: ScaleResult[] = []
+    const scaleRuns: Array<ScaleResult & { contender: 'kit' | 'pixstore3' }> = []
+    for (const entries of options.scaleEntries ?? [2500, 10_000]) {
+      for (const contender of ['kit', 'pixstore3'] as const) {
+        const context = await browser.newContext()
+        const page = await context.newPage()
+        await page.goto(`${base}?scale=${contender}&entries=${entries}`)
+        const result = await waitForResult<ScaleResult>(page)
+        scaleRuns.push({ ...result, contender })
+        scale.push(result)
+        log(
+          `eviction ${contender.padEnd(9)} ${entries} entries: ${result.ms.toFixed(0)} ms, peak heap +${(result.peakHeap / 1048576).toFixed(1)} MiB`,
+        )
+        await context.close()
+      }
+    }
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        chromium: browser.version(),
+        node: process.version,
+      },
+      config: {
+        n,
+        rounds,
+        imageBytes: {
+          min: Math.min(...samples.map((s) => s.bytes.length)),
+          max: Math.max(...samples.map((s) => s.bytes.length)),
+          mean: Math.round(samples.reduce((a, s) => a + s.bytes.length, 0) / n),
+        },
+      },
+      runs,
+      scale: scaleRuns,
+    }
+    const markdown = report(results)
+    await mkdir(out, { recursive: true })
+    await writeFile(join(out, 'latest.json'), JSON.stringify(results, null, 2))
+    await writeFile(join(out, 'latest.md'), markdown)
+    await renderChart(browser, results, join(out, 'chart.png'))
+    log('')
+    log(markdown)
+    return results
+  } finally {
+    await browser.close()
+    await server.close()
+  }
+}
