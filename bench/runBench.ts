@@ -2,7 +2,7 @@
 // run in real Chromium, contenders interleaved round by round; medians reported.
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { build, preview, type Plugin } from 'vite'
@@ -113,7 +113,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const plain = plainImages(samples)
   const server = await preview({
     configFile: false,
-    root: pageDir,
+    root: dirname(pageDir),
     logLevel: 'warn',
     build: { outDir: pageDir },
     plugins: [backend, plain, pixstoreWorker({ workerFile })],

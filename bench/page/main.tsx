@@ -54,25 +54,26 @@ function finish(started: number, times: number[]) {
   void started
 }
 
-/** Resolves with the decode time of each image once all are decoded. */
+/** Records when each image (by position) is first decoded; finishes when all are. */
 function tracker(count: number, started: number) {
-  const times: number[] = []
-  return (img: HTMLImageElement) =>
+  const times = new Map<number, number>()
+  return (index: number, img: HTMLImageElement) =>
     img.decode().then(() => {
-      times.push(performance.now() - started)
-      if (times.length === count) finish(started, times)
+      if (times.has(index)) return
+      times.set(index, performance.now() - started)
+      if (times.size === count) finish(started, [...times.values()])
     })
 }
 
 async function plain(indexes: number[], started: number) {
   const track = tracker(indexes.length, started)
-  for (const i of indexes) {
+  indexes.forEach((i, position) => {
     const img = new Image()
     img.alt = ''
     img.src = `/plain/${i}.jpg`
     root.append(img)
-    void track(img)
-  }
+    void track(position, img)
+  })
 }
 
 async function legacy(records: ImageRecord[], started: number) {
@@ -86,13 +87,13 @@ async function legacy(records: ImageRecord[], started: number) {
   })
   const track = tracker(records.length, started)
   await Promise.all(
-    records.map(async (record) => {
+    records.map(async (record, position) => {
       const blob = await pixstore3.getImage(record)
       const img = new Image()
       img.alt = ''
       img.src = URL.createObjectURL(blob!)
       root.append(img)
-      await track(img)
+      await track(position, img)
     }),
   )
 }
@@ -109,7 +110,7 @@ function kit(records: ImageRecord[], started: number, worker: boolean) {
           key={i}
           record={record}
           alt=""
-          onLoad={(e) => void track(e.currentTarget)}
+          onLoad={(e) => void track(i, e.currentTarget)}
           fallback={(error) => <i data-error={error.code} />}
         />
       ))}

@@ -36,11 +36,17 @@ export interface ImageStoreChange {
   ids: string[]
 }
 
-type Waiter = { resolve: (value: StoredImage | undefined) => void; reject: (error: unknown) => void }
+type Waiter<T> = { resolve: (value: T) => void; reject: (error: unknown) => void }
 
 function isQuotaError(error: unknown): boolean {
-  for (let e = error as { name?: string; inner?: unknown } | undefined; e; e = e.inner as typeof e) {
+  for (
+    let e = error as { name?: string; inner?: unknown; failures?: unknown } | undefined;
+    e;
+    e = e.inner as typeof e
+  ) {
     if (e.name === 'QuotaExceededError' || e.name === Dexie.errnames.QuotaExceeded) return true
+    // A bulk operation reports each failed item.
+    if (e.failures && Object.values(e.failures as object).some(isQuotaError)) return true
   }
   return false
 }
@@ -68,11 +74,13 @@ export class ImageStore {
   private readonly touchDelay: number
   private readonly now: () => number
   private readonly openTimeout: number
-  private readonly pendingReads = new Map<string, Waiter[]>()
+  private readonly pendingReads = new Map<string, Array<Waiter<StoredImage | undefined>>>()
+  private readonly pendingWrites = new Map<string, { row: StoredImage; waiters: Array<Waiter<void>> }>()
   private readonly pendingTouches = new Map<string, number>()
   private readonly listeners = new Set<(change: ImageStoreChange) => void>()
   private readTimer: ReturnType<typeof setTimeout> | undefined
   private touchTimer: ReturnType<typeof setTimeout> | undefined
+  private writeTimer: ReturnType<typeof setTimeout> | undefined
   private evicting: Promise<string[]> | undefined
   private evictAgain = false
 
@@ -138,10 +146,11 @@ export class ImageStore {
   }
 
   /**
-   * Writes an entry, then enforces the limits. A full disk (`QuotaExceededError`) evicts
-   * room for the entry and tries once more; a second failure is a `storage` error.
+   * Writes an entry, then enforces the limits. Writes requested in the same task share one
+   * transaction. A full disk (`QuotaExceededError`) evicts room for the batch and tries once
+   * more; a second failure is a `storage` error.
    */
-  async put(entry: Omit<StoredImage, 'bytes' | 'lastUsed'>): Promise<void> {
+  put(entry: Omit<StoredImage, 'bytes' | 'lastUsed'>): Promise<void> {
     const encrypted = ownedBytes(entry.encrypted)
     const row: StoredImage = {
       id: entry.id,
@@ -151,19 +160,42 @@ export class ImageStore {
       lastUsed: this.now(),
     }
     this.pendingTouches.delete(row.id)
+    return new Promise((resolve, reject) => {
+      const pending = this.pendingWrites.get(row.id)
+      if (pending) {
+        pending.row = row
+        pending.waiters.push({ resolve, reject })
+      } else {
+        this.pendingWrites.set(row.id, { row, waiters: [{ resolve, reject }] })
+      }
+      this.writeTimer ??= setTimeout(() => void this.flushWrites(), 0)
+    })
+  }
+
+  private async flushWrites(): Promise<void> {
+    this.writeTimer = undefined
+    const batch = [...this.pendingWrites.values()]
+    this.pendingWrites.clear()
+    const rows = batch.map((pending) => pending.row)
     try {
       await this.ready()
-      await this.db.images.put(row)
-    } catch (error) {
-      if (!isQuotaError(error)) throw storageError(error, 'Writing the image cache')
-      await this.evictOldest(row.bytes * 2, Math.ceil((await this.db.images.count()) / 10))
       try {
-        await this.db.images.put(row)
-      } catch (retryError) {
-        throw storageError(retryError, 'Writing the image cache after eviction')
+        await this.db.images.bulkPut(rows)
+      } catch (error) {
+        if (!isQuotaError(error)) throw storageError(error, 'Writing the image cache')
+        const bytes = rows.reduce((sum, row) => sum + row.bytes, 0)
+        await this.evictOldest(bytes * 2, Math.ceil((await this.db.images.count()) / 10))
+        try {
+          await this.db.images.bulkPut(rows)
+        } catch (retryError) {
+          throw storageError(retryError, 'Writing the image cache after eviction')
+        }
       }
+      batch.forEach((pending) => pending.waiters.forEach((w) => w.resolve()))
+      void this.evict().catch(() => undefined)
+    } catch (error) {
+      batch.forEach((pending) => pending.waiters.forEach((w) => w.reject(error)))
     }
-    void this.evict().catch(() => undefined)
   }
 
   /** Marks an entry as used now; written later, together with other touches. */
@@ -329,7 +361,9 @@ export class ImageStore {
   /** Writes pending touches and closes the database. */
   async close(): Promise<void> {
     clearTimeout(this.readTimer)
+    clearTimeout(this.writeTimer)
     if (this.pendingReads.size > 0) await this.flushReads()
+    if (this.pendingWrites.size > 0) await this.flushWrites()
     await this.flushTouches().catch(() => undefined)
     this.db.close()
   }

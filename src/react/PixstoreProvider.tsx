@@ -1,14 +1,5 @@
 import { QueryClient, QueryClientContext } from '@tanstack/react-query'
-import {
-  useContext,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-  useSyncExternalStore,
-  type ReactNode,
-} from 'react'
+import { useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { createImageService, type PixstoreConfig } from '../core/index.js'
 import {
   createWorkerStatusStore,
@@ -21,6 +12,7 @@ import {
 import { IMAGE_QUERY_PREFIX } from './imageQueryOptions.js'
 import { ObjectUrlRegistry } from './ObjectUrlRegistry.js'
 import { PixstoreContext, type PixstoreContextValue } from './PixstoreContext.js'
+import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js'
 
 /** Props of `<PixstoreProvider>`. */
 export interface PixstoreProviderProps {
@@ -33,7 +25,6 @@ export interface PixstoreProviderProps {
   children?: ReactNode
 }
 
-const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect
 const unsupported = (): WorkerStatus => 'unsupported'
 const noSubscription = () => () => undefined
 

@@ -19,17 +19,28 @@ export interface SecureImageProps extends Omit<
 
 /** An `<img>` for an encrypted image: a thin shell over `useSecureImage`. */
 export const SecureImage = forwardRef<HTMLImageElement, SecureImageProps>(function SecureImage(
-  { record, alt, placeholder, fallback, ...imgProps },
+  { record, alt, placeholder, fallback, onLoad, onError, ...imgProps },
   ref,
 ) {
-  const { src, status, error } = useSecureImage(record)
+  const { status, error, img } = useSecureImage(record, { placeholder: placeholder !== undefined })
   if (status === 'error') return <>{typeof fallback === 'function' ? fallback(error!) : (fallback ?? null)}</>
-  if (src === undefined && placeholder !== undefined) {
+  const loading = status === 'loading'
+  if (loading && placeholder !== undefined) {
     return (
       <span role="img" aria-label={alt} aria-busy="true">
         {placeholder}
       </span>
     )
   }
-  return <img ref={ref} alt={alt} aria-busy={src === undefined || undefined} {...imgProps} src={src} />
+  return (
+    <img
+      ref={ref}
+      alt={alt}
+      aria-busy={loading || undefined}
+      {...imgProps}
+      src={img.src}
+      onLoad={(event) => (img.onLoad(event), onLoad?.(event))}
+      onError={(event) => (img.onError(event), onError?.(event))}
+    />
+  )
 })

@@ -1,52 +1,74 @@
-import { useEffect, useState } from 'react'
+import { useState, type SyntheticEvent } from 'react'
 import { PixstoreError, type ImageRecord } from '../core/index.js'
 import { imageUrl } from '../sw/index.js'
-import { useDecodedSrc } from './useDecodedSrc.js'
 import { useImage } from './useImage.js'
+import { useImageSwap } from './useImageSwap.js'
+import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
 
-/** What `useSecureImage` returns. */
+/** What `useSecureImage` returns: the state of the image and the props of its `<img>`. */
 export interface SecureImageState {
-  /** The src to render, decoded already; undefined while loading. */
-  src: string | undefined
   status: 'loading' | 'success' | 'error'
   error: PixstoreError | null
-  /** Which path the shown image came through. */
+  /** Which path the image comes through. */
   via: 'worker' | 'object-url' | undefined
+  /** Props for the `<img>`; `img.src` is undefined until there is something to load. */
+  img: {
+    src: string | undefined
+    onLoad(event: SyntheticEvent<HTMLImageElement>): void
+    onError(event: SyntheticEvent<HTMLImageElement>): void
+  }
 }
 
 /**
  * The logic of `<SecureImage>`: the worker's `/_img/...` URL when the service worker is
- * ready, the object URL of `useImage` otherwise or once the worker URL fails; decoded
- * before it is shown.
+ * ready, the object URL of `useImage` otherwise or once the worker URL fails. Pass
+ * `placeholder: true` when something stands in while loading.
  */
-export function useSecureImage(record: ImageRecord | null | undefined): SecureImageState {
+export function useSecureImage(
+  record: ImageRecord | null | undefined,
+  options: { placeholder?: boolean } = {},
+): SecureImageState {
   const { workerStatus, workerPrefix, bridge } = usePixstoreContext()
-  const workerUrl =
-    record && workerStatus === 'ready' ? imageUrl(record.id, record.token, workerPrefix) : undefined
+  // Each image keeps the path it started on: switching a shown image to the worker when it
+  // takes over would fetch and decode it twice. While the worker is still registering, the
+  // choice waits (registration ends in `ready` or `failed`, within its timeout).
+  const key = record ? `${record.id}\u0000${record.token}` : undefined
+  const [path, setPath] = useState<{ key: string | undefined; worker: boolean | undefined }>({
+    key: undefined,
+    worker: undefined,
+  })
+  let worker = path.key === key ? path.worker : undefined
+  if (key !== undefined && worker === undefined && workerStatus !== 'registering') {
+    worker = workerStatus === 'ready'
+    setPath({ key, worker })
+  }
+  const workerUrl = record && worker ? imageUrl(record.id, record.token, workerPrefix) : undefined
   const [failedWorkerUrl, setFailedWorkerUrl] = useState<string | undefined>(undefined)
   const viaWorker = workerUrl !== undefined && workerUrl !== failedWorkerUrl
-  // Declared before the decode below, so the bridge knows the record before the worker asks.
-  useEffect(() => {
+  // The <img> starts its request at commit: a layout effect registers the record in that
+  // same task, before the worker's question can arrive.
+  useIsomorphicLayoutEffect(() => {
     if (viaWorker && record) bridge.register(record)
   }, [viaWorker, record, bridge])
-  const image = useImage(record, { enabled: !viaWorker })
-  const decoded = useDecodedSrc(viaWorker ? workerUrl : image.url)
+  const image = useImage(record, { enabled: worker !== undefined && !viaWorker })
+  // With a placeholder on screen, the image decodes off-screen before it replaces it.
+  const swap = useImageSwap(viaWorker ? workerUrl : image.url, !options.placeholder)
 
-  if (viaWorker && decoded.failed === workerUrl) setFailedWorkerUrl(workerUrl)
+  if (viaWorker && swap.failed === workerUrl) setFailedWorkerUrl(workerUrl)
 
-  const undecodable = !viaWorker && decoded.failed !== undefined && decoded.failed === image.url
+  const img = { src: swap.src, onLoad: swap.onLoad, onError: swap.onError }
+  const undecodable = !viaWorker && swap.failed !== undefined && swap.failed === image.url
   const error =
     image.error ??
     (undecodable ? new PixstoreError('unsupported-format', 'The browser could not decode the image') : null)
-  if (error && !(image.isPlaceholderData && decoded.src)) {
-    return { src: undefined, status: 'error', error, via: undefined }
-  }
-  if (decoded.src === undefined) return { src: undefined, status: 'loading', error: null, via: undefined }
+  if (error && !(image.isPlaceholderData && swap.loaded))
+    return { status: 'error', error, via: undefined, img }
+  if (!swap.loaded) return { status: 'loading', error: null, via: undefined, img }
   return {
-    src: decoded.src,
     status: 'success',
     error: null,
-    via: decoded.src.startsWith(workerPrefix) ? 'worker' : 'object-url',
+    via: swap.src!.startsWith(workerPrefix) ? 'worker' : 'object-url',
+    img,
   }
 }

@@ -80,6 +80,7 @@ export class PixstoreWorker {
   private readonly pending = new Map<string, Pending>()
   private readonly inflight = new Map<string, Flight>()
   private readonly keys = new Map<string, DecryptionKey>()
+  private readonly touched = new Set<string>()
   private expiration: CacheExpiration
 
   constructor(options: PixstoreWorkerOptions = {}) {
@@ -134,20 +135,19 @@ export class PixstoreWorker {
 
   private async respond(key: string, id: string, token: number, flight: Flight): Promise<Response> {
     try {
-      const cache = await this.caches.open(this.cacheName)
-      const hit = await cache.match(key)
+      const hit = await this.caches.match(key, { cacheName: this.cacheName })
       if (hit) {
         const encrypted = new Uint8Array(await hit.arrayBuffer())
         try {
           const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token, flight))
           const image = await decryptImage(encrypted, decryptionKey, this.formats)
-          void this.expiration.updateTimestamp(key)
+          this.touch(key)
           return this.imageResponse(image.bytes, image.mimeType)
         } catch (error) {
           if (!isPixstoreError(error, 'decrypt-failed')) throw error
           // A stale or damaged entry: drop it and ask the page for the image once.
           this.keys.delete(key)
-          await cache.delete(key)
+          await (await this.caches.open(this.cacheName)).delete(key)
         }
       }
       const answer = await this.ask<ImageResponseMessage>(
@@ -158,19 +158,31 @@ export class PixstoreWorker {
       const decryptionKey = await importDecryptionKey(answer.meta)
       const image = await decryptImage(answer.encrypted, decryptionKey, this.formats)
       this.remember(key, decryptionKey)
+      const cache = await this.caches.open(this.cacheName)
       // One version per id: a new token replaces every older one.
       await cache.delete(`${this.prefix}/${encodeURIComponent(id)}`, { ignoreSearch: true })
       await cache.put(
         key,
         new Response(answer.encrypted, { headers: { 'Content-Type': 'application/octet-stream' } }),
       )
-      await this.expiration.updateTimestamp(key)
+      this.touched.delete(key)
+      this.touch(key)
       void this.expiration.expireEntries()
       return this.imageResponse(image.bytes, image.mimeType)
     } catch (error) {
       const code = isPixstoreError(error) ? error.code : 'server-error'
       return textResponse(STATUS_OF[code] ?? 502, `Image unavailable: ${code}`)
     }
+  }
+
+  /**
+   * Records a use for the entry limit. Each URL is written once per worker lifetime: a write
+   * per hit would put an IndexedDB transaction on every image request.
+   */
+  private touch(key: string): void {
+    if (this.touched.has(key)) return
+    this.touched.add(key)
+    void this.expiration.updateTimestamp(key)
   }
 
   private imageResponse(bytes: Uint8Array<ArrayBuffer>, mimeType: string): Response {
@@ -257,8 +269,12 @@ export class PixstoreWorker {
         )
         return
       }
+      case SW_MESSAGE.BRIDGE_READY:
+        for (const flight of this.inflight.values()) flight.repost?.()
+        return
       case SW_MESSAGE.CLEAR:
         this.keys.clear()
+        this.touched.clear()
         await this.expiration.delete()
         this.expiration = new CacheExpiration(this.cacheName, { maxEntries: this.maxEntries })
         return

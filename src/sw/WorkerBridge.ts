@@ -72,6 +72,8 @@ export class WorkerBridge {
     const channel = new BroadcastChannel(this.channelName)
     channel.onmessage = (event: MessageEvent<SwMessage>) => void this.onMessage(event.data)
     this.channel = channel
+    // A BroadcastChannel hears only what is posted after it exists: the worker asks again.
+    channel.postMessage({ type: SW_MESSAGE.BRIDGE_READY })
     this.unsubscribe = this.service.subscribe((change) => {
       if (change.type !== 'clear') channel.postMessage({ type: SW_MESSAGE.EVICT, ids: change.ids })
     })

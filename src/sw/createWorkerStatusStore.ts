@@ -13,7 +13,7 @@ export interface WorkerStatusStore {
   /**
    * `ready` when the worker controls the page. Before the first subscription this is read
    * from the controller, so a reload the worker already controls renders worker URLs from
-   * the first render.
+   * the first render, and a first visit waits for registration.
    */
   getStatus(): WorkerStatus
 }
@@ -27,11 +27,13 @@ export function createWorkerStatusStore(options: RegisterPixstoreWorkerOptions =
   const scriptUrl = workerScriptUrl(options)
   let worker: ReturnType<typeof registerPixstoreWorker> | undefined
   return {
-    getStatus: () =>
-      worker?.status ??
-      (isControlledBy(scriptUrl, options.container ?? globalThis.navigator?.serviceWorker)
-        ? 'ready'
-        : 'unsupported'),
+    getStatus: () => {
+      if (worker) return worker.status
+      const container = options.container ?? globalThis.navigator?.serviceWorker
+      // Not subscribed yet: where workers exist, registration is about to start.
+      if (!container) return 'unsupported'
+      return isControlledBy(scriptUrl, container) ? 'ready' : 'registering'
+    },
     subscribe(listener) {
       listeners.add(listener)
       if (!worker) {

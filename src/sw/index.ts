@@ -10,6 +10,7 @@ export type {
   KeyResponseMessage,
   EvictMessage,
   ClearMessage,
+  BridgeReadyMessage,
 } from './messages.js'
 export { imageUrl, parseImageUrl, MAX_ID_LENGTH } from './imageUrl.js'
 export type { ParsedImageUrl } from './imageUrl.js'

@@ -14,6 +14,8 @@ export const SW_MESSAGE = {
   EVICT: 'pixstore:evict',
   /** page → worker: drop every key held in memory (Cache Storage is deleted by the page). */
   CLEAR: 'pixstore:clear',
+  /** page → worker: a bridge started; questions posted before it existed are asked again. */
+  BRIDGE_READY: 'pixstore:bridge-ready',
 } as const
 
 /** Any message type of the worker protocol. */
@@ -73,6 +75,10 @@ export interface ClearMessage {
   type: typeof SW_MESSAGE.CLEAR
 }
 
+export interface BridgeReadyMessage {
+  type: typeof SW_MESSAGE.BRIDGE_READY
+}
+
 /** Every message of the protocol. */
 export type SwMessage =
   | ImageRequestMessage
@@ -81,3 +87,4 @@ export type SwMessage =
   | KeyResponseMessage
   | EvictMessage
   | ClearMessage
+  | BridgeReadyMessage

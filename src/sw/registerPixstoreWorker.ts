@@ -19,6 +19,9 @@ export interface RegisterPixstoreWorkerOptions {
   maxEntries?: number
   /** Must match the backend. @default ['png','webp','jpg','jpeg'] */
   imageFormats?: readonly ImageFormat[]
+  /** Milliseconds to wait for the worker to control the page before reporting `failed`
+   * (images then use object URLs); a later takeover still turns it `ready`. @default 3000 */
+  readyTimeout?: number
   /** The container to register with. @default navigator.serviceWorker */
   container?: ServiceWorkerContainer
 }
@@ -72,8 +75,17 @@ export function registerPixstoreWorker(options: RegisterPixstoreWorkerOptions = 
   }
 
   if (container) {
+    const timer =
+      status === 'registering'
+        ? setTimeout(() => {
+            if (status !== 'registering') return
+            error = new Error('The worker did not take control of the page in time')
+            set('failed')
+          }, options.readyTimeout ?? 3000)
+        : undefined
     const onControllerChange = () => {
       if (controlled()) {
+        clearTimeout(timer)
         set('ready')
         container.removeEventListener('controllerchange', onControllerChange)
       }
@@ -83,6 +95,7 @@ export function registerPixstoreWorker(options: RegisterPixstoreWorkerOptions = 
       () => onControllerChange(),
       (cause: unknown) => {
         error = cause
+        clearTimeout(timer)
         container.removeEventListener('controllerchange', onControllerChange)
         set('failed')
       },

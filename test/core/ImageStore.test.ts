@@ -31,6 +31,16 @@ describe('ImageStore', () => {
     expect(await store.get('missing')).toBeUndefined()
   })
 
+  it('batches writes made together into one transaction', async () => {
+    const { store, db, calls } = await filledStore(0)
+    const before = { ...calls }
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => store.put({ id: `w${i}`, token: 1, encrypted: cipher(8) })),
+    )
+    expect(calls.writes - before.writes).toBe(1)
+    expect(await db.images.count()).toBe(100)
+  })
+
   it('stores a copy that owns its buffer', async () => {
     const { store, db } = await filledStore(0)
     const wire = Uint8Array.from({ length: 100 }, (_, i) => i)

@@ -27,8 +27,11 @@ describe('<SecureImage>', () => {
     expect(busy.getAttribute('aria-busy')).toBe('true')
     expect(busy.textContent).toBe('loading…')
     await waitFor(() => expect(ref.current?.src).toMatch(/^blob:/))
+    // Loading behind the placeholder: the img is hidden until decoded, then the placeholder goes.
+    await waitFor(() => expect(screen.queryByText('loading…')).toBeNull())
     const img = screen.getByAltText('Avatar') as HTMLImageElement
     expect(img).toBe(ref.current)
+    expect(img.hidden).toBe(false)
     expect(img.complete && img.naturalWidth).toBe(24)
     expect(img.className).toBe('round')
     expect(img.dataset.kind).toBe('avatar')
@@ -110,7 +113,9 @@ describe('<SecureImage>', () => {
 describe('<SecureImage> in a grid', () => {
   it('shows every one of 100 components for 10 records, with 10 fetches', async () => {
     const h = pixstoreHarness({ latency: 20 })
-    const records = await Promise.all(Array.from({ length: 10 }, async (_, i) => (await h.save(i + 1, 24)).record))
+    const records = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => (await h.save(i + 1, 24)).record),
+    )
     const { container } = render(
       <>
         {Array.from({ length: 100 }, (_, i) => (
@@ -121,7 +126,9 @@ describe('<SecureImage> in a grid', () => {
     )
     await waitFor(
       () => {
-        const shown = [...container.querySelectorAll('img')].filter((img) => img.complete && img.naturalWidth === 24)
+        const shown = [...container.querySelectorAll('img')].filter(
+          (img) => img.complete && img.naturalWidth === 24,
+        )
         expect(shown).toHaveLength(100)
       },
       { timeout: 10_000 },
