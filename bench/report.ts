@@ -155,7 +155,7 @@ export function report(results: BenchResults): string {
         'all decoded (ms)',
         'per image p50 (ms)',
         'p95 (ms)',
-        'backend requests',
+        'server requests',
         'main-thread IDB transactions',
         'JS heap after (MiB)',
       ]),

@@ -325,22 +325,23 @@ export class ImageStore {
     excess: (entries: number, bytes: number) => { entries: number; bytes: number },
   ): Promise<string[]> {
     await this.ready()
+    const lru = this.db.images.orderBy(LRU_INDEX)
     const ids = await this.db.transaction('rw', this.db.images, async () => {
-      const lru: Array<[id: string, bytes: number]> = []
+      // Two streaming passes over index keys: memory stays flat however large the store.
+      const entries = await this.db.images.count()
       let total = 0
-      await this.db.images.orderBy(LRU_INDEX).eachKey((key, cursor) => {
-        const size = (key as [number, number])[1]
-        lru.push([cursor.primaryKey as string, size])
-        total += size
-      })
-      const need = excess(lru.length, total)
+      await lru.clone().eachKey((key) => void (total += (key as [number, number])[1]))
+      const need = excess(entries, total)
+      if (need.entries <= 0 && need.bytes <= 0) return []
       const doomed: string[] = []
-      let freedBytes = 0
-      for (const [id, size] of lru) {
-        if (doomed.length >= need.entries && freedBytes >= need.bytes) break
-        doomed.push(id)
-        freedBytes += size
-      }
+      let freed = 0
+      await lru
+        .clone()
+        .until(() => doomed.length >= need.entries && freed >= need.bytes)
+        .eachKey((key, cursor) => {
+          doomed.push(cursor.primaryKey as string)
+          freed += (key as [number, number])[1]
+        })
       if (doomed.length > 0) await this.db.images.bulkDelete(doomed)
       return doomed
     })

@@ -32,6 +32,9 @@ export interface PixstoreWorkerOptions {
   maxEntries?: number
   /** Must match the backend and the page. @default ['png','webp','jpg','jpeg'] */
   imageFormats?: readonly ImageFormat[]
+  /** Bytes of recently served images kept decrypted in the worker's memory (never on disk),
+   * so repeat views skip the Cache read and the decryption. 0 turns it off. @default 33554432 (32 MiB) */
+  memoryBytes?: number
   /** Cache Storage to use. @default globalThis.caches */
   caches?: CacheStorage
   /** Origin whose `GET {prefix}/...` requests are handled. @default globalThis.location.origin */
@@ -47,6 +50,8 @@ interface Flight {
   clients: Set<string>
   /** Posts the pending question again, with a fresh timeout. */
   repost?: () => void
+  /** Dexie evicted the image while this request ran: answer it, store nothing. */
+  evicted?: boolean
 }
 
 const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {
@@ -81,6 +86,10 @@ export class PixstoreWorker {
   private readonly inflight = new Map<string, Flight>()
   private readonly keys = new Map<string, DecryptionKey>()
   private readonly touched = new Set<string>()
+  /** Recently served plaintext, in memory only, oldest first. */
+  private readonly served = new Map<string, { bytes: Uint8Array<ArrayBuffer>; mimeType: string }>()
+  private servedBytes = 0
+  private readonly memoryBytes: number
   private expiration: CacheExpiration
 
   constructor(options: PixstoreWorkerOptions = {}) {
@@ -88,6 +97,7 @@ export class PixstoreWorker {
     this.timeout = options.timeout ?? 5000
     this.maxEntries = options.maxEntries ?? 500
     this.formats = options.imageFormats ?? DEFAULT_IMAGE_FORMATS
+    this.memoryBytes = options.memoryBytes ?? 32 * 1024 * 1024
     this.caches = options.caches ?? globalThis.caches
     this.origin = options.origin ?? globalThis.location.origin
     this.expiration = new CacheExpiration(this.cacheName, { maxEntries: this.maxEntries })
@@ -134,6 +144,11 @@ export class PixstoreWorker {
   }
 
   private async respond(key: string, id: string, token: number, flight: Flight): Promise<Response> {
+    const recent = this.served.get(key)
+    if (recent) {
+      this.serve(key, recent.bytes, recent.mimeType)
+      return this.imageResponse(recent.bytes, recent.mimeType)
+    }
     try {
       const hit = await this.caches.match(key, { cacheName: this.cacheName })
       if (hit) {
@@ -142,6 +157,7 @@ export class PixstoreWorker {
           const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token, flight))
           const image = await decryptImage(encrypted, decryptionKey, this.formats)
           this.touch(key)
+          if (!flight.evicted) this.serve(key, image.bytes, image.mimeType)
           return this.imageResponse(image.bytes, image.mimeType)
         } catch (error) {
           if (!isPixstoreError(error, 'decrypt-failed')) throw error
@@ -157,22 +173,67 @@ export class PixstoreWorker {
       if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
       const decryptionKey = await importDecryptionKey(answer.meta)
       const image = await decryptImage(answer.encrypted, decryptionKey, this.formats)
-      this.remember(key, decryptionKey)
-      const cache = await this.caches.open(this.cacheName)
-      // One version per id: a new token replaces every older one.
-      await cache.delete(`${this.prefix}/${encodeURIComponent(id)}`, { ignoreSearch: true })
-      await cache.put(
-        key,
-        new Response(answer.encrypted, { headers: { 'Content-Type': 'application/octet-stream' } }),
-      )
-      this.touched.delete(key)
-      this.touch(key)
-      void this.expiration.expireEntries()
+      if (!flight.evicted) await this.store(key, id, answer.encrypted, decryptionKey, image)
+      // Evicted while it was being stored: undo it, Dexie is the source of truth.
+      if (flight.evicted) await this.drop(`${this.prefix}/${encodeURIComponent(id)}`)
       return this.imageResponse(image.bytes, image.mimeType)
     } catch (error) {
       const code = isPixstoreError(error) ? error.code : 'server-error'
       return textResponse(STATUS_OF[code] ?? 502, `Image unavailable: ${code}`)
     }
+  }
+
+  /** Caches a verified answer: ciphertext in Cache Storage, key and plaintext in memory. */
+  private async store(
+    key: string,
+    id: string,
+    encrypted: Uint8Array<ArrayBuffer>,
+    decryptionKey: DecryptionKey,
+    image: { bytes: Uint8Array<ArrayBuffer>; mimeType: string },
+  ): Promise<void> {
+    // One version per id: a new token replaces every older one.
+    const path = `${this.prefix}/${encodeURIComponent(id)}`
+    this.dropFromMemory(path)
+    this.remember(key, decryptionKey)
+    const cache = await this.caches.open(this.cacheName)
+    await cache.delete(path, { ignoreSearch: true })
+    await cache.put(key, new Response(encrypted, { headers: { 'Content-Type': 'application/octet-stream' } }))
+    this.touched.delete(key)
+    this.touch(key)
+    void this.expiration.expireEntries()
+    this.serve(key, image.bytes, image.mimeType)
+  }
+
+  /** Keeps a served image in memory, most recent last, within `memoryBytes`. */
+  private serve(key: string, bytes: Uint8Array<ArrayBuffer>, mimeType: string): void {
+    this.forget(key)
+    if (bytes.length > this.memoryBytes) return
+    this.served.set(key, { bytes, mimeType })
+    this.servedBytes += bytes.length
+    for (const [oldest, entry] of this.served) {
+      if (this.servedBytes <= this.memoryBytes) break
+      this.served.delete(oldest)
+      this.servedBytes -= entry.bytes.length
+    }
+  }
+
+  /** Drops every version under `path`: from memory and from Cache Storage. */
+  private async drop(path: string): Promise<void> {
+    this.dropFromMemory(path)
+    await (await this.caches.open(this.cacheName)).delete(path, { ignoreSearch: true })
+  }
+
+  /** Drops the keys and served images of every version under `path`. */
+  private dropFromMemory(path: string): void {
+    for (const key of this.keys.keys()) if (key.startsWith(`${path}?`)) this.keys.delete(key)
+    for (const key of this.served.keys()) if (key.startsWith(`${path}?`)) this.forget(key)
+  }
+
+  private forget(key: string): void {
+    const entry = this.served.get(key)
+    if (!entry) return
+    this.served.delete(key)
+    this.servedBytes -= entry.bytes.length
   }
 
   /**
@@ -259,14 +320,12 @@ export class PixstoreWorker {
         return
       }
       case SW_MESSAGE.EVICT: {
-        const cache = await this.caches.open(this.cacheName)
-        await Promise.all(
-          message.ids.map((id) => {
-            const path = `${this.prefix}/${encodeURIComponent(id)}`
-            for (const key of this.keys.keys()) if (key.startsWith(`${path}?`)) this.keys.delete(key)
-            return cache.delete(path, { ignoreSearch: true })
-          }),
-        )
+        // Marked at once, before any await, so no request still running stores an evicted image.
+        const paths = message.ids.map((id) => `${this.prefix}/${encodeURIComponent(id)}`)
+        for (const path of paths) {
+          for (const [key, flight] of this.inflight) if (key.startsWith(`${path}?`)) flight.evicted = true
+        }
+        await Promise.all(paths.map((path) => this.drop(path)))
         return
       }
       case SW_MESSAGE.BRIDGE_READY:
@@ -275,6 +334,8 @@ export class PixstoreWorker {
       case SW_MESSAGE.CLEAR:
         this.keys.clear()
         this.touched.clear()
+        this.served.clear()
+        this.servedBytes = 0
         await this.expiration.delete()
         this.expiration = new CacheExpiration(this.cacheName, { maxEntries: this.maxEntries })
         return

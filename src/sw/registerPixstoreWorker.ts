@@ -17,6 +17,8 @@ export interface RegisterPixstoreWorkerOptions {
   timeout?: number
   /** Most entries in the worker's Cache Storage. @default 500 */
   maxEntries?: number
+  /** Bytes of recently served images the worker keeps decrypted in memory. @default 33554432 */
+  memoryBytes?: number
   /** Must match the backend. @default ['png','webp','jpg','jpeg'] */
   imageFormats?: readonly ImageFormat[]
   /** Milliseconds to wait for the worker to control the page before reporting `failed`
@@ -44,6 +46,7 @@ export function workerScriptUrl(options: RegisterPixstoreWorkerOptions = {}): st
   if (options.channel) params.set('channel', options.channel)
   if (options.timeout !== undefined) params.set('timeout', String(options.timeout))
   if (options.maxEntries !== undefined) params.set('maxEntries', String(options.maxEntries))
+  if (options.memoryBytes !== undefined) params.set('memoryBytes', String(options.memoryBytes))
   if (options.imageFormats) params.set('formats', options.imageFormats.join(','))
   const query = params.toString()
   return `${options.url ?? '/pixstore-sw.js'}${query ? `?${query}` : ''}`

@@ -29,6 +29,7 @@ const worker = new PixstoreWorker({
   channel: params.get('channel') ?? undefined,
   timeout: number('timeout'),
   maxEntries: number('maxEntries'),
+  memoryBytes: number('memoryBytes'),
   imageFormats: (params.get('formats')?.split(',') as ImageFormat[] | undefined) ?? undefined,
 })
 

@@ -38,7 +38,8 @@ export function StoryProvider({ backend, config, worker = false, children }: Sto
       <PixstoreProvider
         config={{ ...backendConfig(backend), ...config, cache: { dbName, ...config?.cache } }}
         queryClient={queryClient}
-        serviceWorker={worker ? {} : false}
+        // A generous worker timeout: stories also run under a busy test machine.
+        serviceWorker={worker ? { timeout: 15_000 } : false}
       >
         <p style={{ fontSize: 12, color: '#555', margin: '0 0 8px' }}>
           <WorkerBadge />

@@ -15,12 +15,15 @@ describe('ImageStore in Chromium IndexedDB', () => {
       })),
     )
     const store = new ImageStore({ database: db, maxEntries: 2000, maxBytes: 64 * 1500 })
-    const readsBefore = calls.reads
+    const before = { ...calls }
     const evicted = await store.evict()
     expect(evicted).toHaveLength(1500)
     expect(evicted.slice(0, 3)).toEqual(['e0', 'e1', 'e2'])
-    // Eviction walks a key cursor: no get/getMany of values.
-    expect(calls.reads).toBe(readsBefore)
+    // Eviction walks key cursors: no value is read.
+    expect(calls.reads).toBe(before.reads)
+    expect(calls.valueCursors).toBe(before.valueCursors)
+    await db.images.each(() => undefined)
+    expect(calls.valueCursors).toBe(before.valueCursors + 1)
     expect(await store.stats()).toEqual({ entries: 1500, bytes: 64 * 1500 })
     await db.delete()
   })

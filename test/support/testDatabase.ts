@@ -8,6 +8,8 @@ export interface DbCalls {
   transactions: number
   reads: number
   writes: number
+  /** Cursors that load values (not just keys). */
+  valueCursors: number
 }
 
 /**
@@ -25,7 +27,7 @@ export async function testDatabase(
   } else {
     db = new PixstoreDatabase(name)
   }
-  const calls: DbCalls = { transactions: 0, reads: 0, writes: 0 }
+  const calls: DbCalls = { transactions: 0, reads: 0, writes: 0, valueCursors: 0 }
   const middleware: Middleware<DBCore> = {
     stack: 'dbcore',
     name: 'test-counter',
@@ -41,6 +43,10 @@ export async function testDatabase(
           ...table,
           get: (req) => (calls.reads++, table.get(req)),
           getMany: (req) => (calls.reads++, table.getMany(req)),
+          openCursor: (req) => {
+            if (req.values) calls.valueCursors++
+            return table.openCursor(req)
+          },
           mutate: async (req) => {
             calls.writes++
             options.fault?.(req.type)
