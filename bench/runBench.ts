@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { build, preview, type Plugin } from 'vite'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../dev/chromium.ts'
 import { pixstoreDevServer } from '../dev/pixstoreDevServer.ts'
 import { sampleImage, type SampleImage } from '../dev/sampleImages.ts'
 import { pixstoreWorker } from '../src/vite/index.ts'
@@ -123,17 +124,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const address = server.httpServer.address()
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`
   const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--enable-precise-memory-info',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
   })
   // Requests to the image server: the pixstore backend, or the static route for plain <img>.
   const requests = () => [...backend.requests.values()].reduce((a, b) => a + b, plain.requests.count)

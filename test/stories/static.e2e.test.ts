@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { chromium, type Browser } from 'playwright-core'
 import { preview, type PreviewServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_ARGS } from '../support/e2e'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium'
 
 // The static Storybook has no server behind it: every story must work on the in-browser
 // fixture backend, served as plain files.
@@ -45,7 +45,7 @@ beforeAll(async () => {
   const address = server.httpServer.address()
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
   })
 }, 180_000)

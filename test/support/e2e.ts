@@ -6,21 +6,12 @@ import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { chromium, type Browser } from 'playwright-core'
 import { build, createServer, type ViteDevServer } from 'vite'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
 import { pixstoreDevServer, type PixstoreDevServer } from '../../dev/pixstoreDevServer.ts'
 import { pixstoreWorker } from '../../src/vite/index.ts'
 
 const root = resolve(import.meta.dirname, '../..')
 const workerFile = resolve(root, 'dist/pixstore-sw.js')
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 export interface E2E {
   url: string
@@ -46,7 +37,7 @@ export async function startE2E(fixture: string, count: number): Promise<E2E> {
   const address = server.httpServer!.address()
   const port = typeof address === 'object' && address ? address.port : 0
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
   })
   return {

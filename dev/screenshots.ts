@@ -1,23 +1,13 @@
 // Screenshots of the running Storybook (`npm start`) for the README:
-//   node dev/screenshots.mjs [http://127.0.0.1:6006]
-import { chromium } from 'playwright-core'
+//   npx tsx dev/screenshots.ts [http://127.0.0.1:6006]
+import { chromium, type FrameLocator } from 'playwright-core'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts'
 
 const base = process.argv[2] ?? 'http://127.0.0.1:6006'
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-})
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
 const page = await browser.newPage({ viewport: { width: 1280, height: 860 } })
 
-async function shoot(storyPath, file, ready) {
+async function shoot(storyPath: string, file: string, ready: (frame: FrameLocator) => Promise<void>) {
   await page.goto(`${base}/?path=/story/${storyPath}`)
   const frame = page.frameLocator('#storybook-preview-iframe')
   await ready(frame)
