@@ -37,7 +37,7 @@ declare global {
 const params = new URLSearchParams(location.search)
 const root = document.querySelector<HTMLDivElement>('#root')!
 
-function finish(started: number, times: number[]) {
+function finish(times: number[]) {
   const workerResponses = performance
     .getEntriesByType('resource')
     .filter((e) => new URL(e.name).pathname.startsWith('/_img/'))
@@ -48,10 +48,9 @@ function finish(started: number, times: number[]) {
     workerResponses,
     idbTransactions: window.__idbTransactions,
     viaWorker: [...root.querySelectorAll('img')].filter((img) =>
-      img.getAttribute('src')!.startsWith('/_img/'),
+      img.getAttribute('src')?.startsWith('/_img/'),
     ).length,
   }
-  void started
 }
 
 /** Records when each image (by position) is first decoded; finishes when all are. */
@@ -61,7 +60,7 @@ function tracker(count: number, started: number) {
     img.decode().then(() => {
       if (times.has(index)) return
       times.set(index, performance.now() - started)
-      if (times.size === count) finish(started, [...times.values()])
+      if (times.size === count) finish([...times.values()])
     })
 }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { Plugin } from 'vite'
+import type { Connect, Plugin } from 'vite'
 
 /** Options of the `pixstoreWorker` Vite plugin. */
 export interface PixstoreWorkerPluginOptions {
@@ -11,34 +11,27 @@ export interface PixstoreWorkerPluginOptions {
 }
 
 /**
- * Vite plugin that serves the pixstore service worker in dev and emits it in build, at
- * `path` on the site root so its scope can cover the whole app.
+ * Vite plugin that serves the pixstore service worker in dev and preview and emits it in
+ * build, at `path` on the site root so its scope can cover the whole app.
  */
 export function pixstoreWorker(options: PixstoreWorkerPluginOptions = {}): Plugin {
   const path = options.path ?? '/pixstore-sw.js'
   const file =
     options.workerFile ?? fileURLToPath(new URL(/* @vite-ignore */ './pixstore-sw.js', import.meta.url))
+  const serve = (middlewares: Connect.Server): void =>
+    void middlewares.use((req, res, next) => {
+      if (req.url?.split('?')[0] !== path) return next()
+      readFile(file).then((source) => {
+        res.setHeader('Content-Type', 'text/javascript')
+        // The browser checks a worker script for updates itself; never serve a stale one.
+        res.setHeader('Cache-Control', 'no-cache')
+        res.end(source)
+      }, next)
+    })
   return {
     name: 'pixstore-react:worker',
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        if (req.url?.split('?')[0] !== path) return next()
-        readFile(file).then((source) => {
-          res.setHeader('Content-Type', 'text/javascript')
-          res.setHeader('Cache-Control', 'no-cache')
-          res.end(source)
-        }, next)
-      })
-    },
-    configurePreviewServer(server) {
-      server.middlewares.use((req, res, next) => {
-        if (req.url?.split('?')[0] !== path) return next()
-        readFile(file).then((source) => {
-          res.setHeader('Content-Type', 'text/javascript')
-          res.end(source)
-        }, next)
-      })
-    },
+    configureServer: (server) => serve(server.middlewares),
+    configurePreviewServer: (server) => serve(server.middlewares),
     async generateBundle() {
       this.emitFile({ type: 'asset', fileName: path.replace(/^\//, ''), source: await readFile(file) })
     },
