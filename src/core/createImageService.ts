@@ -287,8 +287,8 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
       await Promise.all(
         records.map(async (record) => {
           try {
-            const cached = await store.get(record.id)
-            if (cached?.token !== record.token) await getImage(record, options)
+            // The shared load: one cache read, a fetch only on a miss, and no Blob.
+            await join(record, options, (flight) => flight.promise)
           } catch (error) {
             report(error)
           }

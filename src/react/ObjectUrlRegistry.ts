@@ -27,9 +27,4 @@ export class ObjectUrlRegistry {
     for (const url of this.urls.values()) URL.revokeObjectURL(url)
     this.urls.clear()
   }
-
-  /** How many URLs are live. */
-  get size(): number {
-    return this.urls.size
-  }
 }

@@ -187,9 +187,12 @@ describe('createImageService', () => {
   })
 
   it('prefetches records not cached at their token, and reports stats', async () => {
-    const { backend, service, fetched } = await setup()
+    const { backend, service, fetched, calls } = await setup()
     const records = await Promise.all([1, 2, 3].map((n) => backend.save(png.slice(0, n * 100), 'png')))
+    const readsBefore = calls.reads
     await service.prefetch(records)
+    // One batched cache read for the three misses, then the fetches.
+    expect(calls.reads - readsBefore).toBe(1)
     await service.prefetch(records)
     expect(fetched).toHaveLength(3)
     expect(await service.stats()).toEqual({ entries: 3, bytes: 101 + 201 + 301 })
