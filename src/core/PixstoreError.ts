@@ -40,8 +40,13 @@ export class PixstoreError extends Error {
     this.status = options.status
   }
 
-  /** True for failures that can heal on their own, so a retry is worth it. */
+  /**
+   * True for failures that can heal on their own, so a retry is worth it: `network`,
+   * `timeout`, `server-error`, and `http-status` 408, 429 or 5xx.
+   */
   get retryable(): boolean {
+    if (this.code === 'http-status')
+      return this.status === 408 || this.status === 429 || (this.status ?? 0) >= 500
     return RETRYABLE.has(this.code)
   }
 }

@@ -13,8 +13,8 @@ export interface SecureImageProps extends Omit<
   alt: string
   /** Shown while loading. @default an empty `<img aria-busy>` */
   placeholder?: ReactNode
-  /** Shown on error; a function receives the error. @default nothing */
-  fallback?: ReactNode | ((error: PixstoreError) => ReactNode)
+  /** Shown on error; a function receives the error and a `retry` to load again. @default nothing */
+  fallback?: ReactNode | ((error: PixstoreError, retry: () => void) => ReactNode)
 }
 
 /** An `<img>` for an encrypted image: a thin shell over `useSecureImage`. */
@@ -22,8 +22,9 @@ export const SecureImage = forwardRef<HTMLImageElement, SecureImageProps>(functi
   { record, alt, placeholder, fallback, onLoad, onError, ...imgProps },
   ref,
 ) {
-  const { status, error, img } = useSecureImage(record, { placeholder: placeholder !== undefined })
-  if (status === 'error') return <>{typeof fallback === 'function' ? fallback(error!) : (fallback ?? null)}</>
+  const { status, error, retry, img } = useSecureImage(record, { placeholder: placeholder !== undefined })
+  if (status === 'error')
+    return <>{typeof fallback === 'function' ? fallback(error!, retry) : (fallback ?? null)}</>
   const loading = status === 'loading'
   if (loading && placeholder !== undefined) {
     return (

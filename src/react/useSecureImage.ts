@@ -12,6 +12,8 @@ export interface SecureImageState {
   error: PixstoreError | null
   /** Which path the image comes through. */
   via: 'worker' | 'object-url' | undefined
+  /** Loads the image again after an error (the query's `refetch`). */
+  retry: () => void
   /** Props for the `<img>`; `img.src` is undefined until there is something to load. */
   img: {
     src: string | undefined
@@ -58,17 +60,19 @@ export function useSecureImage(
   if (viaWorker && swap.failed === workerUrl) setFailedWorkerUrl(workerUrl)
 
   const img = { src: swap.src, onLoad: swap.onLoad, onError: swap.onError }
+  const retry = () => void image.refetch()
   const undecodable = !viaWorker && swap.failed !== undefined && swap.failed === image.url
   const error =
     image.error ??
     (undecodable ? new PixstoreError('unsupported-format', 'The browser could not decode the image') : null)
   if (error && !(image.isPlaceholderData && swap.loaded))
-    return { status: 'error', error, via: undefined, img }
-  if (!swap.loaded) return { status: 'loading', error: null, via: undefined, img }
+    return { status: 'error', error, via: undefined, retry, img }
+  if (!swap.loaded) return { status: 'loading', error: null, via: undefined, retry, img }
   return {
     status: 'success',
     error: null,
     via: swap.src!.startsWith(workerPrefix) ? 'worker' : 'object-url',
+    retry,
     img,
   }
 }

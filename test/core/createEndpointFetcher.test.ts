@@ -59,7 +59,15 @@ describe('createEndpointFetcher', () => {
     })
     const error = await failing(record, undefined, signal()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(PixstoreError)
-    expect(error).toMatchObject({ code: 'http-status', status: 503, retryable: false })
+    expect(error).toMatchObject({ code: 'http-status', status: 503, retryable: true })
+    const forbidden = createEndpointFetcher({
+      fetch: recorder(() => new Response('no', { status: 403 })).fetch,
+    })
+    await expect(forbidden(record, undefined, signal())).rejects.toMatchObject({
+      code: 'http-status',
+      status: 403,
+      retryable: false,
+    })
     const offline = createEndpointFetcher({
       fetch: recorder(() => {
         throw new TypeError('Failed to fetch')

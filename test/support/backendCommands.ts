@@ -2,6 +2,7 @@
 // Chromium through Vitest browser commands.
 import type { BrowserCommand } from 'vitest/node'
 import { startPixstoreBackend } from '../../dev/pixstoreBackend.ts'
+import { startFaultProxy, type Fault } from './faultProxy.ts'
 
 const fromBase64 = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'))
 
@@ -15,4 +16,18 @@ const backendRecord: BrowserCommand<[id: string]> = async (_ctx, id) =>
 const backendDelete: BrowserCommand<[id: string]> = async (_ctx, id) =>
   (await startPixstoreBackend()).remove(id)
 
-export const backendCommands = { backendUrl, backendSave, backendUpdate, backendRecord, backendDelete }
+const faultProxyUrl: BrowserCommand<[]> = async () => (await startFaultProxy()).url
+const faultPlan: BrowserCommand<[id: string, faults: Fault[]]> = async (_ctx, id, faults) =>
+  (await startFaultProxy()).plan(id, faults)
+const faultRequests: BrowserCommand<[id: string]> = async (_ctx, id) => (await startFaultProxy()).requests(id)
+
+export const backendCommands = {
+  backendUrl,
+  backendSave,
+  backendUpdate,
+  backendRecord,
+  backendDelete,
+  faultProxyUrl,
+  faultPlan,
+  faultRequests,
+}
