@@ -112,7 +112,10 @@ describe('wire fuzzing', () => {
         cache: { database: db },
       })
       const genuine = await Promise.all(
-        records.map((record) => backend.fetcher(record, undefined, new AbortController().signal)),
+        records.map(
+          async (record) =>
+            new Uint8Array(await backend.fetcher(record, undefined, new AbortController().signal)),
+        ),
       )
       let images = 0
       let errors = 0
