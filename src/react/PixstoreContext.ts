@@ -14,6 +14,11 @@ export interface PixstoreContextValue {
   workerStatus: WorkerStatus
   /** Path prefix of worker URLs. */
   workerPrefix: string
+  /**
+   * Counts image clears (logout). After a clear in another tab, `asleep` holds every image
+   * until the page is next viewed, so nothing is fetched back while nobody looks.
+   */
+  generation: { epoch: number; asleep: boolean }
 }
 
 export const PixstoreContext = createContext<PixstoreContextValue | null>(null)

@@ -1,17 +1,15 @@
 import { useCallback } from 'react'
-import { IMAGE_QUERY_PREFIX } from './imageQueryOptions.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
 
 /**
- * Returns `clearImageCache()`: empties the encrypted cache and the worker's Cache Storage,
- * makes the worker drop its keys, revokes every object URL and resets every image query,
- * so shown images refetch (use it on logout).
+ * Returns `clearImageCache()` (use it on logout): empties the encrypted cache and the
+ * worker's Cache Storage, makes the worker drop its keys, revokes every object URL and
+ * resets every image query, so shown images refetch. Other tabs drop theirs too and refetch
+ * when next viewed.
  */
 export function useClearImageCache(): () => Promise<void> {
-  const { service, urls, queryClient, bridge } = usePixstoreContext()
+  const { service, bridge } = usePixstoreContext()
   return useCallback(async () => {
     await Promise.all([service.clear(), bridge.clear()])
-    urls.revokeAll()
-    await queryClient.resetQueries({ queryKey: IMAGE_QUERY_PREFIX })
-  }, [service, urls, queryClient, bridge])
+  }, [service, bridge])
 }

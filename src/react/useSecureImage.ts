@@ -28,14 +28,16 @@ export interface SecureImageState {
  * `placeholder: true` when something stands in while loading.
  */
 export function useSecureImage(
-  record: ImageRecord | null | undefined,
+  requested: ImageRecord | null | undefined,
   options: { placeholder?: boolean } = {},
 ): SecureImageState {
-  const { workerStatus, workerPrefix, bridge } = usePixstoreContext()
+  const { workerStatus, workerPrefix, bridge, generation } = usePixstoreContext()
+  // After another tab's logout nothing loads until the page is viewed again.
+  const record = generation.asleep ? null : requested
   // Each image keeps the path it started on: switching a shown image to the worker when it
   // takes over would fetch and decode it twice. While the worker is still registering, the
   // choice waits (registration ends in `ready` or `failed`, within its timeout).
-  const key = record ? `${record.id}\u0000${record.token}` : undefined
+  const key = record ? `${record.id}\u0000${record.token}\u0000${generation.epoch}` : undefined
   const [path, setPath] = useState<{ key: string | undefined; worker: boolean | undefined }>({
     key: undefined,
     worker: undefined,
@@ -45,14 +47,20 @@ export function useSecureImage(
     worker = workerStatus === 'ready'
     setPath({ key, worker })
   }
-  const workerUrl = record && worker ? imageUrl(record.id, record.token, workerPrefix) : undefined
+  // After a clear the URL changes (the worker ignores `e`), so the document's own image
+  // memory cannot show the cleared image again.
+  const workerUrl =
+    record && worker
+      ? imageUrl(record.id, record.token, workerPrefix) + (generation.epoch ? `&e=${generation.epoch}` : '')
+      : undefined
   const [failedWorkerUrl, setFailedWorkerUrl] = useState<string | undefined>(undefined)
   const viaWorker = workerUrl !== undefined && workerUrl !== failedWorkerUrl
   // The <img> starts its request at commit: a layout effect registers the record in that
   // same task, before the worker's question can arrive.
+  const registered = viaWorker ? workerUrl : undefined
   useIsomorphicLayoutEffect(() => {
-    if (viaWorker && record) bridge.register(record)
-  }, [viaWorker, record, bridge])
+    if (registered && record) bridge.register(record)
+  }, [registered, record, bridge])
   const image = useImage(record, { enabled: worker !== undefined && !viaWorker })
   // With a placeholder on screen, the image decodes off-screen before it replaces it.
   const swap = useImageSwap(viaWorker ? workerUrl : image.url, !options.placeholder)

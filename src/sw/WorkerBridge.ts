@@ -39,6 +39,7 @@ export class WorkerBridge {
   private readonly records = new Map<string, ImageRecord>()
   /** Request ids already answered: the worker posts a question again when a new page joins. */
   private readonly answered = new Set<string>()
+  private readonly clearListeners = new Set<(origin: 'local' | 'remote') => void>()
   private channel: BroadcastChannel | undefined
   private unsubscribe: (() => void) | undefined
 
@@ -86,14 +87,33 @@ export class WorkerBridge {
     this.channel = undefined
   }
 
-  /** Deletes the worker's Cache Storage and makes the worker drop every key it holds. */
+  /**
+   * Deletes the worker's Cache Storage and makes the worker and every other tab's bridge
+   * drop every record and key they hold (logout).
+   */
   async clear(): Promise<void> {
-    this.records.clear()
+    this.forget('local')
     this.channel?.postMessage({ type: SW_MESSAGE.CLEAR })
     await this.caches?.delete(SW_CACHE_NAME)
   }
 
+  /**
+   * Calls `listener` when the images are cleared, by `clear()` here (`'local'`) or by
+   * another tab's bridge (`'remote'`). Returns the unsubscribe function.
+   */
+  onClear(listener: (origin: 'local' | 'remote') => void): () => void {
+    this.clearListeners.add(listener)
+    return () => void this.clearListeners.delete(listener)
+  }
+
+  private forget(origin: 'local' | 'remote'): void {
+    this.records.clear()
+    this.answered.clear()
+    for (const listener of this.clearListeners) listener(origin)
+  }
+
   private async onMessage(message: SwMessage): Promise<void> {
+    if (message.type === SW_MESSAGE.CLEAR) return this.forget('remote')
     if (message.type !== SW_MESSAGE.IMAGE_REQUEST && message.type !== SW_MESSAGE.KEY_REQUEST) return
     const record = this.records.get(keyOf(message.id, message.token))
     // Another tab may know it; an unknown record is not ours to answer.

@@ -12,7 +12,7 @@ export const SW_MESSAGE = {
   KEY_RESPONSE: 'pixstore:key-response',
   /** page → worker: drop these ids from Cache Storage and memory. */
   EVICT: 'pixstore:evict',
-  /** page → worker: drop every key held in memory (Cache Storage is deleted by the page). */
+  /** page → worker and other pages: drop every key and record held (Cache Storage is deleted by the page). */
   CLEAR: 'pixstore:clear',
   /** page → worker: a bridge started; questions posted before it existed are asked again. */
   BRIDGE_READY: 'pixstore:bridge-ready',

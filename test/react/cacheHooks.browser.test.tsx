@@ -1,6 +1,9 @@
+import { QueryClient } from '@tanstack/react-query'
 import { act, render, renderHook, screen, waitFor } from '@testing-library/react'
+import type { ReactNode } from 'react'
 import { describe, expect, it } from 'vitest'
 import {
+  PixstoreProvider,
   SecureImage,
   useClearImageCache,
   useImage,
@@ -67,7 +70,48 @@ describe('useClearImageCache', () => {
     await act(() => clear())
     await expect(fetch(before)).rejects.toThrow()
     await waitFor(() => expect(h.fetches).toHaveLength(2))
-    await waitFor(() => expect(img.getAttribute('src')).not.toBe(before))
-    expect(img.getAttribute('src')).toMatch(/^blob:/)
+    await waitFor(() => expect(img.getAttribute('src')).toMatch(/^blob:/))
+    expect(img.getAttribute('src')).not.toBe(before)
+  })
+
+  it('reaches other tabs: they drop their object URLs at once and refetch only when next viewed', async () => {
+    const h = pixstoreHarness()
+    const { record } = await h.save(7)
+    let clear: () => Promise<void> = async () => undefined
+    function Logout() {
+      clear = useClearImageCache()
+      return null
+    }
+    // Two providers on one page stand for two tabs: each has its own bridge on the channel.
+    const tab = (name: string, children?: ReactNode) => (
+      <PixstoreProvider config={h.config} queryClient={new QueryClient()} serviceWorker={false}>
+        <SecureImage record={record} alt={name} />
+        {children}
+      </PixstoreProvider>
+    )
+    render(
+      <>
+        {tab('A', <Logout />)}
+        {tab('B')}
+      </>,
+    )
+    const other = (await screen.findByAltText('B')) as HTMLImageElement
+    await waitFor(() => expect(other.getAttribute('src')).toMatch(/^blob:/))
+    await waitFor(() => expect((screen.getByAltText('A') as HTMLImageElement).src).toMatch(/^blob:/))
+    const shown = other.getAttribute('src')!
+    const fetches = h.fetches.length
+    await act(() => clear())
+    await waitFor(() => expect(other.hasAttribute('src')).toBe(false))
+    await expect(fetch(shown)).rejects.toThrow()
+    expect(other.getAttribute('aria-busy')).toBe('true')
+    // Tab A refetches what it shows; tab B waits.
+    await waitFor(() => expect(h.fetches.length).toBe(fetches + 1))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(h.fetches.length).toBe(fetches + 1)
+    expect(other.hasAttribute('src')).toBe(false)
+    // The page is viewed again.
+    act(() => void window.dispatchEvent(new Event('visibilitychange')))
+    await waitFor(() => expect(other.getAttribute('src')).toMatch(/^blob:/))
+    expect(other.getAttribute('src')).not.toBe(shown)
   })
 })
