@@ -31,12 +31,15 @@ export interface PixstoreDevServerOptions {
 export interface PixstoreDevServer extends Plugin {
   /** Starts (once) the backend and seeds the samples; a dev server calls it on start. */
   seeded(): Promise<{ backend: PixstoreBackend; ids: string[]; samples: SampleImage[]; deleted: ImageRecord }>
-  /** Requests the proxy forwarded, per image id. */
+  /** Requests the proxy received, per image id. */
   requests: Map<string, number>
+  /** Slows the proxy down; change it at any time. @default { latency: 0 } */
+  throttle: { latency: number }
 }
 
 export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): PixstoreDevServer {
   const requests = new Map<string, number>()
+  const throttle = { latency: 0 }
   let seeding: ReturnType<PixstoreDevServer['seeded']> | undefined
   // Lazy, so that a production build with this plugin starts no backend.
   const seeded = () =>
@@ -87,9 +90,10 @@ export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): Pixst
     })
     if (!options.proxy) return
     middlewares.use('/pixstore-image', (req, res) => {
-      void seeded().then(({ backend }) => {
-        const id = decodeURIComponent((req.url ?? '/').slice(1))
-        requests.set(id, (requests.get(id) ?? 0) + 1)
+      const id = decodeURIComponent((req.url ?? '/').slice(1))
+      requests.set(id, (requests.get(id) ?? 0) + 1)
+      const wait = new Promise((resolve) => setTimeout(resolve, throttle.latency))
+      void Promise.all([seeded(), wait]).then(([{ backend }]) => {
         const upstream = httpRequest(
           `${backend.baseUrl}/pixstore-image${req.url}`,
           { method: req.method, headers: req.headers },
@@ -111,6 +115,7 @@ export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): Pixst
     name: 'pixstore-react:dev-backend',
     seeded,
     requests,
+    throttle,
     configureServer: (server) => install(server.middlewares),
     configurePreviewServer: (server) => install(server.middlewares),
   }

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { build, createServer, type ViteDevServer } from 'vite'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
 import { pixstoreDevServer, type PixstoreDevServer } from '../../dev/pixstoreDevServer.ts'
@@ -18,6 +18,8 @@ export interface E2E {
   backend: PixstoreDevServer
   server: ViteDevServer
   browser: Browser
+  /** Delays every backend answer by `latency` ms from now on. */
+  throttle(latency: number): void
   close(): Promise<void>
 }
 
@@ -45,9 +47,87 @@ export async function startE2E(fixture: string, count: number): Promise<E2E> {
     backend,
     server,
     browser,
+    throttle: (latency) => void (backend.throttle.latency = latency),
     async close() {
       await browser.close()
       await server.close()
     },
   }
+}
+
+/** Every byte in Cache Storage and IndexedDB of the page's origin, as arrays of numbers. */
+export function storedBuffers(page: Page): Promise<number[][]> {
+  return page.evaluate(async () => {
+    const found: number[][] = []
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name)
+      for (const request of await cache.keys()) {
+        found.push([...new Uint8Array(await (await cache.match(request))!.arrayBuffer())])
+      }
+    }
+    const visit = (value: unknown, seen: Set<unknown>) => {
+      if (value === null || typeof value !== 'object' || seen.has(value)) return
+      seen.add(value)
+      if (ArrayBuffer.isView(value)) found.push([...new Uint8Array(value.buffer)])
+      else if (value instanceof ArrayBuffer) found.push([...new Uint8Array(value)])
+      else for (const child of Object.values(value)) visit(child, seen)
+    }
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(info.name!)
+        open.onsuccess = () => resolve(open.result)
+        open.onerror = () => reject(open.error)
+      })
+      for (const store of db.objectStoreNames) {
+        const values = await new Promise<unknown[]>((resolve) => {
+          const request = db.transaction(store).objectStore(store).getAll()
+          request.onsuccess = () => resolve(request.result)
+        })
+        values.forEach((value) => visit(value, new Set()))
+      }
+      db.close()
+    }
+    return found
+  })
+}
+
+export function contains(haystack: number[], needle: Uint8Array): boolean {
+  outer: for (let i = 0; i <= haystack.length - needle.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
+    return true
+  }
+  return false
+}
+
+/**
+ * Waits until every image of the gallery is decoded (and, with `prefix`, shown through URLs
+ * starting with it) and says how they were loaded.
+ */
+export async function gallery(page: Page, count: number, prefix = ''): Promise<string[]> {
+  await page
+    .waitForFunction(
+      ([count, prefix]) => {
+        const images = [...document.querySelectorAll('img')]
+        return (
+          images.length === count &&
+          images.every(
+            (img) => img.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix),
+          )
+        )
+      },
+      [count, prefix] as const,
+      { timeout: 20_000 },
+    )
+    .catch(async (error: unknown) => {
+      console.log(
+        await page.evaluate(() => ({
+          srcs: [...document.querySelectorAll('img')].map((i) => i.getAttribute('src')),
+          html: document.body.innerHTML.slice(0, 300),
+          c: navigator.serviceWorker.controller?.scriptURL,
+          m: (window as unknown as { __swMessages: string[] }).__swMessages,
+        })),
+      )
+      throw error
+    })
+  return page.$$eval('img', (images) => images.map((img) => img.getAttribute('src')!))
 }

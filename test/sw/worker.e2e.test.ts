@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startE2E, type E2E } from '../support/e2e'
+import { contains, gallery, startE2E, storedBuffers, type E2E } from '../support/e2e'
 
 const COUNT = 6
 let e2e: E2E
@@ -14,87 +14,10 @@ afterAll(async () => {
 
 const totalRequests = () => [...e2e.backend.requests.values()].reduce((a, b) => a + b, 0)
 
-/**
- * Waits until every image of the gallery is decoded (and, with `prefix`, shown through URLs
- * starting with it) and says how they were loaded.
- */
-async function gallery(page: Page, prefix = ''): Promise<string[]> {
-  await page
-    .waitForFunction(
-      ([count, prefix]) => {
-        const images = [...document.querySelectorAll('img')]
-        return (
-          images.length === count &&
-          images.every(
-            (img) => img.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix),
-          )
-        )
-      },
-      [COUNT, prefix] as const,
-      { timeout: 20_000 },
-    )
-    .catch(async (error: unknown) => {
-      console.log(
-        await page.evaluate(() => ({
-          srcs: [...document.querySelectorAll('img')].map((i) => i.getAttribute('src')),
-          html: document.body.innerHTML.slice(0, 300),
-          c: navigator.serviceWorker.controller?.scriptURL,
-          m: (window as unknown as { __swMessages: string[] }).__swMessages,
-        })),
-      )
-      throw error
-    })
-  return page.$$eval('img', (images) => images.map((img) => img.getAttribute('src')!))
-}
-
 async function freshPage(context?: BrowserContext, query = ''): Promise<Page> {
   const page = await (context ?? (await e2e.browser.newContext())).newPage()
   await page.goto(`${e2e.url}${query}`)
   return page
-}
-
-/** Every byte in Cache Storage and IndexedDB of the page's origin, as arrays of numbers. */
-function storedBuffers(page: Page): Promise<number[][]> {
-  return page.evaluate(async () => {
-    const found: number[][] = []
-    for (const name of await caches.keys()) {
-      const cache = await caches.open(name)
-      for (const request of await cache.keys()) {
-        found.push([...new Uint8Array(await (await cache.match(request))!.arrayBuffer())])
-      }
-    }
-    const visit = (value: unknown, seen: Set<unknown>) => {
-      if (value === null || typeof value !== 'object' || seen.has(value)) return
-      seen.add(value)
-      if (ArrayBuffer.isView(value)) found.push([...new Uint8Array(value.buffer)])
-      else if (value instanceof ArrayBuffer) found.push([...new Uint8Array(value)])
-      else for (const child of Object.values(value)) visit(child, seen)
-    }
-    for (const info of await indexedDB.databases()) {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open(info.name!)
-        open.onsuccess = () => resolve(open.result)
-        open.onerror = () => reject(open.error)
-      })
-      for (const store of db.objectStoreNames) {
-        const values = await new Promise<unknown[]>((resolve) => {
-          const request = db.transaction(store).objectStore(store).getAll()
-          request.onsuccess = () => resolve(request.result)
-        })
-        values.forEach((value) => visit(value, new Set()))
-      }
-      db.close()
-    }
-    return found
-  })
-}
-
-function contains(haystack: number[], needle: Uint8Array): boolean {
-  outer: for (let i = 0; i <= haystack.length - needle.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
-    return true
-  }
-  return false
 }
 
 describe('the service worker path, in Chromium against the real pixstore backend', () => {
@@ -104,7 +27,7 @@ describe('the service worker path, in Chromium against the real pixstore backend
   it('controls the first load and renders every image through /_img', async () => {
     context = await e2e.browser.newContext()
     page = await freshPage(context)
-    const sources = await gallery(page)
+    const sources = await gallery(page, COUNT)
     expect(sources.every((src) => src.startsWith('/_img/'))).toBe(true)
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toMatch(
       /\/pixstore-sw\.js/,
@@ -116,7 +39,7 @@ describe('the service worker path, in Chromium against the real pixstore backend
   it('renders after a reload with no backend request and no main-thread IndexedDB read', async () => {
     const before = totalRequests()
     await page.reload()
-    const sources = await gallery(page)
+    const sources = await gallery(page, COUNT)
     expect(sources.every((src) => src.startsWith('/_img/'))).toBe(true)
     expect(totalRequests()).toBe(before)
     expect(await page.evaluate(() => (window as unknown as { __idbReads: number }).__idbReads)).toBe(0)
@@ -146,7 +69,7 @@ describe('the service worker path, in Chromium against the real pixstore backend
     await cdp.send('ServiceWorker.stopAllWorkers')
     await page.reload()
     // Right after a stop the reload may start uncontrolled; the worker then takes over.
-    const sources = await gallery(page, '/_img/')
+    const sources = await gallery(page, COUNT, '/_img/')
     expect(sources).toHaveLength(COUNT)
     const messages = await page.evaluate(() => (window as unknown as { __swMessages: string[] }).__swMessages)
     const questions = new Set(messages.filter((m) => m.includes('-request ')))
@@ -182,7 +105,7 @@ describe('the service worker path, in Chromium against the real pixstore backend
     const old = (await page.$$eval('img', (images) => images.map((img) => img.getAttribute('src')!)))[0]!
     const updated = await backend.update(id, samples[1]!.bytes)
     await page.reload()
-    const sources = await gallery(page)
+    const sources = await gallery(page, COUNT)
     expect(sources[0]).toBe(`/_img/${id}?t=${updated.token}`)
     expect(sources[0]).not.toBe(old)
     const cached = await page.evaluate(async () =>
@@ -223,7 +146,7 @@ describe('several tabs and a missing bridge', () => {
     e2e.backend.requests.clear()
     const [a, b] = [await context.newPage(), await context.newPage()]
     await Promise.all([a.goto(e2e.url), b.goto(e2e.url)])
-    await Promise.all([gallery(a), gallery(b), gallery(first)])
+    await Promise.all([gallery(a, COUNT), gallery(b, COUNT), gallery(first, COUNT)])
     expect([...e2e.backend.requests.values()].every((n) => n === 1)).toBe(true)
     await context.close()
   })
@@ -232,7 +155,7 @@ describe('several tabs and a missing bridge', () => {
     const context = await e2e.browser.newContext()
     const page = await freshPage(context, '?nobridge=1')
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
-    const sources = await gallery(page)
+    const sources = await gallery(page, COUNT)
     expect(sources.every((src) => src.startsWith('blob:'))).toBe(true)
     const { status, ms } = await page.evaluate(async () => {
       const record = (window as unknown as { __records: Array<{ id: string; token: number }> }).__records[1]!
@@ -250,7 +173,7 @@ describe('several tabs and a missing bridge', () => {
     const context = await e2e.browser.newContext()
     const page = await freshPage(context, '?workerMax=3')
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
-    await gallery(page, '/_img/')
+    await gallery(page, COUNT, '/_img/')
     await expect
       .poll(() => page.evaluate(async () => (await (await caches.open('pixstore-images-v1')).keys()).length))
       .toBe(3)
@@ -262,7 +185,7 @@ describe('several tabs and a missing bridge', () => {
     const page = await freshPage(context, '?dexieMax=4')
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     await page.reload()
-    await gallery(page, '/_img/')
+    await gallery(page, COUNT, '/_img/')
     const cachedIds = () =>
       page.evaluate(async () =>
         (await (await caches.open('pixstore-images-v1')).keys()).map(
@@ -286,7 +209,7 @@ describe('several tabs and a missing bridge', () => {
     const before = totalRequests()
     await page.evaluate(() => caches.delete('pixstore-images-v1'))
     await page.reload()
-    await gallery(page, '/_img/')
+    await gallery(page, COUNT, '/_img/')
     // The four Dexie still holds come from Dexie; the two it evicted are fetched again.
     expect(totalRequests() - before).toBe(2)
     await context.close()

@@ -1,0 +1,119 @@
+// Faults across tabs and the worker, in Chromium against the real pixstore 3
+// backend: the worker stopped mid-request, and a logout with three tabs open.
+import type { BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { contains, gallery, startE2E, storedBuffers, type E2E } from '../support/e2e'
+
+const COUNT = 8
+let e2e: E2E
+
+beforeAll(async () => {
+  e2e = await startE2E('test/sw/fixture', COUNT)
+}, 120_000)
+afterAll(async () => {
+  e2e?.throttle(0)
+  await e2e?.close()
+})
+
+const totalRequests = () => [...e2e.backend.requests.values()].reduce((a, b) => a + b, 0)
+
+async function controlledPage(context: BrowserContext, query = ''): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto(`${e2e.url}${query}`)
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+  return page
+}
+
+const logout = (page: Page) =>
+  page.evaluate(() => (window as unknown as { pixstore: { logout(): Promise<void> } }).pixstore.logout())
+
+/** Ids in Dexie and in the worker's Cache Storage. */
+const stored = (page: Page) =>
+  page.evaluate(async () => {
+    const cached = (await caches.has('pixstore-images-v1'))
+      ? (await (await caches.open('pixstore-images-v1')).keys()).length
+      : 0
+    const dexie = await new Promise<string[]>((resolve) => {
+      const open = indexedDB.open('pixstore')
+      open.onsuccess = () => {
+        const request = open.result.transaction('images').objectStore('images').getAllKeys()
+        request.onsuccess = () => (open.result.close(), resolve(request.result as string[]))
+      }
+    })
+    return { cached, dexie }
+  })
+
+/** No plaintext and no key bytes of any sample in the origin's storage. */
+async function nothingAtRest(page: Page): Promise<void> {
+  const { samples, backend, ids } = await e2e.backend.seeded()
+  const buffers = await storedBuffers(page)
+  for (const [i, sample] of samples.entries()) {
+    const key = new Uint8Array(Buffer.from(backend.record(ids[i]!)!.meta.key, 'base64'))
+    const middle = sample.bytes.subarray(sample.bytes.length >> 1, (sample.bytes.length >> 1) + 32)
+    for (const buffer of buffers) {
+      expect(contains(buffer, key)).toBe(false)
+      expect(contains(buffer, middle)).toBe(false)
+    }
+  }
+}
+
+describe('faults across tabs and the worker', () => {
+  it('keeps displaying when the worker is stopped in the middle of answering', async () => {
+    const context = await e2e.browser.newContext()
+    const page = await controlledPage(context)
+    await gallery(page, COUNT)
+    await logout(page)
+    e2e.throttle(1500)
+    const before = totalRequests()
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('ServiceWorker.enable')
+    await page.reload({ waitUntil: 'commit' })
+    // The worker has asked the page and the page is fetching: stop the worker now.
+    await expect.poll(() => totalRequests() - before, { timeout: 10_000 }).toBeGreaterThan(0)
+    await cdp.send('ServiceWorker.stopAllWorkers')
+    e2e.throttle(0)
+    const sources = await gallery(page, COUNT)
+    expect(sources).toHaveLength(COUNT)
+    await nothingAtRest(page)
+    await context.close()
+  })
+
+  it('logs out of three tabs at once: nothing stays reachable, and the others refetch when viewed', async () => {
+    const context = await e2e.browser.newContext()
+    e2e.backend.requests.clear()
+    const first = await controlledPage(context)
+    const [second, third] = [await context.newPage(), await context.newPage()]
+    await Promise.all([second.goto(e2e.url), third.goto(e2e.url)])
+    await Promise.all([gallery(first, COUNT), gallery(second, COUNT), gallery(third, COUNT)])
+    const { ids } = await e2e.backend.seeded()
+    expect(ids.map((id) => e2e.backend.requests.get(id))).toEqual(ids.map(() => 1))
+
+    await logout(first)
+    for (const tab of [second, third]) {
+      await tab.waitForFunction(() =>
+        [...document.querySelectorAll('img')].every((img) => !img.hasAttribute('src')),
+      )
+      expect(
+        await tab.evaluate(() => (window as unknown as { __liveUrls: Set<string> }).__liveUrls.size),
+      ).toBe(0)
+    }
+    expect(await stored(second)).toEqual({ cached: 0, dexie: [] })
+    // Not from the worker either: it holds no key and no page knows the record any more.
+    const status = await second.evaluate(async () => {
+      const record = (window as unknown as { __records: Array<{ id: string; token: number }> }).__records[0]!
+      return (await fetch(`/_img/${record.id}?t=${record.token}&probe=1`)).status
+    })
+    expect(status).toBe(504)
+    await nothingAtRest(second)
+    expect(totalRequests()).toBe(COUNT)
+
+    // Viewed again: the second tab loads its images anew; the third still waits.
+    await second.evaluate(() => window.dispatchEvent(new Event('visibilitychange')))
+    const sources = await gallery(second, COUNT)
+    expect(sources.every((src) => src.includes('&e=1'))).toBe(true)
+    expect(totalRequests()).toBe(COUNT * 2)
+    expect(ids.every((id) => e2e.backend.requests.get(id) === 2)).toBe(true)
+    expect(await third.evaluate(() => document.querySelectorAll('img[src]').length)).toBe(0)
+    await context.close()
+  })
+})
