@@ -4,7 +4,7 @@
 // reports its DevTools quota override active, yet does not apply it to IndexedDB writes.
 import { QueryClient } from '@tanstack/react-query'
 import { cleanup, render, screen, waitFor } from '@testing-library/react'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { DBCore, Middleware } from 'dexie'
 import { commands } from 'vitest/browser'
 import {
@@ -18,6 +18,7 @@ import {
 } from '../../src/core'
 import { PixstoreProvider, SecureImage } from '../../src'
 import { makeImage, toBase64 } from '../support/images'
+import { expectNoSecretsAtRest } from '../support/scanIndexedDB'
 
 let baseUrl: string
 let seed = 900
@@ -27,11 +28,16 @@ beforeAll(async () => {
 })
 afterEach(() => cleanup())
 
+const saved: Array<{ record: ImageRecord; bytes: Uint8Array }> = []
+afterAll(() => expectNoSecretsAtRest(saved))
+
 async function saveMany(count: number, size: number): Promise<ImageRecord[]> {
   const records: ImageRecord[] = []
-  // Noise-heavy images, so each entry is tens of kilobytes of ciphertext.
-  for (let i = 0; i < count; i++)
-    records.push(await commands.backendSave(toBase64(await makeImage(size, size, 'image/png', seed++))))
+  for (let i = 0; i < count; i++) {
+    const bytes = await makeImage(size, size, 'image/png', seed++)
+    records.push(await commands.backendSave(toBase64(bytes)))
+    saved.push({ record: records.at(-1)!, bytes })
+  }
   return records
 }
 

@@ -1,3 +1,7 @@
+import { expect } from 'vitest'
+import { base64ToBytes, type ImageRecord } from '../../src/core'
+import { indexOfBytes } from './images'
+
 /**
  * Every byte reachable from every value of every store of every database, read with the
  * raw IndexedDB API. Typed arrays contribute their whole underlying buffer, so bytes that
@@ -30,4 +34,22 @@ export async function indexedDBBytes(only: (name: string) => boolean = () => tru
     db.close()
   }
   return found
+}
+
+/**
+ * Asserts that no database of the origin holds any image's key bytes or a 32-byte run from
+ * the middle of its plaintext.
+ */
+export async function expectNoSecretsAtRest(
+  images: ReadonlyArray<{ record: ImageRecord; bytes: Uint8Array }>,
+): Promise<void> {
+  const buffers = await indexedDBBytes()
+  for (const { record, bytes } of images) {
+    const key = base64ToBytes(record.meta.key)
+    const middle = bytes.subarray(bytes.length >> 1, (bytes.length >> 1) + 32)
+    for (const buffer of buffers) {
+      expect(indexOfBytes(buffer, key)).toBe(-1)
+      expect(indexOfBytes(buffer, middle)).toBe(-1)
+    }
+  }
 }
