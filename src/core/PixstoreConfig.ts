@@ -15,7 +15,12 @@ export interface PixstoreConfig {
   imageFormats?: readonly ImageFormat[]
   /** The encrypted cache: database name, limits, eviction. @default see `ImageStoreOptions` */
   cache?: Omit<ImageStoreOptions, 'now'>
-  /** Milliseconds before a fetch fails with `timeout`. @default 30000 */
+  /**
+   * Requests to the backend at once; the rest wait in order, and one cancelled while it
+   * waits is never sent. @default 6
+   */
+  maxConcurrentFetches?: number
+  /** Milliseconds before a fetch fails with `timeout` (waiting for a slot not included). @default 30000 */
   timeout?: number
   /** Gets a fresh record (new proof) after `invalid-proof`; the request is tried once more. */
   refreshRecord?: (id: string) => Promise<ImageRecord>

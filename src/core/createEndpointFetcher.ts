@@ -1,4 +1,4 @@
-import type { ImageFetcher } from './ImageFetcher.js'
+import type { DownloadProgress, ImageFetcher } from './ImageFetcher.js'
 import { PixstoreError } from './PixstoreError.js'
 
 /** Where the pixstore 3 default endpoint lives. */
@@ -21,7 +21,7 @@ export interface EndpointOptions {
 export function createEndpointFetcher(options: EndpointOptions = {}): ImageFetcher {
   const { baseUrl = '', route = '/pixstore-image', headers = {} } = options
   const prefix = baseUrl.replace(/\/+$/, '') + route
-  return async (record, _context, signal) => {
+  return async (record, _context, signal, onProgress) => {
     const doFetch = options.fetch ?? globalThis.fetch
     const requestHeaders: Record<string, string> = { ...headers, 'x-pixstore-token': String(record.token) }
     if (record.statelessProof) requestHeaders['x-pixstore-proof'] = record.statelessProof
@@ -44,10 +44,39 @@ export function createEndpointFetcher(options: EndpointOptions = {}): ImageFetch
       })
     }
     try {
-      return new Uint8Array(await response.arrayBuffer())
+      return onProgress && response.body
+        ? await readWithProgress(response, onProgress)
+        : new Uint8Array(await response.arrayBuffer())
     } catch (cause) {
       if (signal.aborted) throw cause
       throw new PixstoreError('network', `Reading image ${record.id} failed`, { cause })
     }
   }
+}
+
+/** Reads a body chunk by chunk, reporting bytes received against the declared length. */
+async function readWithProgress(
+  response: Response,
+  onProgress: (progress: DownloadProgress) => void,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const length = Number(response.headers.get('content-length'))
+  const total = Number.isSafeInteger(length) && length > 0 ? length : undefined
+  const reader = response.body!.getReader()
+  const chunks: Uint8Array[] = []
+  let received = 0
+  onProgress({ received, total })
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    chunks.push(value)
+    received += value.length
+    onProgress({ received, total })
+  }
+  const body = new Uint8Array(received)
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.length
+  }
+  return body
 }

@@ -2,7 +2,8 @@ import { bytesToBase64 } from './base64.js'
 import { createEndpointFetcher } from './createEndpointFetcher.js'
 import { decodeWirePayload } from './decodeWirePayload.js'
 import { decryptImage, importDecryptionKey, type DecryptedImage } from './decryptImage.js'
-import type { ImageFetcher } from './ImageFetcher.js'
+import { FetchLimiter } from './FetchLimiter.js'
+import type { DownloadProgress, ImageFetcher } from './ImageFetcher.js'
 import { DEFAULT_IMAGE_FORMATS } from './imageFormats.js'
 import type { ImageDecryptionMeta, ImageRecord } from './ImageRecord.js'
 import { ImageStore, type ImageStoreChange, type ImageStoreStats } from './ImageStore.js'
@@ -16,6 +17,8 @@ export interface GetImageOptions {
   context?: unknown
   /** Cancels this caller's interest; the shared fetch stops when every caller has left. */
   signal?: AbortSignal
+  /** Bytes received while the body downloads, when the fetcher streams. */
+  onProgress?: (progress: DownloadProgress) => void
 }
 
 /** One image engine: fetch, cache, validate, decrypt. Create with `createImageService`. */
@@ -65,6 +68,14 @@ interface Flight {
   blob?: Promise<Blob>
   controller: AbortController
   callers: number
+  listeners: Set<(progress: DownloadProgress) => void>
+}
+
+/** What one shared load carries down to the fetcher. */
+interface Load {
+  context: unknown
+  signal: AbortSignal
+  onProgress: (progress: DownloadProgress) => void
 }
 
 function abortError(signal: AbortSignal): PixstoreError {
@@ -120,12 +131,17 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
   const fetcher: ImageFetcher = config.fetcher ?? createEndpointFetcher(config.endpoint)
   const store = new ImageStore({ ...config.cache, now: config.now })
   const inflight = new Map<string, Flight>()
+  const limiter = new FetchLimiter(config.maxConcurrentFetches ?? 6)
   const report = (error: unknown) => {
     if (isPixstoreError(error)) config.onError?.(error)
     else config.onError?.(new PixstoreError('storage', 'Cache operation failed', { cause: error }))
   }
 
-  async function fetchBody(record: ImageRecord, context: unknown, signal: AbortSignal): Promise<Uint8Array> {
+  async function fetchBody(record: ImageRecord, { context, signal, onProgress }: Load): Promise<Uint8Array> {
+    // Waiting for a slot is not part of the timeout; a load cancelled while it waits never starts.
+    const release = await limiter.acquire(signal).catch(() => {
+      throw abortError(signal)
+    })
     const controller = new AbortController()
     const timer = setTimeout(
       () =>
@@ -136,7 +152,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     signal.addEventListener('abort', onAbort, { once: true })
     try {
       const body = await raceSignal(
-        fetcher(record, context, controller.signal).catch((error: unknown) => {
+        fetcher(record, context, controller.signal, onProgress).catch((error: unknown) => {
           if (controller.signal.aborted) throw abortError(controller.signal)
           // A custom fetcher's own failure (a rejected fetch, a socket error) is a network error.
           throw isPixstoreError(error)
@@ -149,23 +165,19 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
       if (body instanceof Uint8Array) return body
       throw new PixstoreError('bad-payload', 'The fetcher returned neither Uint8Array nor ArrayBuffer')
     } finally {
+      release()
       clearTimeout(timer)
       signal.removeEventListener('abort', onAbort)
     }
   }
 
-  async function fetchImage(
-    record: ImageRecord,
-    context: unknown,
-    signal: AbortSignal,
-    mayRefresh: boolean,
-  ): Promise<Resolved> {
-    const payload = decodeWirePayload(await fetchBody(record, context, signal))
+  async function fetchImage(record: ImageRecord, load: Load, mayRefresh: boolean): Promise<Resolved> {
+    const payload = decodeWirePayload(await fetchBody(record, load))
     if (payload.state !== WireState.Success && payload.state !== WireState.Updated) {
       const code = WIRE_STATE_ERROR_CODES[payload.state]
       if (code === 'invalid-proof' && mayRefresh && config.refreshRecord) {
         const fresh = await config.refreshRecord(record.id)
-        return loadImage(fresh, context, signal, false)
+        return loadImage(fresh, load, false)
       }
       throw new PixstoreError(code, `The backend answered ${code} for image ${record.id}`)
     }
@@ -185,12 +197,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     return { image, token, encrypted: payload.encrypted, meta, mimeType: image.mimeType }
   }
 
-  async function loadImage(
-    record: ImageRecord,
-    context: unknown,
-    signal: AbortSignal,
-    mayRefresh: boolean,
-  ): Promise<Resolved> {
+  async function loadImage(record: ImageRecord, load: Load, mayRefresh: boolean): Promise<Resolved> {
     checkRecord(record)
     const cached = await store.get(record.id).catch((error: unknown) => void report(error))
     if (cached && cached.token === record.token) {
@@ -215,8 +222,8 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
         await store.delete(record.id).catch(report)
       }
     }
-    signal.throwIfAborted()
-    return fetchImage(record, context, signal, mayRefresh)
+    load.signal.throwIfAborted()
+    return fetchImage(record, load, mayRefresh)
   }
 
   /** Joins (or starts) the flight for a record; `pick` maps its result for this caller. */
@@ -234,10 +241,16 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     let flight = inflight.get(key)
     if (!flight) {
       const controller = new AbortController()
-      const promise = loadImage(record, options.context, controller.signal, true).catch((error: unknown) => {
+      const listeners = new Set<(progress: DownloadProgress) => void>()
+      const load: Load = {
+        context: options.context,
+        signal: controller.signal,
+        onProgress: (progress) => listeners.forEach((listener) => listener(progress)),
+      }
+      const promise = loadImage(record, load, true).catch((error: unknown) => {
         throw controller.signal.aborted ? abortError(controller.signal) : error
       })
-      const created: Flight = { promise, controller, callers: 0 }
+      const created: Flight = { promise, controller, callers: 0, listeners }
       const settle = () => {
         if (inflight.get(key) === created) inflight.delete(key)
       }
@@ -247,10 +260,13 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     }
     const joined = flight
     joined.callers++
+    const { onProgress } = options
+    if (onProgress) joined.listeners.add(onProgress)
     let left = false
     const leave = () => {
       if (left) return
       left = true
+      if (onProgress) joined.listeners.delete(onProgress)
       if (--joined.callers === 0 && inflight.get(key) === joined) {
         inflight.delete(key)
         joined.controller.abort(new PixstoreError('aborted', 'Every caller left'))

@@ -3,12 +3,14 @@ import { createContext } from 'react'
 import type { ImageService } from '../core/index.js'
 import type { WorkerBridge, WorkerStatus } from '../sw/index.js'
 import type { ObjectUrlRegistry } from './ObjectUrlRegistry.js'
+import type { ProgressRegistry } from './ProgressRegistry.js'
 
 /** What `<PixstoreProvider>` shares with its hooks. */
 export interface PixstoreContextValue {
   service: ImageService
   queryClient: QueryClient
   urls: ObjectUrlRegistry
+  progress: ProgressRegistry
   bridge: WorkerBridge
   /** `ready` when the worker controls the page and the bridge listens. */
   workerStatus: WorkerStatus

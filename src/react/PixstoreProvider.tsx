@@ -12,6 +12,7 @@ import {
 import { IMAGE_QUERY_PREFIX } from './imageQueryOptions.js'
 import { ObjectUrlRegistry } from './ObjectUrlRegistry.js'
 import { PixstoreContext, type PixstoreContextValue } from './PixstoreContext.js'
+import { ProgressRegistry } from './ProgressRegistry.js'
 import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js'
 
 /** Props of `<PixstoreProvider>`. */
@@ -22,6 +23,11 @@ export interface PixstoreProviderProps {
   queryClient?: QueryClient
   /** Service worker options, read once on mount, or `false` for object URLs only. @default {} (registers '/pixstore-sw.js') */
   serviceWorker?: false | RegisterPixstoreWorkerOptions
+  /**
+   * BroadcastChannel shared with the worker and the app's other tabs (logouts reach them on
+   * it), read once on mount. @default serviceWorker.channel, else 'pixstore'
+   */
+  channel?: string
   children?: ReactNode
 }
 
@@ -41,6 +47,7 @@ export function PixstoreProvider({
   config,
   queryClient,
   serviceWorker = {},
+  channel,
   children,
 }: PixstoreProviderProps) {
   const contextClient = useContext(QueryClientContext)
@@ -49,13 +56,25 @@ export function PixstoreProvider({
   const client = queryClient ?? contextClient ?? ownClient
   const [parts] = useState(() => {
     const service = createImageService(config)
-    const bridge = new WorkerBridge({ service, channel: serviceWorker ? serviceWorker.channel : undefined })
+    const channelName = channel ?? (serviceWorker ? serviceWorker.channel : undefined)
+    const bridge = new WorkerBridge({ service, channel: channelName })
     const worker: WorkerStatusStore | undefined =
       serviceWorker === false
         ? undefined
-        : createWorkerStatusStore({ imageFormats: config?.imageFormats, ...serviceWorker })
+        : createWorkerStatusStore({
+            imageFormats: config?.imageFormats,
+            ...serviceWorker,
+            channel: channelName,
+          })
     const prefix = (serviceWorker && serviceWorker.prefix) || SW_PREFIX
-    return { service, urls: new ObjectUrlRegistry(), bridge, worker, prefix }
+    return {
+      service,
+      urls: new ObjectUrlRegistry(),
+      progress: new ProgressRegistry(),
+      bridge,
+      worker,
+      prefix,
+    }
   })
   const workerStatus = useSyncExternalStore<WorkerStatus>(
     parts.worker?.subscribe ?? noSubscription,
@@ -113,6 +132,7 @@ export function PixstoreProvider({
     () => ({
       service: parts.service,
       urls: parts.urls,
+      progress: parts.progress,
       bridge: parts.bridge,
       queryClient: client,
       workerStatus,

@@ -1,6 +1,7 @@
-import { forwardRef, type ImgHTMLAttributes, type ReactNode } from 'react'
-import type { ImageRecord, PixstoreError } from '../core/index.js'
-import { useSecureImage } from './useSecureImage.js'
+import { forwardRef, useCallback, type ImgHTMLAttributes, type ReactNode, type Ref } from 'react'
+import type { DownloadProgress, ImageRecord, PixstoreError } from '../core/index.js'
+import { useInView } from './useInView.js'
+import { useSecureImage, type LoadFull } from './useSecureImage.js'
 
 /** Props of `<SecureImage>`: every `<img>` prop except `src`, plus the record. */
 export interface SecureImageProps extends Omit<
@@ -15,33 +16,79 @@ export interface SecureImageProps extends Omit<
   placeholder?: ReactNode
   /** Shown on error; a function receives the error and a `retry` to load again. @default nothing */
   fallback?: ReactNode | ((error: PixstoreError, retry: () => void) => ReactNode)
+  /** A small version of the image (an ordinary encrypted record), shown until the full one is decoded. @default none */
+  preview?: ImageRecord | null
+  /**
+   * When the full image is fetched: `'eager'` at once, `'visible'` once on screen (cancelled
+   * if it leaves before loading), `'manual'` when `loadRef.current()` is called. @default 'eager'
+   */
+  loadFull?: LoadFull
+  /** Receives the function that starts a `'manual'` load. */
+  loadRef?: Ref<() => void>
+  /** How far outside the screen `'visible'` images start loading (IntersectionObserver). @default '0px' */
+  rootMargin?: string
+  /** Rendered after the image while the full image downloads. @default nothing */
+  progress?: (progress: DownloadProgress) => ReactNode
+}
+
+function assignRef<T>(ref: Ref<T> | undefined, value: T): void {
+  if (typeof ref === 'function') ref(value)
+  else if (ref) (ref as { current: T }).current = value
 }
 
 /** An `<img>` for an encrypted image: a thin shell over `useSecureImage`. */
 export const SecureImage = forwardRef<HTMLImageElement, SecureImageProps>(function SecureImage(
-  { record, alt, placeholder, fallback, onLoad, onError, ...imgProps },
+  {
+    record,
+    alt,
+    placeholder,
+    fallback,
+    preview,
+    loadFull = 'eager',
+    loadRef,
+    rootMargin,
+    progress,
+    onLoad,
+    onError,
+    ...imgProps
+  },
   ref,
 ) {
-  const { status, error, retry, img } = useSecureImage(record, { placeholder: placeholder !== undefined })
+  const [observe, inView] = useInView(loadFull === 'visible', rootMargin)
+  const state = useSecureImage(record, { placeholder: placeholder !== undefined, preview, loadFull, inView })
+  const { status, error, retry, img } = state
+  assignRef(loadRef, state.load)
+  const imgRef = useCallback(
+    (node: HTMLImageElement | null) => (observe(node), assignRef(ref, node)),
+    [observe, ref],
+  )
   if (status === 'error')
     return <>{typeof fallback === 'function' ? fallback(error!, retry) : (fallback ?? null)}</>
   const loading = status === 'loading'
-  if (loading && placeholder !== undefined) {
+  const meter = loading && progress && state.progress ? progress(state.progress) : null
+  if (loading && !state.isPreview && placeholder !== undefined) {
     return (
-      <span role="img" aria-label={alt} aria-busy="true">
-        {placeholder}
-      </span>
+      <>
+        <span ref={observe} role="img" aria-label={alt} aria-busy="true">
+          {placeholder}
+        </span>
+        {meter}
+      </>
     )
   }
   return (
-    <img
-      ref={ref}
-      alt={alt}
-      aria-busy={loading || undefined}
-      {...imgProps}
-      src={img.src}
-      onLoad={(event) => (img.onLoad(event), onLoad?.(event))}
-      onError={(event) => (img.onError(event), onError?.(event))}
-    />
+    <>
+      <img
+        ref={imgRef}
+        alt={alt}
+        aria-busy={loading || undefined}
+        data-preview={state.isPreview || undefined}
+        {...imgProps}
+        src={img.src}
+        onLoad={(event) => (img.onLoad(event), onLoad?.(event))}
+        onError={(event) => (img.onError(event), onError?.(event))}
+      />
+      {meter}
+    </>
   )
 })

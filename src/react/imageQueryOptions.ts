@@ -1,5 +1,5 @@
 import { hashKey, queryOptions } from '@tanstack/react-query'
-import { isPixstoreError, PixstoreError, type ImageRecord } from '../core/index.js'
+import { isPixstoreError, PixstoreError, type DownloadProgress, type ImageRecord } from '../core/index.js'
 import type { PixstoreContextValue } from './PixstoreContext.js'
 
 /** The data of an image query: the decrypted blob and its object URL. */
@@ -26,12 +26,17 @@ export function imageQueryOptions(context: PixstoreContextValue, record: ImageRe
   return queryOptions<ImageData, PixstoreError, ImageData, ReturnType<typeof imageQueryKey>>({
     queryKey: imageQueryKey(record),
     queryFn: async ({ signal, queryKey }) => {
-      const blob = await context.service.getImage(record, { signal }).catch((error: unknown) => {
-        throw isPixstoreError(error) ? error : new PixstoreError('storage', String(error), { cause: error })
-      })
       const hash =
         context.queryClient.getQueryCache().find({ queryKey, exact: true })?.queryHash ?? hashKey(queryKey)
-      return { blob, url: context.urls.create(hash, blob) }
+      const onProgress = (progress: DownloadProgress) => context.progress.report(hash, progress)
+      try {
+        const blob = await context.service.getImage(record, { signal, onProgress })
+        return { blob, url: context.urls.create(hash, blob) }
+      } catch (error) {
+        throw isPixstoreError(error) ? error : new PixstoreError('storage', String(error), { cause: error })
+      } finally {
+        context.progress.clear(hash)
+      }
     },
     staleTime: Infinity,
     structuralSharing: false,

@@ -1,19 +1,23 @@
-import { skipToken, useQuery } from '@tanstack/react-query'
-import type { ImageRecord, PixstoreError } from '../core/index.js'
-import { imageQueryKey, imageQueryOptions } from './imageQueryOptions.js'
-import { usePixstoreContext } from './usePixstoreContext.js'
-
-const DISABLED_KEY = imageQueryKey({ id: '', token: -1 })
+import type { DownloadProgress, ImageRecord, PixstoreError } from '../core/index.js'
+import { useImageQuery } from './useImageQuery.js'
 
 /** Options of `useImage`. */
 export interface UseImageOptions {
   /** Set false to hold the query. @default true */
   enabled?: boolean
+  /**
+   * A small version of the image (an ordinary encrypted record) shown until the full one
+   * has loaded. @default none
+   */
+  preview?: ImageRecord | null
 }
 
 /** What `useImage` returns. */
 export interface UseImageResult {
-  /** Object URL of the decrypted image; the previous version's while a new token loads. */
+  /**
+   * Object URL of the decrypted image; the preview's while the full image loads, the
+   * previous version's while a new token loads.
+   */
   url: string | undefined
   blob: Blob | undefined
   status: 'pending' | 'error' | 'success'
@@ -22,6 +26,10 @@ export interface UseImageResult {
   isError: boolean
   /** True while the previous token's image stands in for the new one. */
   isPlaceholderData: boolean
+  /** True while `url` is the preview's. */
+  isPreview: boolean
+  /** Bytes of the full image received so far, while its body downloads. */
+  progress: DownloadProgress | undefined
   refetch: () => Promise<unknown>
 }
 
@@ -33,25 +41,20 @@ export function useImage(
   record: ImageRecord | null | undefined,
   options: UseImageOptions = {},
 ): UseImageResult {
-  const context = usePixstoreContext()
-  const base = record ? imageQueryOptions(context, record) : undefined
-  const query = useQuery(
-    {
-      ...(base ?? { queryKey: DISABLED_KEY }),
-      queryFn: base && options.enabled !== false ? base.queryFn : skipToken,
-      placeholderData: (previous, previousQuery) =>
-        previousQuery?.queryKey[2] === record?.id ? previous : undefined,
-    },
-    context.queryClient,
-  )
+  const enabled = options.enabled !== false
+  const { query, progress } = useImageQuery(record, enabled)
+  const preview = useImageQuery(options.preview, !!options.preview && query.data === undefined).query
+  const isPreview = query.data === undefined && preview.data !== undefined
   return {
-    url: query.data?.url,
-    blob: query.data?.blob,
+    url: isPreview ? preview.data!.url : query.data?.url,
+    blob: isPreview ? preview.data!.blob : query.data?.blob,
     status: query.status,
     error: query.error,
     isLoading: query.isLoading,
     isError: query.isError,
     isPlaceholderData: query.isPlaceholderData,
+    isPreview,
+    progress,
     refetch: query.refetch,
   }
 }

@@ -1,10 +1,26 @@
-import { useState, type SyntheticEvent } from 'react'
-import { PixstoreError, type ImageRecord } from '../core/index.js'
-import { imageUrl } from '../sw/index.js'
-import { useImage } from './useImage.js'
-import { useImageSwap } from './useImageSwap.js'
-import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js'
+import { useEffect, useState, type SyntheticEvent } from 'react'
+import type { DownloadProgress, ImageRecord, PixstoreError } from '../core/index.js'
+import { imageQueryKey } from './imageQueryOptions.js'
+import { useImagePath } from './useImagePath.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
+
+/** When the full image of a record is fetched. */
+export type LoadFull = 'eager' | 'visible' | 'manual'
+
+/** Options of `useSecureImage`. */
+export interface UseSecureImageOptions {
+  /** Something stands in while loading, so images decode off-screen first. @default false */
+  placeholder?: boolean
+  /** A small version of the image (an ordinary encrypted record) shown first. @default none */
+  preview?: ImageRecord | null
+  /**
+   * When the full image is fetched: at once, while `inView`, or on `load()`. A `'visible'`
+   * image that leaves the screen before it has loaded is cancelled. @default 'eager'
+   */
+  loadFull?: LoadFull
+  /** Whether the image is on screen (for `loadFull: 'visible'`). @default true */
+  inView?: boolean
+}
 
 /** What `useSecureImage` returns: the state of the image and the props of its `<img>`. */
 export interface SecureImageState {
@@ -12,6 +28,12 @@ export interface SecureImageState {
   error: PixstoreError | null
   /** Which path the image comes through. */
   via: 'worker' | 'object-url' | undefined
+  /** True while the preview stands in for the full image. */
+  isPreview: boolean
+  /** Bytes of the full image received so far, while its body downloads (object URL path). */
+  progress: DownloadProgress | undefined
+  /** Starts loading the full image (for `loadFull: 'manual'`). */
+  load: () => void
   /** Loads the image again after an error (the query's `refetch`). */
   retry: () => void
   /** Props for the `<img>`; `img.src` is undefined until there is something to load. */
@@ -23,64 +45,43 @@ export interface SecureImageState {
 }
 
 /**
- * The logic of `<SecureImage>`: the worker's `/_img/...` URL when the service worker is
- * ready, the object URL of `useImage` otherwise or once the worker URL fails. Pass
- * `placeholder: true` when something stands in while loading.
+ * The logic of `<SecureImage>`: the record's image through the service worker or an object
+ * URL, its preview first when there is one, and the full image when `loadFull` says so.
  */
 export function useSecureImage(
-  requested: ImageRecord | null | undefined,
-  options: { placeholder?: boolean } = {},
+  record: ImageRecord | null | undefined,
+  options: UseSecureImageOptions = {},
 ): SecureImageState {
-  const { workerStatus, workerPrefix, bridge, generation } = usePixstoreContext()
-  // After another tab's logout nothing loads until the page is viewed again.
-  const record = generation.asleep ? null : requested
-  // Each image keeps the path it started on: switching a shown image to the worker when it
-  // takes over would fetch and decode it twice. While the worker is still registering, the
-  // choice waits (registration ends in `ready` or `failed`, within its timeout).
-  const key = record ? `${record.id}\u0000${record.token}\u0000${generation.epoch}` : undefined
-  const [path, setPath] = useState<{ key: string | undefined; worker: boolean | undefined }>({
-    key: undefined,
-    worker: undefined,
+  const { placeholder = false, preview, loadFull = 'eager', inView = true } = options
+  const { queryClient } = usePixstoreContext()
+  const key = record ? `${record.id}\u0000${record.token}` : undefined
+  const [requested, setRequested] = useState<string | undefined>(undefined)
+  const wanted =
+    loadFull === 'eager' ||
+    (loadFull === 'visible' && inView) ||
+    (requested !== undefined && requested === key)
+  const full = useImagePath(record, { enabled: wanted, direct: !placeholder && !preview })
+  const small = useImagePath(preview, {
+    enabled: !!preview && full.status !== 'success',
+    direct: !placeholder,
   })
-  let worker = path.key === key ? path.worker : undefined
-  if (key !== undefined && worker === undefined && workerStatus !== 'registering') {
-    worker = workerStatus === 'ready'
-    setPath({ key, worker })
-  }
-  // After a clear the URL changes (the worker ignores `e`), so the document's own image
-  // memory cannot show the cleared image again.
-  const workerUrl =
-    record && worker
-      ? imageUrl(record.id, record.token, workerPrefix) + (generation.epoch ? `&e=${generation.epoch}` : '')
-      : undefined
-  const [failedWorkerUrl, setFailedWorkerUrl] = useState<string | undefined>(undefined)
-  const viaWorker = workerUrl !== undefined && workerUrl !== failedWorkerUrl
-  // The <img> starts its request at commit: a layout effect registers the record in that
-  // same task, before the worker's question can arrive.
-  const registered = viaWorker ? workerUrl : undefined
-  useIsomorphicLayoutEffect(() => {
-    if (registered && record) bridge.register(record)
-  }, [registered, record, bridge])
-  const image = useImage(record, { enabled: worker !== undefined && !viaWorker })
-  // With a placeholder on screen, the image decodes off-screen before it replaces it.
-  const swap = useImageSwap(viaWorker ? workerUrl : image.url, !options.placeholder)
 
-  if (viaWorker && swap.failed === workerUrl) setFailedWorkerUrl(workerUrl)
+  // Off screen before it loaded: cancel, so a scrolled-past image costs no request.
+  const cancel = !wanted && full.fetching && record ? record : undefined
+  useEffect(() => {
+    if (cancel) void queryClient.cancelQueries({ queryKey: imageQueryKey(cancel), exact: true })
+  }, [cancel, queryClient])
 
-  const img = { src: swap.src, onLoad: swap.onLoad, onError: swap.onError }
-  const retry = () => void image.refetch()
-  const undecodable = !viaWorker && swap.failed !== undefined && swap.failed === image.url
-  const error =
-    image.error ??
-    (undecodable ? new PixstoreError('unsupported-format', 'The browser could not decode the image') : null)
-  if (error && !(image.isPlaceholderData && swap.loaded))
-    return { status: 'error', error, via: undefined, retry, img }
-  if (!swap.loaded) return { status: 'loading', error: null, via: undefined, retry, img }
+  const isPreview = !!preview && full.status === 'loading' && small.status === 'success'
+  const shown = isPreview || (!!preview && full.img.src === undefined) ? small : full
   return {
-    status: 'success',
-    error: null,
-    via: swap.src!.startsWith(workerPrefix) ? 'worker' : 'object-url',
-    retry,
-    img,
+    status: full.status,
+    error: full.error,
+    via: isPreview ? small.via : full.via,
+    isPreview,
+    progress: full.progress,
+    load: () => setRequested(key),
+    retry: full.retry,
+    img: shown.img,
   }
 }

@@ -40,6 +40,8 @@ export function StoryProvider({ backend, config, worker = false, children }: Sto
         queryClient={queryClient}
         // A generous worker timeout: stories also run under a busy test machine.
         serviceWorker={worker ? { timeout: 15_000 } : false}
+        // Stories on one page must not hear each other's logouts.
+        channel={worker ? undefined : dbName}
       >
         <p style={{ fontSize: 12, color: '#555', margin: '0 0 8px' }}>
           <WorkerBadge />

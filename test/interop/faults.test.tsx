@@ -35,7 +35,7 @@ function mount(record: ImageRecord) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retryDelay: 10 } } })
   render(
     <PixstoreProvider
-      config={{ endpoint: { baseUrl: proxy }, timeout: 600, cache: { dbName } }}
+      config={{ endpoint: { baseUrl: proxy }, timeout: 2500, cache: { dbName } }}
       queryClient={queryClient}
       serviceWorker={false}
     >
@@ -91,7 +91,7 @@ describe('faults injected between the kit and the real backend', () => {
       const record = await saved()
       await commands.faultPlan(record.id, [fault, fault, fault, fault])
       const codes = mount(record)
-      const button = await screen.findByRole('button', {}, { timeout: 8000 })
+      const button = await screen.findByRole('button', {}, { timeout: 20_000 })
       expect(button.dataset.code).toBe(code)
       expect(await commands.faultRequests(record.id)).toBe(4)
       act(() => button.click())

@@ -66,7 +66,9 @@ describe('under load', () => {
     try {
       // A warm-up round, so the baseline already holds the code and the backend's answers.
       mountWall(records.slice(0, 10), baseUrl, `load-warm-${Date.now()}`)
-      await waitFor(() => expect(document.querySelectorAll('img[src]').length).toBe(COMPONENTS))
+      await waitFor(() => expect(document.querySelectorAll('img[src]').length).toBe(COMPONENTS), {
+        timeout: 30_000,
+      })
       cleanup()
       await settle()
       const baseline = await heapUsed()

@@ -84,7 +84,12 @@ describe('useClearImageCache', () => {
     }
     // Two providers on one page stand for two tabs: each has its own bridge on the channel.
     const tab = (name: string, children?: ReactNode) => (
-      <PixstoreProvider config={h.config} queryClient={new QueryClient()} serviceWorker={false}>
+      <PixstoreProvider
+        config={h.config}
+        queryClient={new QueryClient()}
+        serviceWorker={false}
+        channel={h.dbName}
+      >
         <SecureImage record={record} alt={name} />
         {children}
       </PixstoreProvider>

@@ -29,7 +29,7 @@ export function pixstoreHarness(options: MemoryBackendOptions & { config?: Parti
   const config: PixstoreConfig = { fetcher, cache: { dbName }, ...options.config }
   const queryClient = new QueryClient({ defaultOptions: { queries: { retryDelay: 0 } } })
   const wrapper = ({ children }: { children?: ReactNode }) => (
-    <PixstoreProvider config={config} queryClient={queryClient} serviceWorker={false}>
+    <PixstoreProvider config={config} queryClient={queryClient} serviceWorker={false} channel={dbName}>
       {children}
     </PixstoreProvider>
   )

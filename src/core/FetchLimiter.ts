@@ -1,0 +1,54 @@
+import { PixstoreError } from './PixstoreError.js'
+
+interface Waiter {
+  start: () => void
+}
+
+/**
+ * Bounds the requests in flight. Callers past the limit wait in order; one whose signal
+ * aborts while waiting leaves the queue and never starts, so a cancelled load makes no
+ * request at all.
+ */
+export class FetchLimiter {
+  private active = 0
+  private readonly waiting: Waiter[] = []
+
+  constructor(private readonly limit: number) {}
+
+  /** Requests running now. */
+  get running(): number {
+    return this.active
+  }
+
+  /** Resolves with a `release` function once a slot is free; rejects if `signal` aborts first. */
+  acquire(signal: AbortSignal): Promise<() => void> {
+    signal.throwIfAborted()
+    let released = false
+    const release = () => {
+      if (released) return
+      released = true
+      this.active--
+      this.waiting.shift()?.start()
+    }
+    if (this.active < this.limit) {
+      this.active++
+      return Promise.resolve(release)
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        start: () => {
+          signal.removeEventListener('abort', onAbort)
+          this.active++
+          resolve(release)
+        },
+      }
+      const onAbort = () => {
+        const index = this.waiting.indexOf(waiter)
+        if (index >= 0) this.waiting.splice(index, 1)
+        reject(signal.reason ?? new PixstoreError('aborted', 'Cancelled while waiting for a request slot'))
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.waiting.push(waiter)
+    })
+  }
+}

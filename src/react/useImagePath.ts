@@ -1,0 +1,88 @@
+import { useState } from 'react'
+import { PixstoreError, type ImageRecord } from '../core/index.js'
+import { imageUrl } from '../sw/index.js'
+import { useImageQuery } from './useImageQuery.js'
+import { useImageSwap } from './useImageSwap.js'
+import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js'
+import { usePixstoreContext } from './usePixstoreContext.js'
+import type { SecureImageState } from './useSecureImage.js'
+
+/** The state of one image on its path. */
+export interface ImagePath extends Omit<SecureImageState, 'isPreview' | 'load'> {
+  /** Whether its query is fetching now. */
+  fetching: boolean
+}
+
+/**
+ * One image on its path: the worker's `/_img/...` URL when the service worker is ready,
+ * the object URL of its query otherwise or once the worker URL fails. Nothing loads while
+ * `enabled` is false. With `direct`, the first image loads in the visible `<img>` itself.
+ */
+export function useImagePath(
+  requested: ImageRecord | null | undefined,
+  { enabled, direct }: { enabled: boolean; direct: boolean },
+): ImagePath {
+  const { workerStatus, workerPrefix, bridge, generation } = usePixstoreContext()
+  // After another tab's logout nothing loads until the page is viewed again.
+  const record = generation.asleep ? null : requested
+  // Each image keeps the path it started on: switching a shown image to the worker when it
+  // takes over would fetch and decode it twice. While the worker is still registering, the
+  // choice waits (registration ends in `ready` or `failed`, within its timeout).
+  const key = record ? `${record.id}\u0000${record.token}\u0000${generation.epoch}` : undefined
+  const [path, setPath] = useState<{ key: string | undefined; worker: boolean | undefined }>({
+    key: undefined,
+    worker: undefined,
+  })
+  let worker = path.key === key ? path.worker : undefined
+  if (key !== undefined && worker === undefined && workerStatus !== 'registering') {
+    worker = workerStatus === 'ready'
+    setPath({ key, worker })
+  }
+  // After a clear the URL changes (the worker ignores `e`), so the document's own image
+  // memory cannot show the cleared image again.
+  const workerUrl =
+    record && worker && enabled
+      ? imageUrl(record.id, record.token, workerPrefix) + (generation.epoch ? `&e=${generation.epoch}` : '')
+      : undefined
+  const [failedWorkerUrl, setFailedWorkerUrl] = useState<string | undefined>(undefined)
+  const viaWorker = workerUrl !== undefined && workerUrl !== failedWorkerUrl
+  // The <img> starts its request at commit: a layout effect registers the record in that
+  // same task, before the worker's question can arrive.
+  const registered = viaWorker ? workerUrl : undefined
+  useIsomorphicLayoutEffect(() => {
+    if (registered && record) bridge.register(record)
+  }, [registered, record, bridge])
+  const { query: image, progress } = useImageQuery(record, enabled && worker !== undefined && !viaWorker)
+  // With a placeholder on screen, the image decodes off-screen before it replaces it.
+  const swap = useImageSwap(viaWorker ? workerUrl : image.data?.url, direct)
+
+  if (viaWorker && swap.failed === workerUrl) setFailedWorkerUrl(workerUrl)
+
+  const img = { src: swap.src, onLoad: swap.onLoad, onError: swap.onError }
+  const retry = () => void image.refetch()
+  const undecodable = !viaWorker && swap.failed !== undefined && swap.failed === image.data?.url
+  const error =
+    image.error ??
+    (undecodable ? new PixstoreError('unsupported-format', 'The browser could not decode the image') : null)
+  if (error && !(image.isPlaceholderData && swap.loaded))
+    return { status: 'error', error, via: undefined, retry, img, progress, fetching: image.isFetching }
+  if (!swap.loaded)
+    return {
+      status: 'loading',
+      error: null,
+      via: undefined,
+      retry,
+      img,
+      progress,
+      fetching: image.isFetching,
+    }
+  return {
+    status: 'success',
+    error: null,
+    via: swap.src!.startsWith(workerPrefix) ? 'worker' : 'object-url',
+    retry,
+    img,
+    progress,
+    fetching: image.isFetching,
+  }
+}
