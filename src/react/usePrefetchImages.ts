@@ -1,20 +1,40 @@
 import { useEffect } from 'react'
 import type { ImageRecord } from '../core/index.js'
+import { imageUrl } from '../sw/index.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
 
 /**
- * Fills the encrypted cache with records not cached at their token, at idle priority.
- * Unmounting or a new list cancels what has not been fetched yet.
+ * Fills the encrypted cache with records not cached at their token, at idle priority, and
+ * where the service worker controls the page, its Cache Storage too (the worker's
+ * `prewarmCache`), so those images later show with no round trip to the page. Unmounting or
+ * a new list cancels what has not been fetched yet.
  */
 export function usePrefetchImages(records: readonly ImageRecord[]): void {
-  const { service } = usePixstoreContext()
+  const { service, bridge, workerStatus, workerPrefix } = usePixstoreContext()
   const signature = records.map((r) => `${r.id}\u0000${r.token}`).join('\u0001')
+  const worker = workerStatus === 'ready'
   useEffect(() => {
     if (!signature) return
     const controller = new AbortController()
-    const run = () => void service.prefetch(records, { signal: controller.signal })
-    const idle = globalThis.requestIdleCallback?.(run, { timeout: 2000 })
-    const timer = idle === undefined ? setTimeout(run, 0) : undefined
+    const { signal } = controller
+    const run = async () => {
+      await service.prefetch(records, { signal })
+      if (!worker || signal.aborted) return
+      // The worker answers from Dexie through the bridge and keeps the ciphertext; the
+      // decrypted body is dropped here.
+      await Promise.all(
+        records.map(async (record) => {
+          bridge.register(record)
+          const response = await fetch(imageUrl(record.id, record.token, workerPrefix), { signal }).catch(
+            () => undefined,
+          )
+          await response?.body?.cancel().catch(() => undefined)
+        }),
+      )
+    }
+    const start = () => void run()
+    const idle = globalThis.requestIdleCallback?.(start, { timeout: 2000 })
+    const timer = idle === undefined ? setTimeout(start, 0) : undefined
     return () => {
       if (idle !== undefined) globalThis.cancelIdleCallback(idle)
       clearTimeout(timer)
@@ -22,5 +42,5 @@ export function usePrefetchImages(records: readonly ImageRecord[]): void {
     }
     // The signature stands for the records' identities.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [service, signature])
+  }, [service, bridge, worker, workerPrefix, signature])
 }

@@ -169,6 +169,23 @@ describe('several tabs and a missing bridge', () => {
     await context.close()
   })
 
+  it('prewarms Dexie and the worker cache with usePrefetchImages, so the gallery then needs no backend', async () => {
+    const context = await e2e.browser.newContext()
+    const page = await freshPage(context, '?prefetch=1')
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+    await page.reload()
+    const cached = () =>
+      page.evaluate(async () => (await (await caches.open('pixstore-images-v1')).keys()).length)
+    await expect.poll(cached, { timeout: 15_000 }).toBe(COUNT)
+    const before = totalRequests()
+    await page.goto(e2e.url)
+    const sources = await gallery(page, COUNT, '/_img/')
+    expect(sources).toHaveLength(COUNT)
+    expect(totalRequests()).toBe(before)
+    expect(await page.evaluate(() => (window as unknown as { __idbReads: number }).__idbReads)).toBe(0)
+    await context.close()
+  })
+
   it('keeps its own entry limit in Cache Storage', async () => {
     const context = await e2e.browser.newContext()
     const page = await freshPage(context, '?workerMax=3')
