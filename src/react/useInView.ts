@@ -16,7 +16,11 @@ function observe(element: Element, rootMargin: string, listener: Listener): () =
   if (!shared) {
     const listeners = new Map<Element, Listener>()
     const observer = new IntersectionObserver(
-      (entries) => entries.forEach((entry) => listeners.get(entry.target)?.(entry.isIntersecting)),
+      // A box that only touches the edge intersects with zero area: not on screen.
+      (entries) =>
+        entries.forEach((entry) =>
+          listeners.get(entry.target)?.(entry.isIntersecting && entry.intersectionRatio > 0),
+        ),
       { rootMargin },
     )
     shared = { observer, listeners }
