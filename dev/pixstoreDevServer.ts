@@ -8,13 +8,15 @@ import { request as httpRequest } from 'node:http'
 import type { Connect, Plugin } from 'vite'
 import type { ImageRecord } from '../src/core/index.ts'
 import { startPixstoreBackend, type PixstoreBackend } from './pixstoreBackend.ts'
-import { sampleImages, type SampleImage } from './sampleImages.ts'
+import { sampleImage, sampleImages, type SampleImage } from './sampleImages.ts'
 
 /** What `GET /api/records` answers. */
 export interface RecordsResponse {
   /** Base URL of the image endpoint for the page: '' when proxied on the same origin. */
   backendUrl: string
   records: ImageRecord[]
+  /** A tenth-size version of each image, in the same order: for thumbnail-first display. */
+  previews: ImageRecord[]
   /** The record of an image deleted from the backend: its proof is valid, the image gone. */
   deleted: ImageRecord
 }
@@ -30,7 +32,13 @@ export interface PixstoreDevServerOptions {
 
 export interface PixstoreDevServer extends Plugin {
   /** Starts (once) the backend and seeds the samples; a dev server calls it on start. */
-  seeded(): Promise<{ backend: PixstoreBackend; ids: string[]; samples: SampleImage[]; deleted: ImageRecord }>
+  seeded(): Promise<{
+    backend: PixstoreBackend
+    ids: string[]
+    previewIds: string[]
+    samples: SampleImage[]
+    deleted: ImageRecord
+  }>
   /** Requests the proxy received, per image id. */
   requests: Map<string, number>
   /** Slows the proxy down; change it at any time. @default { latency: 0 } */
@@ -48,16 +56,21 @@ export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): Pixst
       const samples = options.samples ?? sampleImages(options.count ?? 24)
       const ids: string[] = []
       for (const sample of samples) ids.push((await backend.save(sample.bytes)).id)
+      const previewIds: string[] = []
+      for (const [i, sample] of samples.entries()) {
+        const small = sampleImage(i + 1, Math.ceil(sample.width / 10), Math.ceil(sample.height / 10), 'jpg')
+        previewIds.push((await backend.save(small.bytes)).id)
+      }
       const deleted = await backend.save(samples[0]!.bytes)
       await backend.remove(deleted.id)
-      return { backend, ids, samples, deleted }
+      return { backend, ids, previewIds, samples, deleted }
     })())
   // The same routes on a dev server and on a preview server (production-built pages).
   function install(middlewares: Connect.Server): void {
     void seeded()
     middlewares.use('/api/records', (req, res) => {
       void seeded().then(
-        async ({ backend, ids, samples, deleted }) => {
+        async ({ backend, ids, previewIds, samples, deleted }) => {
           const [, rawId = '', action] = (req.url ?? '/').split('?')[0]!.split('/')
           const id = decodeURIComponent(rawId)
           if (req.method === 'POST' && action === 'update') {
@@ -75,6 +88,7 @@ export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): Pixst
             : {
                 backendUrl: options.proxy ? '' : backend.baseUrl,
                 records: ids.map((i) => backend.record(i)!),
+                previews: previewIds.map((i) => backend.record(i)!),
                 deleted,
               }
           res.statusCode = body ? 200 : 404

@@ -13,6 +13,8 @@ export interface StoryBackend {
   /** `live`: the real pixstore backend started with Storybook; `fixture`: in-browser. */
   kind: 'live' | 'fixture'
   records: ImageRecord[]
+  /** A small version of each record's image, in the same order. */
+  previews: ImageRecord[]
   /** The fetcher that reaches this backend (the default endpoint, or the fixture's). */
   fetcher: ImageFetcher | undefined
   /** Records a new version of an image, like the app's API after an upload. */
@@ -31,6 +33,7 @@ async function live(body: RecordsResponse): Promise<StoryBackend> {
   return {
     kind: 'live',
     records,
+    previews: body.previews,
     fetcher: undefined,
     jpeg,
     deleted: body.deleted,
@@ -58,12 +61,19 @@ async function fixture(): Promise<StoryBackend> {
       return backend.save(await paintImage(240, 180, type, i + 1), format, `sample-${i + 1}`)
     }),
   )
+  const previews = await Promise.all(
+    records.map(async (_, i) => {
+      const [type, format] = kinds[i % kinds.length]!
+      return backend.save(await paintImage(24, 18, type, i + 1), format, `preview-${i + 1}`)
+    }),
+  )
   const deleted = await backend.save(await paintImage(8, 8, 'image/png'), 'png')
   backend.remove(deleted.id)
   let version = 0
   return {
     kind: 'fixture',
     records,
+    previews,
     fetcher: backend.fetcher,
     jpeg: records[0]!,
     deleted,

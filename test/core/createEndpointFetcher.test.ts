@@ -19,7 +19,37 @@ function recorder(respond: () => Response | Promise<Response> = () => new Respon
 
 const signal = () => new AbortController().signal
 
+/** A streamed response: the chunks one by one, with their total as Content-Length. */
+function streamed(chunks: Uint8Array[], withLength = true): Response {
+  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0)
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      chunks.forEach((chunk) => controller.enqueue(chunk))
+      controller.close()
+    },
+  })
+  return new Response(body, { headers: withLength ? { 'content-length': String(total) } : {} })
+}
+
 describe('createEndpointFetcher', () => {
+  it('reports download progress chunk by chunk, against Content-Length when there is one', async () => {
+    const chunks = [Uint8Array.of(2, 1, 1), Uint8Array.of(4, 5), Uint8Array.of(6)]
+    const seen: unknown[] = []
+    const fetcher = createEndpointFetcher({ fetch: recorder(() => streamed(chunks)).fetch })
+    const body = await fetcher(record, undefined, signal(), (progress) => seen.push(progress))
+    expect(body).toEqual(Uint8Array.of(2, 1, 1, 4, 5, 6))
+    expect(seen).toEqual([
+      { received: 0, total: 6 },
+      { received: 3, total: 6 },
+      { received: 5, total: 6 },
+      { received: 6, total: 6 },
+    ])
+    const unknown: unknown[] = []
+    const noLength = createEndpointFetcher({ fetch: recorder(() => streamed(chunks, false)).fetch })
+    await noLength(record, undefined, signal(), (progress) => unknown.push(progress))
+    expect(unknown.at(-1)).toEqual({ received: 6, total: undefined })
+  })
+
   it('requests {baseUrl}{route}/{encoded id} with proof and token headers', async () => {
     const { calls, fetch } = recorder()
     const body = await createEndpointFetcher({ baseUrl: 'https://api.example.com/', fetch })(
