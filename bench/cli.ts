@@ -1,10 +1,11 @@
-// npm run bench [-- --n 100 --rounds 5 --entries 2500,10000 --out bench/results]
+// npm run bench [-- --n 100 --gallery 1000 --rounds 5 --entries 2500,10000 --out bench/results]
 import { parseArgs } from 'node:util'
 import { runBench } from './runBench.ts'
 
 const { values } = parseArgs({
   options: {
     n: { type: 'string' },
+    gallery: { type: 'string' },
     rounds: { type: 'string' },
     entries: { type: 'string' },
     out: { type: 'string' },
@@ -13,8 +14,9 @@ const { values } = parseArgs({
 })
 await runBench({
   n: values.n ? Number(values.n) : undefined,
+  gallery: values.gallery ? Number(values.gallery) : undefined,
   rounds: values.rounds ? Number(values.rounds) : undefined,
   scaleEntries: values.entries?.split(',').map(Number),
   out: values.out,
-  scenarios: values.scenarios?.split(',') as Array<'cold' | 'warm' | 'grid'> | undefined,
+  scenarios: values.scenarios?.split(',') as Array<'cold' | 'warm' | 'grid' | 'screen'> | undefined,
 })

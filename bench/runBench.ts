@@ -19,6 +19,8 @@ export interface BenchOptions {
   scenarios?: ScenarioName[]
   /** Images. @default 100 */
   n?: number
+  /** Images in the first-screen gallery (distinct records, 100 distinct pictures). @default 1000 */
+  gallery?: number
   /** Rounds of every contender and scenario. @default 5 */
   rounds?: number
   /** Store sizes for the eviction test. @default [2500, 10000] */
@@ -32,7 +34,7 @@ export interface BenchOptions {
 
 const ROOT = resolve(import.meta.dirname, '..')
 export const CONTENDERS: ContenderName[] = ['kit-object-url', 'kit-worker', 'pixstore3', 'plain']
-const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'grid']
+const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'grid', 'screen']
 
 /** The unencrypted images at /plain/{i}.jpg, cached as immutable: the ceiling. */
 function plainImages(samples: SampleImage[]): Plugin & { requests: { count: number } } {
@@ -102,6 +104,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     const [width, height] = sizes[i % sizes.length]!
     return sampleImage(i + 1, width, height, 'jpg', 120)
   })
+  // The gallery: small photo-like tiles, each saved as its own record (own key, own token).
+  const galleryCount = options.gallery ?? 1000
+  const pictures = Array.from({ length: Math.min(100, galleryCount) }, (_, i) =>
+    sampleImage(1000 + i, 220, 165, 'jpg', 120),
+  )
+  const tiles = Array.from({ length: galleryCount }, (_, i) => pictures[i % pictures.length]!)
   const pageDir = await mkdtemp(join(tmpdir(), 'pixstore-bench-'))
   await build({
     configFile: false,
@@ -110,8 +118,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     plugins: [react(), pixstoreWorker({ workerFile })],
     build: { outDir: pageDir, emptyOutDir: true },
   })
-  const backend = pixstoreDevServer({ samples, proxy: true })
-  const plain = plainImages(samples)
+  const backend = pixstoreDevServer({ samples: [...samples, ...tiles], proxy: true, previews: false })
+  const plain = plainImages([...samples, ...tiles])
   const server = await preview({
     configFile: false,
     root: dirname(pageDir),
@@ -145,7 +153,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
               message.type() === 'error' && log(`  console (${contender}, ${scenario}): ${message.text()}`),
           )
           page.on('pageerror', (error) => log(`  page error (${contender}, ${scenario}): ${error.message}`))
-          const url = `${base}?contender=${contender}&scenario=${scenario}`
+          const url = `${base}?contender=${contender}&scenario=${scenario}&n=${n}&gallery=${galleryCount}`
           if (scenario === 'warm') {
             await page.goto(url)
             await waitForResult<PageResult>(page)
@@ -202,6 +210,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
           min: Math.min(...samples.map((s) => s.bytes.length)),
           max: Math.max(...samples.map((s) => s.bytes.length)),
           mean: Math.round(samples.reduce((a, s) => a + s.bytes.length, 0) / n),
+        },
+        gallery: {
+          count: galleryCount,
+          meanBytes: Math.round(tiles.reduce((a, s) => a + s.bytes.length, 0) / Math.max(1, galleryCount)),
         },
       },
       runs,

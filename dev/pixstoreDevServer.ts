@@ -28,6 +28,8 @@ export interface PixstoreDevServerOptions {
   samples?: SampleImage[]
   /** Serve `/pixstore-image/*` on the dev server's origin through a counting proxy. @default false */
   proxy?: boolean
+  /** Also seed a tenth-size preview of each image. @default true */
+  previews?: boolean
 }
 
 export interface PixstoreDevServer extends Plugin {
@@ -57,7 +59,7 @@ export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): Pixst
       const ids: string[] = []
       for (const sample of samples) ids.push((await backend.save(sample.bytes)).id)
       const previewIds: string[] = []
-      for (const [i, sample] of samples.entries()) {
+      for (const [i, sample] of options.previews === false ? [] : samples.entries()) {
         const small = sampleImage(i + 1, Math.ceil(sample.width / 10), Math.ceil(sample.height / 10), 'jpg')
         previewIds.push((await backend.save(small.bytes)).id)
       }

@@ -1,5 +1,6 @@
 // One page, every contender. Query: ?contender=plain|pixstore3|kit-object-url|kit-worker
-// &scenario=cold|warm|grid, or ?scale=kit|pixstore3&entries=N. Results land in window.__result.
+// &scenario=cold|warm|grid|screen&n=N&gallery=G, or ?scale=kit|pixstore3&entries=N. Results
+// land in window.__result.
 import * as pixstore3 from 'pixstore/frontend/index.js'
 import { cleanupImageCache } from 'pixstore/frontend/cleanup.js'
 import { createRoot } from 'react-dom/client'
@@ -75,7 +76,7 @@ async function plain(indexes: number[], started: number) {
   })
 }
 
-async function legacy(records: ImageRecord[], started: number) {
+function initLegacy() {
   pixstore3.initPixstoreFrontend({
     defaultEndpointConnectHost: location.hostname,
     defaultEndpointConnectPort: Number(location.port),
@@ -84,6 +85,10 @@ async function legacy(records: ImageRecord[], started: number) {
     frontendCleanupBatch: 10,
     errorHandlingMode: 'throw',
   })
+}
+
+async function legacy(records: ImageRecord[], started: number) {
+  initLegacy()
   const track = tracker(records.length, started)
   await Promise.all(
     records.map(async (record, position) => {
@@ -113,6 +118,80 @@ function kit(records: ImageRecord[], started: number, worker: boolean) {
           fallback={(error) => <i data-error={error.code} />}
         />
       ))}
+    </PixstoreProvider>,
+  )
+}
+
+// The first-screen gallery: 110 px tiles, ten to a row; what the viewport shows first is timed.
+const TILE = 110
+const COLUMNS = 10
+
+function tileGrid(): HTMLDivElement {
+  root.className = 'gallery'
+  const grid = document.createElement('div')
+  grid.style.cssText = `display:flex;flex-wrap:wrap;width:${TILE * COLUMNS}px`
+  root.append(grid)
+  return grid
+}
+
+/** Tiles the viewport shows before any scrolling. */
+const firstScreen = (count: number) => Math.min(count, COLUMNS * Math.ceil(innerHeight / TILE))
+
+function tileImage(): HTMLImageElement {
+  const img = new Image(TILE, TILE)
+  img.alt = ''
+  img.style.display = 'block'
+  return img
+}
+
+function screenPlain(indexes: number[], started: number) {
+  const grid = tileGrid()
+  const track = tracker(firstScreen(indexes.length), started)
+  indexes.forEach((i, position) => {
+    const img = tileImage()
+    img.loading = 'lazy'
+    img.src = `/plain/${i}.jpg`
+    grid.append(img)
+    if (position < firstScreen(indexes.length)) void track(position, img)
+  })
+}
+
+/** pixstore 3's frontend as its API invites: getImage for every record, shown as each arrives. */
+function screenLegacy(records: ImageRecord[], started: number) {
+  initLegacy()
+  const grid = tileGrid()
+  const track = tracker(firstScreen(records.length), started)
+  const images = records.map(() => grid.appendChild(tileImage()))
+  records.forEach(async (record, position) => {
+    const blob = await pixstore3.getImage(record)
+    images[position]!.src = URL.createObjectURL(blob!)
+    if (position < firstScreen(records.length)) await track(position, images[position]!)
+  })
+}
+
+function screenKit(records: ImageRecord[], started: number, worker: boolean) {
+  const track = tracker(firstScreen(records.length), started)
+  root.className = 'gallery'
+  createRoot(root).render(
+    <PixstoreProvider
+      config={{ cache: { dbName: 'kit-bench', maxEntries: 100_000 } }}
+      serviceWorker={worker ? {} : false}
+    >
+      <div style={{ display: 'flex', flexWrap: 'wrap', width: TILE * COLUMNS }}>
+        {records.map((record, i) => (
+          <SecureImage
+            key={i}
+            record={record}
+            alt=""
+            width={TILE}
+            height={TILE}
+            style={{ display: 'block' }}
+            loadFull="visible"
+            onLoad={(e) => void (i < firstScreen(records.length) && track(i, e.currentTarget))}
+            fallback={(error) => <i data-error={error.code} />}
+          />
+        ))}
+      </div>
     </PixstoreProvider>,
   )
 }
@@ -180,7 +259,26 @@ async function scale(kind: 'kit' | 'pixstore3', entries: number) {
 async function main() {
   const scaleKind = params.get('scale')
   if (scaleKind === 'kit' || scaleKind === 'pixstore3') return scale(scaleKind, Number(params.get('entries')))
-  const { records } = (await (await fetch('/api/records')).json()) as RecordsResponse
+  const { records: all } = (await (await fetch('/api/records')).json()) as RecordsResponse
+  const n = Number(params.get('n') ?? all.length)
+  if (params.get('scenario') === 'screen') {
+    const count = Number(params.get('gallery'))
+    const indexes = Array.from({ length: count }, (_, k) => n + k)
+    const gallery = indexes.map((i) => all[i]!)
+    const started = performance.now()
+    switch (params.get('contender')) {
+      case 'plain':
+        return screenPlain(indexes, started)
+      case 'pixstore3':
+        return screenLegacy(gallery, started)
+      case 'kit-object-url':
+        return screenKit(gallery, started, false)
+      case 'kit-worker':
+        return screenKit(gallery, started, true)
+    }
+    return
+  }
+  const records = all.slice(0, n)
   const grid = params.get('scenario') === 'grid'
   // The grid: 100 components showing 10 distinct images (fewer if fewer exist).
   const distinct = Math.min(10, records.length)

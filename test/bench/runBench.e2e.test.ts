@@ -6,19 +6,34 @@ import { describe, expect, it } from 'vitest'
 import { CONTENDERS, runBench } from '../../bench/runBench'
 
 // A short run of the real benchmark, so it cannot rot: every contender, every scenario,
-// the eviction test, and the report files.
+// the first-screen gallery, the eviction test, and the report files.
 describe('the benchmark (smoke: 5 images, one round)', () => {
   it('measures every contender and writes the table, the raw numbers and the chart', async () => {
     const out = await mkdtemp(join(tmpdir(), 'pixstore-bench-smoke-'))
-    const results = await runBench({ n: 5, rounds: 1, scaleEntries: [200, 400], out, log: () => undefined })
-    for (const scenario of ['cold', 'warm', 'grid'] as const) {
+    const results = await runBench({
+      n: 5,
+      gallery: 300,
+      rounds: 1,
+      scaleEntries: [200, 400],
+      out,
+      log: () => undefined,
+    })
+    // The 1100x900 viewport shows 9 rows of 10 tiles of the gallery first.
+    const shown = { cold: 5, warm: 5, grid: 100, screen: 90 }
+    for (const scenario of ['cold', 'warm', 'grid', 'screen'] as const) {
       for (const contender of CONTENDERS) {
         const run = results.runs.find((r) => r.scenario === scenario && r.contender === contender)
         expect(run, `${scenario} ${contender}`).toBeDefined()
-        expect(run!.perImage).toHaveLength(scenario === 'grid' ? 100 : 5)
+        expect(run!.perImage).toHaveLength(shown[scenario])
         expect(run!.allDecoded).toBeGreaterThan(0)
       }
     }
+    // Visible first: the kit asks for the first screen's 90 images and nothing else; pixstore 3
+    // asks for every image, in order, as fast as connections allow.
+    const screenRequests = (contender: (typeof CONTENDERS)[number]) =>
+      results.runs.find((r) => r.scenario === 'screen' && r.contender === contender)!.backendRequests
+    expect(screenRequests('kit-object-url')).toBe(90)
+    expect(screenRequests('pixstore3')).toBeGreaterThanOrEqual(90)
     const requests = (scenario: 'warm' | 'grid', contender: (typeof CONTENDERS)[number]) =>
       results.runs.find((r) => r.scenario === scenario && r.contender === contender)!.backendRequests
     // The grid shows 5 distinct images 100 times: the kit fetches each once, pixstore 3 does not dedupe.
@@ -37,7 +52,8 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
     const markdown = await readFile(join(out, 'latest.md'), 'utf8')
     expect(markdown).toContain('### Warm (page reload, caches full)')
     expect(markdown).toContain('### Targets')
-    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(12)
+    expect(markdown).toContain('### First screen of a 300-image gallery')
+    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(16)
     expect(existsSync(join(out, 'chart.png'))).toBe(true)
   }, 300_000)
 })
