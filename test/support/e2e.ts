@@ -18,6 +18,8 @@ export interface E2E {
   backend: PixstoreDevServer
   server: ViteDevServer
   browser: Browser
+  /** Backend requests so far, all images together. */
+  totalRequests(): number
   /** Delays every backend answer by `latency` ms from now on. */
   throttle(latency: number): void
   close(): Promise<void>
@@ -47,6 +49,7 @@ export async function startE2E(fixture: string, count: number): Promise<E2E> {
     backend,
     server,
     browser,
+    totalRequests: () => [...backend.requests.values()].reduce((a, b) => a + b, 0),
     throttle: (latency) => void (backend.throttle.latency = latency),
     async close() {
       await browser.close()

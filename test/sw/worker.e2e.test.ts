@@ -12,7 +12,7 @@ afterAll(async () => {
   await e2e?.close()
 })
 
-const totalRequests = () => [...e2e.backend.requests.values()].reduce((a, b) => a + b, 0)
+const totalRequests = () => e2e.totalRequests()
 
 async function freshPage(context?: BrowserContext, query = ''): Promise<Page> {
   const page = await (context ?? (await e2e.browser.newContext())).newPage()
