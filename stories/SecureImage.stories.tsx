@@ -233,3 +233,38 @@ export const PlaceholderAndFallback: Story = {
     await expect(await decoded(canvas, 'Shown')).toMatch(/^blob:/)
   },
 }
+
+/** The backend is down for the first four requests (one try and three retries), then back. */
+function flakyFetcher(backend: StoryBackend): NonNullable<PixstoreConfig['fetcher']> {
+  const inner = backend.fetcher ?? createEndpointFetcher()
+  let failures = 0
+  return async (record, context, signal) => {
+    if (failures++ < 4) throw new TypeError('Failed to fetch')
+    return inner(record, context, signal)
+  }
+}
+
+export const FallbackWithRetry: Story = {
+  render: (args, { loaded }) => {
+    const { backend } = loaded as Loaded
+    return (
+      <StoryProvider backend={backend} config={{ fetcher: flakyFetcher(backend) }}>
+        <SecureImage
+          {...args}
+          record={backend.records[7]}
+          fallback={(error, retry) => (
+            <p role="alert">
+              Could not load the image ({error.code}). <button onClick={retry}>Try again</button>
+            </p>
+          )}
+        />
+      </StoryProvider>
+    )
+  },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement)
+    await expect(await canvas.findByRole('alert', {}, { timeout: 10_000 })).toHaveTextContent('network')
+    await userEvent.click(canvas.getByRole('button', { name: 'Try again' }))
+    await expect(await decoded(canvas, 'A sample photo')).toMatch(/^blob:/)
+  },
+}
