@@ -75,7 +75,8 @@ interface Flight {
 interface Load {
   context: unknown
   signal: AbortSignal
-  onProgress: (progress: DownloadProgress) => void
+  /** Callers' progress listeners; without any, the fetcher is not asked to stream. */
+  listeners: Set<(progress: DownloadProgress) => void>
 }
 
 function abortError(signal: AbortSignal): PixstoreError {
@@ -114,6 +115,11 @@ function raceSignal<T>(
   })
 }
 
+const fanOut =
+  (listeners: Set<(progress: DownloadProgress) => void>) =>
+  (progress: DownloadProgress): void =>
+    listeners.forEach((listener) => listener(progress))
+
 function checkRecord(record: ImageRecord): void {
   if (typeof record?.id !== 'string' || record.id === '') {
     throw new PixstoreError('missing-id', 'The record has no id')
@@ -137,7 +143,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     else config.onError?.(new PixstoreError('storage', 'Cache operation failed', { cause: error }))
   }
 
-  async function fetchBody(record: ImageRecord, { context, signal, onProgress }: Load): Promise<Uint8Array> {
+  async function fetchBody(record: ImageRecord, { context, signal, listeners }: Load): Promise<Uint8Array> {
     // Waiting for a slot is not part of the timeout; a load cancelled while it waits never starts.
     const release = await limiter.acquire(signal).catch(() => {
       throw abortError(signal)
@@ -152,13 +158,15 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     signal.addEventListener('abort', onAbort, { once: true })
     try {
       const body = await raceSignal(
-        fetcher(record, context, controller.signal, onProgress).catch((error: unknown) => {
-          if (controller.signal.aborted) throw abortError(controller.signal)
-          // A custom fetcher's own failure (a rejected fetch, a socket error) is a network error.
-          throw isPixstoreError(error)
-            ? error
-            : new PixstoreError('network', `Fetching image ${record.id} failed`, { cause: error })
-        }),
+        fetcher(record, context, controller.signal, listeners.size ? fanOut(listeners) : undefined).catch(
+          (error: unknown) => {
+            if (controller.signal.aborted) throw abortError(controller.signal)
+            // A custom fetcher's own failure (a rejected fetch, a socket error) is a network error.
+            throw isPixstoreError(error)
+              ? error
+              : new PixstoreError('network', `Fetching image ${record.id} failed`, { cause: error })
+          },
+        ),
         controller.signal,
       )
       if (body instanceof ArrayBuffer) return new Uint8Array(body)
@@ -242,11 +250,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     if (!flight) {
       const controller = new AbortController()
       const listeners = new Set<(progress: DownloadProgress) => void>()
-      const load: Load = {
-        context: options.context,
-        signal: controller.signal,
-        onProgress: (progress) => listeners.forEach((listener) => listener(progress)),
-      }
+      const load: Load = { context: options.context, signal: controller.signal, listeners }
       const promise = loadImage(record, load, true).catch((error: unknown) => {
         throw controller.signal.aborted ? abortError(controller.signal) : error
       })

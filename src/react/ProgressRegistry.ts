@@ -19,6 +19,11 @@ export class ProgressRegistry {
     if (this.values.delete(queryHash)) this.listeners.get(queryHash)?.forEach((listener) => listener())
   }
 
+  /** Whether a component shows this query's progress. */
+  watched(queryHash: string): boolean {
+    return this.listeners.has(queryHash)
+  }
+
   get(queryHash: string): DownloadProgress | undefined {
     return this.values.get(queryHash)
   }

@@ -55,7 +55,13 @@ export const SecureImage = forwardRef<HTMLImageElement, SecureImageProps>(functi
   ref,
 ) {
   const [observe, inView] = useInView(loadFull === 'visible', rootMargin)
-  const state = useSecureImage(record, { placeholder: placeholder !== undefined, preview, loadFull, inView })
+  const state = useSecureImage(record, {
+    placeholder: placeholder !== undefined,
+    preview,
+    loadFull,
+    inView,
+    trackProgress: progress !== undefined,
+  })
   const { status, error, retry, img } = state
   assignRef(loadRef, state.load)
   const imgRef = useCallback(

@@ -28,7 +28,10 @@ export function imageQueryOptions(context: PixstoreContextValue, record: ImageRe
     queryFn: async ({ signal, queryKey }) => {
       const hash =
         context.queryClient.getQueryCache().find({ queryKey, exact: true })?.queryHash ?? hashKey(queryKey)
-      const onProgress = (progress: DownloadProgress) => context.progress.report(hash, progress)
+      // Streaming costs a render per chunk: only when a component shows the progress.
+      const onProgress = context.progress.watched(hash)
+        ? (progress: DownloadProgress) => context.progress.report(hash, progress)
+        : undefined
       try {
         const blob = await context.service.getImage(record, { signal, onProgress })
         return { blob, url: context.urls.create(hash, blob) }

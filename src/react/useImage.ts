@@ -10,6 +10,8 @@ export interface UseImageOptions {
    * has loaded. @default none
    */
   preview?: ImageRecord | null
+  /** Re-render as the body downloads and report `progress`. @default false */
+  trackProgress?: boolean
 }
 
 /** What `useImage` returns. */
@@ -28,7 +30,7 @@ export interface UseImageResult {
   isPlaceholderData: boolean
   /** True while `url` is the preview's. */
   isPreview: boolean
-  /** Bytes of the full image received so far, while its body downloads. */
+  /** Bytes of the full image received so far, while its body downloads (with `trackProgress`). */
   progress: DownloadProgress | undefined
   refetch: () => Promise<unknown>
 }
@@ -42,7 +44,7 @@ export function useImage(
   options: UseImageOptions = {},
 ): UseImageResult {
   const enabled = options.enabled !== false
-  const { query, progress } = useImageQuery(record, enabled)
+  const { query, progress } = useImageQuery(record, enabled, options.trackProgress)
   const preview = useImageQuery(options.preview, !!options.preview && query.data === undefined).query
   const isPreview = query.data === undefined && preview.data !== undefined
   return {

@@ -20,7 +20,7 @@ export interface ImagePath extends Omit<SecureImageState, 'isPreview' | 'load'> 
  */
 export function useImagePath(
   requested: ImageRecord | null | undefined,
-  { enabled, direct }: { enabled: boolean; direct: boolean },
+  { enabled, direct, trackProgress }: { enabled: boolean; direct: boolean; trackProgress: boolean },
 ): ImagePath {
   const { workerStatus, workerPrefix, bridge, generation } = usePixstoreContext()
   // After another tab's logout nothing loads until the page is viewed again.
@@ -52,7 +52,11 @@ export function useImagePath(
   useIsomorphicLayoutEffect(() => {
     if (registered && record) bridge.register(record)
   }, [registered, record, bridge])
-  const { query: image, progress } = useImageQuery(record, enabled && worker !== undefined && !viaWorker)
+  const { query: image, progress } = useImageQuery(
+    record,
+    enabled && worker !== undefined && !viaWorker,
+    trackProgress,
+  )
   // With a placeholder on screen, the image decodes off-screen before it replaces it.
   const swap = useImageSwap(viaWorker ? workerUrl : image.data?.url, direct)
 

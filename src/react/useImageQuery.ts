@@ -6,13 +6,31 @@ import { usePixstoreContext } from './usePixstoreContext.js'
 
 const DISABLED_KEY = imageQueryKey({ id: '', token: -1 })
 
+const noSubscription = () => () => undefined
+
 /**
  * The one base of the image hooks: the query of one record (held while `enabled` is
- * false) and its download progress.
+ * false) and, with `trackProgress`, its download progress (a render per chunk, so only
+ * when asked).
  */
-export function useImageQuery(record: ImageRecord | null | undefined, enabled: boolean) {
+export function useImageQuery(
+  record: ImageRecord | null | undefined,
+  enabled: boolean,
+  trackProgress = false,
+) {
   const context = usePixstoreContext()
   const base = record ? imageQueryOptions(context, record) : undefined
+  // Subscribed before the query, so a fetch it starts knows its progress is watched.
+  const hash = base ? hashKey(base.queryKey) : ''
+  const subscribe = useCallback(
+    (listener: () => void) => context.progress.subscribe(hash, listener),
+    [context.progress, hash],
+  )
+  const progress = useSyncExternalStore<DownloadProgress | undefined>(
+    trackProgress ? subscribe : noSubscription,
+    () => (trackProgress ? context.progress.get(hash) : undefined),
+    () => undefined,
+  )
   const query = useQuery(
     {
       ...(base ?? { queryKey: DISABLED_KEY }),
@@ -21,12 +39,6 @@ export function useImageQuery(record: ImageRecord | null | undefined, enabled: b
         previousQuery?.queryKey[2] === record?.id ? previous : undefined,
     },
     context.queryClient,
-  )
-  const hash = base ? hashKey(base.queryKey) : ''
-  const progress = useSyncExternalStore<DownloadProgress | undefined>(
-    useCallback((listener) => context.progress.subscribe(hash, listener), [context.progress, hash]),
-    () => context.progress.get(hash),
-    () => undefined,
   )
   return { query, progress }
 }

@@ -20,6 +20,8 @@ export interface UseSecureImageOptions {
   loadFull?: LoadFull
   /** Whether the image is on screen (for `loadFull: 'visible'`). @default true */
   inView?: boolean
+  /** Re-render as the full image downloads and report `progress`. @default false */
+  trackProgress?: boolean
 }
 
 /** What `useSecureImage` returns: the state of the image and the props of its `<img>`. */
@@ -30,7 +32,7 @@ export interface SecureImageState {
   via: 'worker' | 'object-url' | undefined
   /** True while the preview stands in for the full image. */
   isPreview: boolean
-  /** Bytes of the full image received so far, while its body downloads (object URL path). */
+  /** Bytes of the full image received so far, while its body downloads (object URL path, with `trackProgress`). */
   progress: DownloadProgress | undefined
   /** Starts loading the full image (for `loadFull: 'manual'`). */
   load: () => void
@@ -52,7 +54,7 @@ export function useSecureImage(
   record: ImageRecord | null | undefined,
   options: UseSecureImageOptions = {},
 ): SecureImageState {
-  const { placeholder = false, preview, loadFull = 'eager', inView = true } = options
+  const { placeholder = false, preview, loadFull = 'eager', inView = true, trackProgress = false } = options
   const { queryClient } = usePixstoreContext()
   const key = record ? `${record.id}\u0000${record.token}` : undefined
   const [requested, setRequested] = useState<string | undefined>(undefined)
@@ -60,10 +62,11 @@ export function useSecureImage(
     loadFull === 'eager' ||
     (loadFull === 'visible' && inView) ||
     (requested !== undefined && requested === key)
-  const full = useImagePath(record, { enabled: wanted, direct: !placeholder && !preview })
+  const full = useImagePath(record, { enabled: wanted, direct: !placeholder && !preview, trackProgress })
   const small = useImagePath(preview, {
     enabled: !!preview && full.status !== 'success',
     direct: !placeholder,
+    trackProgress: false,
   })
 
   // Off screen before it loaded: cancel, so a scrolled-past image costs no request.
