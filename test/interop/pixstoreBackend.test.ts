@@ -1,11 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { commands } from 'vitest/browser'
-import {
-  createImageService,
-  PixstoreError,
-  type ImageRecord,
-  type PixstoreConfig,
-} from '../../src/core'
+import { createImageService, PixstoreError, type ImageRecord, type PixstoreConfig } from '../../src/core'
 import { makeImage, toBase64 } from '../support/images'
 import { expectNoSecretsAtRest, indexedDBBytes } from '../support/scanIndexedDB'
 
