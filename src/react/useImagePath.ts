@@ -68,25 +68,10 @@ export function useImagePath(
   const error =
     image.error ??
     (undecodable ? new PixstoreError('unsupported-format', 'The browser could not decode the image') : null)
+  const base = { retry, img, progress, fetching: image.isFetching }
   if (error && !(image.isPlaceholderData && swap.loaded))
-    return { status: 'error', error, via: undefined, retry, img, progress, fetching: image.isFetching }
-  if (!swap.loaded)
-    return {
-      status: 'loading',
-      error: null,
-      via: undefined,
-      retry,
-      img,
-      progress,
-      fetching: image.isFetching,
-    }
-  return {
-    status: 'success',
-    error: null,
-    via: swap.src!.startsWith(workerPrefix) ? 'worker' : 'object-url',
-    retry,
-    img,
-    progress,
-    fetching: image.isFetching,
-  }
+    return { ...base, status: 'error', error, via: undefined }
+  if (!swap.loaded) return { ...base, status: 'loading', error: null, via: undefined }
+  const via = swap.src!.startsWith(workerPrefix) ? 'worker' : 'object-url'
+  return { ...base, status: 'success', error: null, via }
 }

@@ -57,17 +57,19 @@ export function useSecureImage(
   const { placeholder = false, preview, loadFull = 'eager', inView = true, trackProgress = false } = options
   const { queryClient } = usePixstoreContext()
   const key = record ? `${record.id}\u0000${record.token}` : undefined
-  const [requested, setRequested] = useState<string | undefined>(undefined)
+  // A full image asked for by `load()`, or shown once, stays wanted: scrolling a shown image
+  // away must not take it off the worker path.
+  const [kept, setKept] = useState<string | undefined>(undefined)
   const wanted =
-    loadFull === 'eager' ||
-    (loadFull === 'visible' && inView) ||
-    (requested !== undefined && requested === key)
+    loadFull === 'eager' || (loadFull === 'visible' && inView) || (kept !== undefined && kept === key)
   const full = useImagePath(record, { enabled: wanted, direct: !placeholder && !preview, trackProgress })
   const small = useImagePath(preview, {
     enabled: !!preview && full.status !== 'success',
     direct: !placeholder,
     trackProgress: false,
   })
+
+  if (loadFull === 'visible' && full.status === 'success' && kept !== key) setKept(key)
 
   // Off screen before it loaded: cancel, so a scrolled-past image costs no request.
   const cancel = !wanted && full.fetching && record ? record : undefined
@@ -83,7 +85,7 @@ export function useSecureImage(
     via: isPreview ? small.via : full.via,
     isPreview,
     progress: full.progress,
-    load: () => setRequested(key),
+    load: () => setKept(key),
     retry: full.retry,
     img: shown.img,
   }
