@@ -73,6 +73,43 @@ describe('thumbnail first', () => {
   })
 })
 
+describe('download progress', () => {
+  it('useImage({ trackProgress }) reports bytes received against the length as the body streams', async () => {
+    const backend = createMemoryBackend()
+    const record = await backend.save(await makeImage(64, 64, 'image/png', 9), 'png')
+    // The default endpoint fetcher over a response that arrives in four slow chunks.
+    const fetch: typeof globalThis.fetch = async () => {
+      const body = new Uint8Array(await backend.fetcher(record, undefined, new AbortController().signal))
+      const quarter = Math.ceil(body.length / 4)
+      const stream = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          for (let at = 0; at < body.length; at += quarter) {
+            await new Promise((resolve) => setTimeout(resolve, 60))
+            controller.enqueue(body.slice(at, at + quarter))
+          }
+          controller.close()
+        },
+      })
+      return new Response(stream, { headers: { 'content-length': String(body.length) } })
+    }
+    const h = pixstoreHarness({ config: { fetcher: undefined, endpoint: { fetch } } })
+    const seen: Array<{ received: number; total: number | undefined }> = []
+    const { result } = renderHook(
+      () => {
+        const image = useImage(record, { trackProgress: true })
+        if (image.progress) seen.push(image.progress)
+        return image
+      },
+      { wrapper: h.wrapper },
+    )
+    await waitFor(() => expect(result.current.status).toBe('success'))
+    const partial = seen.filter((p) => p.received > 0 && p.received < p.total!)
+    expect(partial.length).toBeGreaterThan(0)
+    expect(new Set(seen.map((p) => p.total)).size).toBe(1)
+    expect(result.current.progress).toBeUndefined()
+  })
+})
+
 describe('visible images first', () => {
   const COUNT = 1000
   const SIZE = 100
