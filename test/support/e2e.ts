@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { build, createServer, type ViteDevServer } from 'vite'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
 import { pixstoreDevServer, type PixstoreDevServer } from '../../dev/pixstoreDevServer.ts'
@@ -59,7 +60,7 @@ export async function startE2E(fixture: string, count: number): Promise<E2E> {
 }
 
 /** Every byte in Cache Storage and IndexedDB of the page's origin, as arrays of numbers. */
-export function storedBuffers(page: Page): Promise<number[][]> {
+function storedBuffers(page: Page): Promise<number[][]> {
   return page.evaluate(async () => {
     const found: number[][] = []
     for (const name of await caches.keys()) {
@@ -94,7 +95,7 @@ export function storedBuffers(page: Page): Promise<number[][]> {
   })
 }
 
-export function contains(haystack: number[], needle: Uint8Array): boolean {
+function contains(haystack: number[], needle: Uint8Array): boolean {
   outer: for (let i = 0; i <= haystack.length - needle.length; i++) {
     for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
     return true
@@ -133,4 +134,38 @@ export async function gallery(page: Page, count: number, prefix = ''): Promise<s
       throw error
     })
   return page.$$eval('img', (images) => images.map((img) => img.getAttribute('src')!))
+}
+
+/**
+ * Starts the harness before a test file's tests and closes it after them. Read
+ * `suite.e2e` inside tests.
+ */
+export function e2eSuite(fixture: string, count: number): { e2e: E2E } {
+  const suite = {} as { e2e: E2E }
+  beforeAll(async () => {
+    suite.e2e = await startE2E(fixture, count)
+  }, 120_000)
+  afterAll(async () => {
+    suite.e2e?.throttle(0)
+    await suite.e2e?.close()
+  })
+  return suite
+}
+
+/**
+ * Asserts that no key bytes and no 32-byte run of any sample's plaintext are in the page
+ * origin's Cache Storage or IndexedDB; returns how many buffers were scanned.
+ */
+export async function expectNothingAtRest(e2e: E2E, page: Page): Promise<number> {
+  const { samples, backend, ids } = await e2e.backend.seeded()
+  const buffers = await storedBuffers(page)
+  for (const [i, sample] of samples.entries()) {
+    const key = new Uint8Array(Buffer.from(backend.record(ids[i]!)!.meta.key, 'base64'))
+    const middle = sample.bytes.subarray(sample.bytes.length >> 1, (sample.bytes.length >> 1) + 32)
+    for (const buffer of buffers) {
+      expect(contains(buffer, key)).toBe(false)
+      expect(contains(buffer, middle)).toBe(false)
+    }
+  }
+  return buffers.length
 }

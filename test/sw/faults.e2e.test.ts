@@ -1,25 +1,17 @@
 // Faults across tabs and the worker, in Chromium against the real pixstore 3
 // backend: the worker stopped mid-request, and a logout with three tabs open.
 import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { contains, gallery, startE2E, storedBuffers, type E2E } from '../support/e2e'
+import { describe, expect, it } from 'vitest'
+import { e2eSuite, expectNothingAtRest, gallery } from '../support/e2e'
 
 const COUNT = 8
-let e2e: E2E
+const suite = e2eSuite('test/sw/fixture', COUNT)
 
-beforeAll(async () => {
-  e2e = await startE2E('test/sw/fixture', COUNT)
-}, 120_000)
-afterAll(async () => {
-  e2e?.throttle(0)
-  await e2e?.close()
-})
-
-const totalRequests = () => e2e.totalRequests()
+const totalRequests = () => suite.e2e.totalRequests()
 
 async function controlledPage(context: BrowserContext, query = ''): Promise<Page> {
   const page = await context.newPage()
-  await page.goto(`${e2e.url}${query}`)
+  await page.goto(`${suite.e2e.url}${query}`)
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
   return page
 }
@@ -43,27 +35,15 @@ const stored = (page: Page) =>
     return { cached, dexie }
   })
 
-/** No plaintext and no key bytes of any sample in the origin's storage. */
-async function nothingAtRest(page: Page): Promise<void> {
-  const { samples, backend, ids } = await e2e.backend.seeded()
-  const buffers = await storedBuffers(page)
-  for (const [i, sample] of samples.entries()) {
-    const key = new Uint8Array(Buffer.from(backend.record(ids[i]!)!.meta.key, 'base64'))
-    const middle = sample.bytes.subarray(sample.bytes.length >> 1, (sample.bytes.length >> 1) + 32)
-    for (const buffer of buffers) {
-      expect(contains(buffer, key)).toBe(false)
-      expect(contains(buffer, middle)).toBe(false)
-    }
-  }
-}
+const nothingAtRest = (page: Page) => expectNothingAtRest(suite.e2e, page)
 
 describe('faults across tabs and the worker', () => {
   it('keeps displaying when the worker is stopped in the middle of answering', async () => {
-    const context = await e2e.browser.newContext()
+    const context = await suite.e2e.browser.newContext()
     const page = await controlledPage(context)
     await gallery(page, COUNT)
     await logout(page)
-    e2e.throttle(1500)
+    suite.e2e.throttle(1500)
     const before = totalRequests()
     const cdp = await context.newCDPSession(page)
     await cdp.send('ServiceWorker.enable')
@@ -71,7 +51,7 @@ describe('faults across tabs and the worker', () => {
     // The worker has asked the page and the page is fetching: stop the worker now.
     await expect.poll(() => totalRequests() - before, { timeout: 10_000 }).toBeGreaterThan(0)
     await cdp.send('ServiceWorker.stopAllWorkers')
-    e2e.throttle(0)
+    suite.e2e.throttle(0)
     const sources = await gallery(page, COUNT)
     expect(sources).toHaveLength(COUNT)
     await nothingAtRest(page)
@@ -79,14 +59,14 @@ describe('faults across tabs and the worker', () => {
   })
 
   it('logs out of three tabs at once: nothing stays reachable, and the others refetch when viewed', async () => {
-    const context = await e2e.browser.newContext()
-    e2e.backend.requests.clear()
+    const context = await suite.e2e.browser.newContext()
+    suite.e2e.backend.requests.clear()
     const first = await controlledPage(context)
     const [second, third] = [await context.newPage(), await context.newPage()]
-    await Promise.all([second.goto(e2e.url), third.goto(e2e.url)])
+    await Promise.all([second.goto(suite.e2e.url), third.goto(suite.e2e.url)])
     await Promise.all([gallery(first, COUNT), gallery(second, COUNT), gallery(third, COUNT)])
-    const { ids } = await e2e.backend.seeded()
-    expect(ids.map((id) => e2e.backend.requests.get(id))).toEqual(ids.map(() => 1))
+    const { ids } = await suite.e2e.backend.seeded()
+    expect(ids.map((id) => suite.e2e.backend.requests.get(id))).toEqual(ids.map(() => 1))
 
     await logout(first)
     for (const tab of [second, third]) {
@@ -112,7 +92,7 @@ describe('faults across tabs and the worker', () => {
     const sources = await gallery(second, COUNT)
     expect(sources.every((src) => src.includes('&e=1'))).toBe(true)
     expect(totalRequests()).toBe(COUNT * 2)
-    expect(ids.every((id) => e2e.backend.requests.get(id) === 2)).toBe(true)
+    expect(ids.every((id) => suite.e2e.backend.requests.get(id) === 2)).toBe(true)
     expect(await third.evaluate(() => document.querySelectorAll('img[src]').length)).toBe(0)
     await context.close()
   })

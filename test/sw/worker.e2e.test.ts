@@ -1,22 +1,15 @@
 import type { BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { contains, gallery, startE2E, storedBuffers, type E2E } from '../support/e2e'
+import { describe, expect, it } from 'vitest'
+import { e2eSuite, expectNothingAtRest, gallery } from '../support/e2e'
 
 const COUNT = 6
-let e2e: E2E
+const suite = e2eSuite('test/sw/fixture', COUNT)
 
-beforeAll(async () => {
-  e2e = await startE2E('test/sw/fixture', COUNT)
-}, 120_000)
-afterAll(async () => {
-  await e2e?.close()
-})
-
-const totalRequests = () => e2e.totalRequests()
+const totalRequests = () => suite.e2e.totalRequests()
 
 async function freshPage(context?: BrowserContext, query = ''): Promise<Page> {
-  const page = await (context ?? (await e2e.browser.newContext())).newPage()
-  await page.goto(`${e2e.url}${query}`)
+  const page = await (context ?? (await suite.e2e.browser.newContext())).newPage()
+  await page.goto(`${suite.e2e.url}${query}`)
   return page
 }
 
@@ -25,7 +18,7 @@ describe('the service worker path, in Chromium against the real pixstore backend
   let page: Page
 
   it('controls the first load and renders every image through /_img', async () => {
-    context = await e2e.browser.newContext()
+    context = await suite.e2e.browser.newContext()
     page = await freshPage(context)
     const sources = await gallery(page, COUNT)
     expect(sources.every((src) => src.startsWith('/_img/'))).toBe(true)
@@ -49,17 +42,7 @@ describe('the service worker path, in Chromium against the real pixstore backend
   })
 
   it('holds no plaintext image bytes and no key bytes in Cache Storage or IndexedDB', async () => {
-    const { samples, backend, ids } = await e2e.backend.seeded()
-    const buffers = await storedBuffers(page)
-    expect(buffers.length).toBeGreaterThanOrEqual(COUNT)
-    for (const [i, sample] of samples.entries()) {
-      const key = new Uint8Array(Buffer.from(backend.record(ids[i]!)!.meta.key, 'base64'))
-      const middle = sample.bytes.subarray(sample.bytes.length >> 1, (sample.bytes.length >> 1) + 32)
-      for (const buffer of buffers) {
-        expect(contains(buffer, key)).toBe(false)
-        expect(contains(buffer, middle)).toBe(false)
-      }
-    }
+    expect(await expectNothingAtRest(suite.e2e, page)).toBeGreaterThanOrEqual(COUNT)
   })
 
   it('still renders after the worker is stopped, asking the page for the key only', async () => {
@@ -100,7 +83,7 @@ describe('the service worker path, in Chromium against the real pixstore backend
   })
 
   it('shows a new token through a new URL and drops the old entry from the worker cache', async () => {
-    const { backend, ids, samples } = await e2e.backend.seeded()
+    const { backend, ids, samples } = await suite.e2e.backend.seeded()
     const id = ids[0]!
     const old = (await page.$$eval('img', (images) => images.map((img) => img.getAttribute('src')!)))[0]!
     const updated = await backend.update(id, samples[1]!.bytes)
@@ -139,20 +122,20 @@ describe('the service worker path, in Chromium against the real pixstore backend
 
 describe('several tabs and a missing bridge', () => {
   it('fetches each image from the backend once with two tabs open', async () => {
-    const context = await e2e.browser.newContext()
+    const context = await suite.e2e.browser.newContext()
     const first = await context.newPage()
-    await first.goto(e2e.url)
+    await first.goto(suite.e2e.url)
     await first.waitForFunction(() => navigator.serviceWorker.controller !== null)
-    e2e.backend.requests.clear()
+    suite.e2e.backend.requests.clear()
     const [a, b] = [await context.newPage(), await context.newPage()]
-    await Promise.all([a.goto(e2e.url), b.goto(e2e.url)])
+    await Promise.all([a.goto(suite.e2e.url), b.goto(suite.e2e.url)])
     await Promise.all([gallery(a, COUNT), gallery(b, COUNT), gallery(first, COUNT)])
-    expect([...e2e.backend.requests.values()].every((n) => n === 1)).toBe(true)
+    expect([...suite.e2e.backend.requests.values()].every((n) => n === 1)).toBe(true)
     await context.close()
   })
 
   it('answers 504 within the timeout without a bridge, and SecureImage falls back to object URLs', async () => {
-    const context = await e2e.browser.newContext()
+    const context = await suite.e2e.browser.newContext()
     const page = await freshPage(context, '?nobridge=1')
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     const sources = await gallery(page, COUNT)
@@ -170,7 +153,7 @@ describe('several tabs and a missing bridge', () => {
   })
 
   it('prewarms Dexie and the worker cache with usePrefetchImages, so the gallery then needs no backend', async () => {
-    const context = await e2e.browser.newContext()
+    const context = await suite.e2e.browser.newContext()
     const page = await freshPage(context, '?prefetch=1')
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     await page.reload()
@@ -178,7 +161,7 @@ describe('several tabs and a missing bridge', () => {
       page.evaluate(async () => (await (await caches.open('pixstore-images-v1')).keys()).length)
     await expect.poll(cached, { timeout: 15_000 }).toBe(COUNT)
     const before = totalRequests()
-    await page.goto(e2e.url)
+    await page.goto(suite.e2e.url)
     const sources = await gallery(page, COUNT, '/_img/')
     expect(sources).toHaveLength(COUNT)
     expect(totalRequests()).toBe(before)
@@ -187,7 +170,7 @@ describe('several tabs and a missing bridge', () => {
   })
 
   it('keeps its own entry limit in Cache Storage', async () => {
-    const context = await e2e.browser.newContext()
+    const context = await suite.e2e.browser.newContext()
     const page = await freshPage(context, '?workerMax=3')
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     await gallery(page, COUNT, '/_img/')
@@ -198,7 +181,7 @@ describe('several tabs and a missing bridge', () => {
   })
 
   it('drops from the worker cache what Dexie evicts, and loses nothing when Cache Storage is wiped', async () => {
-    const context = await e2e.browser.newContext()
+    const context = await suite.e2e.browser.newContext()
     const page = await freshPage(context, '?dexieMax=4')
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     await page.reload()
