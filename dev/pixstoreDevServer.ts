@@ -2,6 +2,7 @@
 // in the dev server's process, seeds it with sample images, serves their records as the
 // app's API would, and proxies the image endpoint on the same origin, counting requests.
 //   GET  /api/records              { backendUrl, records }
+//   GET  /api/records?initial      the same, each record as first saved (an old token after an update)
 //   GET  /api/records/{id}         the current record (fresh proof)
 //   POST /api/records/{id}/update  a new version of the image; answers its record
 import { request as httpRequest } from 'node:http'
@@ -30,6 +31,13 @@ export interface PixstoreDevServerOptions {
   proxy?: boolean
   /** Also seed a tenth-size preview of each image. @default true */
   previews?: boolean
+  /**
+   * Send `Cache-Control: no-store` and `Vary: x-pixstore-token` on proxied image answers, as
+   * the README asks backend operators to. `false` passes pixstore 3's headers through as
+   * they are (none of either), to prove the kit keeps answers out of the HTTP cache itself.
+   * @default true
+   */
+  noStore?: boolean
 }
 
 export interface PixstoreDevServer extends Plugin {
@@ -39,10 +47,17 @@ export interface PixstoreDevServer extends Plugin {
     ids: string[]
     previewIds: string[]
     samples: SampleImage[]
+    previewSamples: SampleImage[]
     deleted: ImageRecord
+    /** Each image's record as first saved, before any update. */
+    initial: Map<string, ImageRecord>
   }>
   /** Requests the proxy received, per image id. */
   requests: Map<string, number>
+  /** Requests the proxy has received and not yet answered in full. */
+  pending(): number
+  /** Holds every image answer from now until the returned function is called. */
+  hold(): () => void
   /** Slows the proxy down; change it at any time. @default { latency: 0 } */
   throttle: { latency: number }
 }
@@ -50,6 +65,8 @@ export interface PixstoreDevServer extends Plugin {
 export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): PixstoreDevServer {
   const requests = new Map<string, number>()
   const throttle = { latency: 0 }
+  let pending = 0
+  let held: Promise<void> = Promise.resolve()
   let seeding: ReturnType<PixstoreDevServer['seeded']> | undefined
   // Lazy, so that a production build with this plugin starts no backend.
   const seeded = () =>
@@ -57,23 +74,32 @@ export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): Pixst
       const backend = await startPixstoreBackend()
       const samples = options.samples ?? sampleImages(options.count ?? 24)
       const ids: string[] = []
-      for (const sample of samples) ids.push((await backend.save(sample.bytes)).id)
+      const initial = new Map<string, ImageRecord>()
+      for (const sample of samples) {
+        const record = await backend.save(sample.bytes)
+        ids.push(record.id)
+        initial.set(record.id, record)
+      }
       const previewIds: string[] = []
+      const previewSamples: SampleImage[] = []
       for (const [i, sample] of options.previews === false ? [] : samples.entries()) {
         const small = sampleImage(i + 1, Math.ceil(sample.width / 10), Math.ceil(sample.height / 10), 'jpg')
+        previewSamples.push(small)
         previewIds.push((await backend.save(small.bytes)).id)
       }
       const deleted = await backend.save(samples[0]!.bytes)
       await backend.remove(deleted.id)
-      return { backend, ids, previewIds, samples, deleted }
+      return { backend, ids, previewIds, samples, previewSamples, deleted, initial }
     })())
   // The same routes on a dev server and on a preview server (production-built pages).
   function install(middlewares: Connect.Server): void {
     void seeded()
     middlewares.use('/api/records', (req, res) => {
       void seeded().then(
-        async ({ backend, ids, previewIds, samples, deleted }) => {
-          const [, rawId = '', action] = (req.url ?? '/').split('?')[0]!.split('/')
+        async ({ backend, ids, previewIds, samples, deleted, initial }) => {
+          const [path = '/', query = ''] = (req.url ?? '/').split('?')
+          const [, rawId = '', action] = path.split('/')
+          const recordOf = (i: string) => (query === 'initial' ? initial.get(i)! : backend.record(i)!)
           const id = decodeURIComponent(rawId)
           if (req.method === 'POST' && action === 'update') {
             // A new version of the image: the next sample's bytes under a new token.
@@ -89,7 +115,7 @@ export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): Pixst
             ? backend.record(id)
             : {
                 backendUrl: options.proxy ? '' : backend.baseUrl,
-                records: ids.map((i) => backend.record(i)!),
+                records: ids.map(recordOf),
                 previews: previewIds.map((i) => backend.record(i)!),
                 deleted,
               }
@@ -108,13 +134,22 @@ export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): Pixst
     middlewares.use('/pixstore-image', (req, res) => {
       const id = decodeURIComponent((req.url ?? '/').slice(1))
       requests.set(id, (requests.get(id) ?? 0) + 1)
-      const wait = new Promise((resolve) => setTimeout(resolve, throttle.latency))
+      pending++
+      res.once('close', () => pending--)
+      const latency = new Promise((resolve) => setTimeout(resolve, throttle.latency))
+      const wait = Promise.all([latency, held])
       void Promise.all([seeded(), wait]).then(([{ backend }]) => {
         const upstream = httpRequest(
           `${backend.baseUrl}/pixstore-image${req.url}`,
           { method: req.method, headers: req.headers },
           (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers)
+            // An answer may hold a key (Updated): no cache may keep it, nor serve one token's
+            // answer for another's.
+            const headers =
+              options.noStore === false
+                ? answer.headers
+                : { ...answer.headers, 'cache-control': 'no-store', vary: 'x-pixstore-token' }
+            res.writeHead(answer.statusCode ?? 502, headers)
             answer.pipe(res)
           },
         )
@@ -131,6 +166,12 @@ export function pixstoreDevServer(options: PixstoreDevServerOptions = {}): Pixst
     name: 'pixstore-react:dev-backend',
     seeded,
     requests,
+    pending: () => pending,
+    hold() {
+      let release = () => undefined as void
+      held = new Promise((resolve) => (release = resolve))
+      return release
+    },
     throttle,
     configureServer: (server) => install(server.middlewares),
     configurePreviewServer: (server) => install(server.middlewares),

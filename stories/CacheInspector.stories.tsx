@@ -23,7 +23,14 @@ function CacheInspector({ records }: { records: ImageRecord[] }) {
       <button onClick={() => void clear()}>Clear the cache</button>
       <div style={{ display: 'flex', gap: 6, marginTop: 12 }}>
         {records.map((record) => (
-          <SecureImage key={record.id} record={record} alt={record.id} width={96} height={72} />
+          <SecureImage
+            key={record.id}
+            record={record}
+            alt={record.id}
+            width={96}
+            height={72}
+            placeholder={<span data-testid="held">…</span>}
+          />
         ))}
       </div>
     </div>
@@ -39,7 +46,8 @@ const meta = {
   parameters: {
     docs: {
       description: {
-        component: '`useImageCacheStats` updates live; evicting and clearing change it at once.',
+        component:
+          '`useImageCacheStats` updates live; evicting and clearing change it at once. After a clear (a logout) the images on screen show their placeholder and fetch nothing until they remount.',
       },
     },
   },
@@ -60,8 +68,9 @@ export const Live: Story = {
     await userEvent.click(canvas.getByRole('button', { name: 'Evict the first image' }))
     await waitFor(() => expect(canvas.getByTestId('entries')).toHaveTextContent('5'))
     await userEvent.click(canvas.getByRole('button', { name: 'Clear the cache' }))
-    // Cleared, then the images still on screen fetch again.
+    // Cleared: the images on screen hold their placeholders and nothing is fetched back.
     await waitFor(() => expect(canvas.getByTestId('entries')).toHaveTextContent('0'))
-    await waitFor(() => expect(canvas.getByTestId('entries')).toHaveTextContent('6'), { timeout: 15_000 })
+    await waitFor(() => expect(canvas.getAllByTestId('held')).toHaveLength(6))
+    expect(canvasElement.querySelectorAll('img[src]')).toHaveLength(0)
   },
 }

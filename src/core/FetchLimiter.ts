@@ -1,3 +1,4 @@
+import { checkOption } from './checkOption.js'
 import { PixstoreError } from './PixstoreError.js'
 
 interface Waiter {
@@ -13,7 +14,10 @@ export class FetchLimiter {
   private active = 0
   private readonly waiting: Waiter[] = []
 
-  constructor(private readonly limit: number) {}
+  /** @throws `invalid-option` unless `limit` is a whole number of at least 1. */
+  constructor(private readonly limit: number) {
+    checkOption('maxConcurrentFetches', limit, { min: 1 })
+  }
 
   /** Requests running now. */
   get running(): number {

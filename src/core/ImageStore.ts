@@ -1,4 +1,5 @@
 import { Dexie } from 'dexie'
+import { checkOption } from './checkOption.js'
 import { PixstoreDatabase, LRU_INDEX, type StoredImage } from './PixstoreDatabase.js'
 import { PixstoreError } from './PixstoreError.js'
 
@@ -38,6 +39,9 @@ export interface ImageStoreChange {
 
 type Waiter<T> = { resolve: (value: T) => void; reject: (error: unknown) => void }
 
+/** Writes waiting for one transaction, by id: the newest row asked for and its callers. */
+type WriteBatch = Map<string, { row: StoredImage; waiters: Array<Waiter<void>> }>
+
 function isQuotaError(error: unknown): boolean {
   for (
     let e = error as { name?: string; inner?: unknown; failures?: unknown } | undefined;
@@ -75,7 +79,9 @@ export class ImageStore {
   private readonly now: () => number
   private readonly openTimeout: number
   private readonly pendingReads = new Map<string, Array<Waiter<StoredImage | undefined>>>()
-  private readonly pendingWrites = new Map<string, { row: StoredImage; waiters: Array<Waiter<void>> }>()
+  private pendingWrites: WriteBatch = new Map()
+  /** Batches being written; a delete or clear still takes rows out until their transaction reads them. */
+  private readonly flushing = new Set<WriteBatch>()
   private readonly pendingTouches = new Map<string, number>()
   private readonly listeners = new Set<(change: ImageStoreChange) => void>()
   private readTimer: ReturnType<typeof setTimeout> | undefined
@@ -85,6 +91,11 @@ export class ImageStore {
   private evictAgain = false
 
   constructor(options: ImageStoreOptions = {}) {
+    checkOption('cache.maxEntries', options.maxEntries, { min: 1 })
+    checkOption('cache.maxBytes', options.maxBytes, { min: 1 })
+    checkOption('cache.evictionBatch', options.evictionBatch)
+    checkOption('cache.touchDelay', options.touchDelay, { integer: false })
+    checkOption('cache.openTimeout', options.openTimeout, { min: 1, integer: false })
     this.db = options.database ?? new PixstoreDatabase(options.dbName ?? 'pixstore')
     this.maxEntries = options.maxEntries ?? 1000
     this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024
@@ -147,8 +158,10 @@ export class ImageStore {
 
   /**
    * Writes an entry, then enforces the limits. Writes requested in the same task share one
-   * transaction. A full disk (`QuotaExceededError`) evicts room for the batch and tries once
-   * more; a second failure is a `storage` error.
+   * transaction. Versions only move forward: an entry whose cached token is newer is left
+   * as it is. A `delete(id)` or `clear()` before the write lands cancels it. A full disk
+   * (`QuotaExceededError`) evicts room for the batch and tries once more; a second failure
+   * is a `storage` error.
    */
   put(entry: Omit<StoredImage, 'bytes' | 'lastUsed'>): Promise<void> {
     const encrypted = ownedBytes(entry.encrypted)
@@ -163,7 +176,7 @@ export class ImageStore {
     return new Promise((resolve, reject) => {
       const pending = this.pendingWrites.get(row.id)
       if (pending) {
-        pending.row = row
+        if (row.token >= pending.row.token) pending.row = row
         pending.waiters.push({ resolve, reject })
       } else {
         this.pendingWrites.set(row.id, { row, waiters: [{ resolve, reject }] })
@@ -174,27 +187,57 @@ export class ImageStore {
 
   private async flushWrites(): Promise<void> {
     this.writeTimer = undefined
-    const batch = [...this.pendingWrites.values()]
-    this.pendingWrites.clear()
-    const rows = batch.map((pending) => pending.row)
+    const batch = this.pendingWrites
+    this.pendingWrites = new Map()
+    this.flushing.add(batch)
+    const settle = (outcome: (waiter: Waiter<void>) => void) =>
+      batch.forEach((pending) => pending.waiters.forEach(outcome))
     try {
       await this.ready()
       try {
-        await this.db.images.bulkPut(rows)
+        await this.writeForward(batch)
       } catch (error) {
         if (!isQuotaError(error)) throw storageError(error, 'Writing the image cache')
-        const bytes = rows.reduce((sum, row) => sum + row.bytes, 0)
+        const bytes = [...batch.values()].reduce((sum, { row }) => sum + row.bytes, 0)
         await this.evictOldest(bytes * 2, Math.ceil((await this.db.images.count()) / 10))
         try {
-          await this.db.images.bulkPut(rows)
+          await this.writeForward(batch)
         } catch (retryError) {
           throw storageError(retryError, 'Writing the image cache after eviction')
         }
       }
-      batch.forEach((pending) => pending.waiters.forEach((w) => w.resolve()))
+      settle((w) => w.resolve())
       void this.evict().catch(() => undefined)
     } catch (error) {
-      batch.forEach((pending) => pending.waiters.forEach((w) => w.reject(error)))
+      settle((w) => w.reject(error))
+    } finally {
+      this.flushing.delete(batch)
+    }
+  }
+
+  /**
+   * Writes a batch in one read-write transaction, skipping rows whose cached version is
+   * newer. The rows are read inside the transaction, so one taken out by a delete or clear
+   * before it started is not written, and one after it runs later and wins.
+   */
+  private writeForward(batch: WriteBatch): Promise<void> {
+    return this.db.transaction('rw', this.db.images, async () => {
+      const rows = [...batch.values()].map(({ row }) => row)
+      if (rows.length === 0) return
+      const cached = await this.db.images.bulkGet(rows.map((row) => row.id))
+      const forward = rows.filter((row, i) => (cached[i]?.token ?? -Infinity) <= row.token)
+      if (forward.length > 0) await this.db.images.bulkPut(forward)
+    })
+  }
+
+  /** Cancels the writes not yet landed, of one id or of all; their callers resolve. */
+  private dropWrites(id?: string): void {
+    for (const batch of [this.pendingWrites, ...this.flushing]) {
+      for (const [key, pending] of batch) {
+        if (id !== undefined && key !== id) continue
+        batch.delete(key)
+        pending.waiters.forEach((w) => w.resolve())
+      }
     }
   }
 
@@ -224,9 +267,10 @@ export class ImageStore {
     }
   }
 
-  /** Deletes one entry. */
+  /** Deletes one entry; a write of it not yet landed is cancelled. */
   async delete(id: string): Promise<void> {
     this.pendingTouches.delete(id)
+    this.dropWrites(id)
     try {
       await this.ready()
       await this.db.images.delete(id)
@@ -246,9 +290,10 @@ export class ImageStore {
     }
   }
 
-  /** Empties the store. */
+  /** Empties the store; writes not yet landed are cancelled. */
   async clear(): Promise<void> {
     this.pendingTouches.clear()
+    this.dropWrites()
     try {
       await this.ready()
       await this.db.images.clear()

@@ -22,8 +22,18 @@ export interface PixstoreConfig {
   maxConcurrentFetches?: number
   /** Milliseconds before a fetch fails with `timeout` (waiting for a slot not included). @default 30000 */
   timeout?: number
-  /** Gets a fresh record (new proof) after `invalid-proof`; the request is tried once more. */
+  /**
+   * Gets a fresh record (new proof) after `invalid-proof`; the request is tried once more.
+   * Bounded by `timeout` and the caller's signal; a failure is a `PixstoreError`
+   * (`invalid-proof` with the app's error as `cause`, or `timeout`).
+   */
   refreshRecord?: (id: string) => Promise<ImageRecord>
+  /**
+   * Web Locks, so that tabs of one origin fetch each image version once: a tab that misses
+   * the cache while another fetches the same version waits, then reads it from the cache.
+   * `false` turns this off. @default navigator.locks where it exists
+   */
+  locks?: LockManager | false
   /** Receives failures that do not fail a request, such as a cache write refused. */
   onError?: (error: PixstoreError) => void
   /** Clock. @default Date.now */

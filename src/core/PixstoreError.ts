@@ -9,6 +9,8 @@
  * - `unsupported-format`: the format byte is not in `imageFormats`.
  * - `timeout`, `aborted`: the request was cut short.
  * - `storage`: IndexedDB or Cache Storage refused an operation.
+ * - `invalid-option`: an option is out of its range (thrown when the service, store or
+ *   worker is created, never by a request).
  */
 export type PixstoreErrorCode =
   | 'not-found'
@@ -24,6 +26,7 @@ export type PixstoreErrorCode =
   | 'timeout'
   | 'aborted'
   | 'storage'
+  | 'invalid-option'
 
 const RETRYABLE: ReadonlySet<PixstoreErrorCode> = new Set(['network', 'server-error', 'timeout'])
 

@@ -17,6 +17,10 @@ export interface EndpointOptions {
  * The default fetcher: `GET {baseUrl}{route}/{encodeURIComponent(id)}` with
  * `x-pixstore-proof` and `x-pixstore-token`. A failed request is `network`, a non-2xx
  * answer is `http-status`; an aborted one rethrows the abort for the caller to classify.
+ *
+ * Requests are `cache: 'no-store'`: an `Updated` answer holds the image's key, so the
+ * browser's HTTP cache must neither keep it nor answer one token with another's body (the
+ * token travels in a header and pixstore 3's endpoint sends no `Vary`).
  */
 export function createEndpointFetcher(options: EndpointOptions = {}): ImageFetcher {
   const { baseUrl = '', route = '/pixstore-image', headers = {} } = options
@@ -32,6 +36,7 @@ export function createEndpointFetcher(options: EndpointOptions = {}): ImageFetch
         headers: requestHeaders,
         signal,
         credentials: 'same-origin',
+        cache: 'no-store',
       })
     } catch (cause) {
       if (signal.aborted) throw cause

@@ -1,4 +1,5 @@
 import { bytesToBase64 } from './base64.js'
+import { checkOption } from './checkOption.js'
 import { createEndpointFetcher } from './createEndpointFetcher.js'
 import { decodeWirePayload } from './decodeWirePayload.js'
 import { decryptImage, importDecryptionKey, type DecryptedImage } from './decryptImage.js'
@@ -33,15 +34,19 @@ export interface ImageService {
   getEncrypted(record: ImageRecord, options?: GetImageOptions): Promise<EncryptedVersion>
   /** Fills the encrypted cache for records not cached at their token. Never rejects. */
   prefetch(records: readonly ImageRecord[], options?: GetImageOptions): Promise<void>
-  /** Removes one image from the cache. */
+  /** Removes one image from the cache; a load of it still in flight will not cache it. */
   deleteCachedImage(id: string): Promise<void>
   /** Whether an image (any token) is cached. */
   cachedImageExists(id: string): Promise<boolean>
-  /** Empties the cache. */
+  /**
+   * Empties the cache (logout). Every load in flight is aborted at once (its callers reject
+   * with `aborted`) and nothing it fetched is cached or answered; listeners hear `clear`
+   * before this returns its promise.
+   */
   clear(): Promise<void>
   /** Entries and ciphertext bytes in the cache. */
   stats(): Promise<ImageStoreStats>
-  /** Listens to entries leaving the cache. */
+  /** Listens to entries leaving the cache; `clear` is heard as the clear starts. */
   subscribe(listener: (change: ImageStoreChange) => void): () => void
   /** The store behind the service. */
   readonly store: ImageStore
@@ -63,12 +68,14 @@ interface Resolved extends EncryptedVersion {
   image: DecryptedImage
 }
 
+/** One shared load of an image version and the callers waiting on it. */
 interface Flight {
+  id: string
   promise: Promise<Resolved>
   blob?: Promise<Blob>
   controller: AbortController
   callers: number
-  listeners: Set<(progress: DownloadProgress) => void>
+  load: Load
 }
 
 /** What one shared load carries down to the fetcher. */
@@ -77,6 +84,8 @@ interface Load {
   signal: AbortSignal
   /** Callers' progress listeners; without any, the fetcher is not asked to stream. */
   listeners: Set<(progress: DownloadProgress) => void>
+  /** The image was deleted from the cache while this load ran: what it fetches is not cached. */
+  uncacheable: boolean
 }
 
 function abortError(signal: AbortSignal): PixstoreError {
@@ -115,6 +124,22 @@ function raceSignal<T>(
   })
 }
 
+/** A signal that aborts with `timeout` after `ms`, or when `signal` aborts; `done` stops the timer. */
+function timeoutSignal(signal: AbortSignal, ms: number, what: string) {
+  const controller = new AbortController()
+  const timer = setTimeout(
+    () => controller.abort(new PixstoreError('timeout', `No answer for ${what} in ${ms} ms`)),
+    ms,
+  )
+  const onAbort = () => controller.abort(signal.reason)
+  signal.addEventListener('abort', onAbort, { once: true })
+  const done = () => {
+    clearTimeout(timer)
+    signal.removeEventListener('abort', onAbort)
+  }
+  return { signal: controller.signal, done }
+}
+
 const fanOut =
   (listeners: Set<(progress: DownloadProgress) => void>) =>
   (progress: DownloadProgress): void =>
@@ -128,54 +153,74 @@ function checkRecord(record: ImageRecord): void {
 
 /**
  * Creates an image service. Each call makes an independent instance with its own store
- * connection, in-flight table and fetcher; nothing is shared through module state.
+ * connection, in-flight table and fetcher; nothing is shared through module state. Numeric
+ * options are checked here: one out of range throws `invalid-option`.
  */
 export function createImageService(config: PixstoreConfig = {}): ImageService {
+  checkOption('timeout', config.timeout, { min: 1, integer: false })
   const formats = config.imageFormats ?? DEFAULT_IMAGE_FORMATS
   const subtle = (config.crypto ?? globalThis.crypto).subtle
   const timeout = config.timeout ?? 30_000
   const fetcher: ImageFetcher = config.fetcher ?? createEndpointFetcher(config.endpoint)
   const store = new ImageStore({ ...config.cache, now: config.now })
+  const locks = config.locks === false ? undefined : (config.locks ?? globalThis.navigator?.locks)
+  const lockPrefix = `pixstore/${encodeURIComponent(config.cache?.dbName ?? 'pixstore')}/`
   const inflight = new Map<string, Flight>()
+  const listeners = new Set<(change: ImageStoreChange) => void>()
   const limiter = new FetchLimiter(config.maxConcurrentFetches ?? 6)
   const report = (error: unknown) => {
     if (isPixstoreError(error)) config.onError?.(error)
     else config.onError?.(new PixstoreError('storage', 'Cache operation failed', { cause: error }))
   }
+  const emit = (change: ImageStoreChange) => listeners.forEach((listener) => listener(change))
+  // The store's own `clear` is not passed on: the service announces it as it starts.
+  store.subscribe((change) => {
+    if (change.type !== 'clear') emit(change)
+  })
 
   async function fetchBody(record: ImageRecord, { context, signal, listeners }: Load): Promise<Uint8Array> {
     // Waiting for a slot is not part of the timeout; a load cancelled while it waits never starts.
     const release = await limiter.acquire(signal).catch(() => {
       throw abortError(signal)
     })
-    const controller = new AbortController()
-    const timer = setTimeout(
-      () =>
-        controller.abort(new PixstoreError('timeout', `No answer for image ${record.id} in ${timeout} ms`)),
-      timeout,
-    )
-    const onAbort = () => controller.abort(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
+    const bounded = timeoutSignal(signal, timeout, `image ${record.id}`)
     try {
       const body = await raceSignal(
-        fetcher(record, context, controller.signal, listeners.size ? fanOut(listeners) : undefined).catch(
+        fetcher(record, context, bounded.signal, listeners.size ? fanOut(listeners) : undefined).catch(
           (error: unknown) => {
-            if (controller.signal.aborted) throw abortError(controller.signal)
+            if (bounded.signal.aborted) throw abortError(bounded.signal)
             // A custom fetcher's own failure (a rejected fetch, a socket error) is a network error.
             throw isPixstoreError(error)
               ? error
               : new PixstoreError('network', `Fetching image ${record.id} failed`, { cause: error })
           },
         ),
-        controller.signal,
+        bounded.signal,
       )
       if (body instanceof ArrayBuffer) return new Uint8Array(body)
       if (body instanceof Uint8Array) return body
       throw new PixstoreError('bad-payload', 'The fetcher returned neither Uint8Array nor ArrayBuffer')
     } finally {
       release()
-      clearTimeout(timer)
-      signal.removeEventListener('abort', onAbort)
+      bounded.done()
+    }
+  }
+
+  /** The app's `refreshRecord`, bounded by the timeout and the load's signal, its failures typed. */
+  async function refresh(id: string, signal: AbortSignal): Promise<ImageRecord> {
+    const bounded = timeoutSignal(signal, timeout, `refreshRecord('${id}')`)
+    try {
+      const fresh = await raceSignal(
+        Promise.resolve().then(() => config.refreshRecord!(id)),
+        bounded.signal,
+      )
+      checkRecord(fresh)
+      return fresh
+    } catch (error) {
+      if (isPixstoreError(error)) throw error
+      throw new PixstoreError('invalid-proof', `refreshRecord('${id}') failed`, { cause: error })
+    } finally {
+      bounded.done()
     }
   }
 
@@ -184,8 +229,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     if (payload.state !== WireState.Success && payload.state !== WireState.Updated) {
       const code = WIRE_STATE_ERROR_CODES[payload.state]
       if (code === 'invalid-proof' && mayRefresh && config.refreshRecord) {
-        const fresh = await config.refreshRecord(record.id)
-        return loadImage(fresh, load, false)
+        return fetchImage(await refresh(record.id, load.signal), load, false)
       }
       throw new PixstoreError(code, `The backend answered ${code} for image ${record.id}`)
     }
@@ -200,38 +244,66 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
       formats,
       subtle,
     )
-    // Cached only now that it decrypted; a refused write costs the cache, not the image.
-    await store.put({ id: record.id, token, encrypted: payload.encrypted }).catch(report)
+    // Cached only now that it decrypted, and only if nobody cancelled, cleared or deleted it
+    // meanwhile; a refused write costs the cache, not the image.
+    if (!load.signal.aborted && !load.uncacheable)
+      await store.put({ id: record.id, token, encrypted: payload.encrypted }).catch(report)
     return { image, token, encrypted: payload.encrypted, meta, mimeType: image.mimeType }
   }
 
-  async function loadImage(record: ImageRecord, load: Load, mayRefresh: boolean): Promise<Resolved> {
-    checkRecord(record)
+  /** The cached version of a record, decrypted, when its token is current. */
+  async function readCache(record: ImageRecord): Promise<Resolved | undefined> {
     const cached = await store.get(record.id).catch((error: unknown) => void report(error))
-    if (cached && cached.token === record.token) {
-      try {
-        const image = await decryptImage(
-          cached.encrypted,
-          await importDecryptionKey(record.meta, subtle),
-          formats,
-          subtle,
-        )
-        store.touch(record.id)
-        return {
-          image,
-          token: record.token,
-          encrypted: cached.encrypted,
-          meta: record.meta,
-          mimeType: image.mimeType,
-        }
-      } catch (error) {
-        if (!isPixstoreError(error)) throw error
-        // A poisoned entry is dropped and the image fetched once more.
-        await store.delete(record.id).catch(report)
+    if (!cached || cached.token !== record.token) return undefined
+    try {
+      const image = await decryptImage(
+        cached.encrypted,
+        await importDecryptionKey(record.meta, subtle),
+        formats,
+        subtle,
+      )
+      store.touch(record.id)
+      return {
+        image,
+        token: record.token,
+        encrypted: cached.encrypted,
+        meta: record.meta,
+        mimeType: image.mimeType,
       }
+    } catch (error) {
+      if (!isPixstoreError(error)) throw error
+      // A poisoned entry is dropped and the image fetched once more.
+      await store.delete(record.id).catch(report)
+      return undefined
     }
-    load.signal.throwIfAborted()
-    return fetchImage(record, load, mayRefresh)
+  }
+
+  /**
+   * Fetches on a miss under a Web Lock named after the version, so tabs of one origin fetch
+   * it once: a tab that had to wait reads the cache again, where the other tab put it.
+   */
+  async function fetchOnce(record: ImageRecord, load: Load): Promise<Resolved> {
+    if (!locks) return fetchImage(record, load, true)
+    const name = `${lockPrefix}${encodeURIComponent(record.id)}/${record.token}`
+    const first = await locks.request(name, { ifAvailable: true }, (lock) =>
+      lock ? fetchImage(record, load, true) : undefined,
+    )
+    if (first) return first
+    return locks
+      .request(name, { signal: load.signal }, async () => {
+        load.signal.throwIfAborted()
+        return (await readCache(record)) ?? fetchImage(record, load, true)
+      })
+      .catch((error: unknown) => {
+        throw load.signal.aborted ? abortError(load.signal) : error
+      })
+  }
+
+  async function loadImage(record: ImageRecord, load: Load): Promise<Resolved> {
+    const cached = await readCache(record)
+    if (cached) return cached
+    if (load.signal.aborted) throw abortError(load.signal)
+    return fetchOnce(record, load)
   }
 
   /** Joins (or starts) the flight for a record; `pick` maps its result for this caller. */
@@ -249,28 +321,37 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     let flight = inflight.get(key)
     if (!flight) {
       const controller = new AbortController()
-      const listeners = new Set<(progress: DownloadProgress) => void>()
-      const load: Load = { context: options.context, signal: controller.signal, listeners }
-      const promise = loadImage(record, load, true).catch((error: unknown) => {
-        throw controller.signal.aborted ? abortError(controller.signal) : error
-      })
-      const created: Flight = { promise, controller, callers: 0, listeners }
+      const load: Load = {
+        context: options.context,
+        signal: controller.signal,
+        listeners: new Set(),
+        uncacheable: false,
+      }
+      const created: Flight = {
+        id: record.id,
+        // Raced with its own signal: once aborted (every caller left, or a clear), no caller
+        // gets what it loads.
+        promise: raceSignal(loadImage(record, load), controller.signal),
+        controller,
+        callers: 0,
+        load,
+      }
       const settle = () => {
         if (inflight.get(key) === created) inflight.delete(key)
       }
-      promise.then(settle, settle)
+      created.promise.then(settle, settle)
       inflight.set(key, created)
       flight = created
     }
     const joined = flight
     joined.callers++
     const { onProgress } = options
-    if (onProgress) joined.listeners.add(onProgress)
+    if (onProgress) joined.load.listeners.add(onProgress)
     let left = false
     const leave = () => {
       if (left) return
       left = true
-      if (onProgress) joined.listeners.delete(onProgress)
+      if (onProgress) joined.load.listeners.delete(onProgress)
       if (--joined.callers === 0 && inflight.get(key) === joined) {
         inflight.delete(key)
         joined.controller.abort(new PixstoreError('aborted', 'Every caller left'))
@@ -315,11 +396,23 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
         }),
       )
     },
-    deleteCachedImage: (id) => store.delete(id),
+    deleteCachedImage(id) {
+      for (const flight of inflight.values()) if (flight.id === id) flight.load.uncacheable = true
+      return store.delete(id)
+    },
     cachedImageExists: (id) => store.has(id),
-    clear: () => store.clear(),
+    clear() {
+      const cleared = new PixstoreError('aborted', 'The image cache was cleared')
+      for (const flight of inflight.values()) flight.controller.abort(cleared)
+      inflight.clear()
+      emit({ type: 'clear', ids: [] })
+      return store.clear()
+    },
     stats: () => store.stats(),
-    subscribe: (listener) => store.subscribe(listener),
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
     close: () => store.close(),
   }
 }

@@ -16,11 +16,8 @@ export interface PixstoreContextValue {
   workerStatus: WorkerStatus
   /** Path prefix of worker URLs. */
   workerPrefix: string
-  /**
-   * Counts image clears (logout). After a clear in another tab, `asleep` holds every image
-   * until the page is next viewed, so nothing is fetched back while nobody looks.
-   */
-  generation: { epoch: number; asleep: boolean }
+  /** Counts image clears (logout), here or in another tab; images shown before one are held. */
+  clearEpoch: number
 }
 
 export const PixstoreContext = createContext<PixstoreContextValue | null>(null)

@@ -1,4 +1,4 @@
-import { focusManager, QueryClient, QueryClientContext } from '@tanstack/react-query'
+import { QueryClient, QueryClientContext } from '@tanstack/react-query'
 import { useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { createImageService, type PixstoreConfig } from '../core/index.js'
 import {
@@ -82,7 +82,7 @@ export function PixstoreProvider({
     unsupported,
   )
   const disposal = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
-  const [generation, setGeneration] = useState({ epoch: 0, asleep: false })
+  const [clearEpoch, setClearEpoch] = useState(0)
 
   // A layout effect runs before any child's passive effect, so the bridge listens before the
   // first image request reaches the worker: a BroadcastChannel only hears messages posted
@@ -93,21 +93,18 @@ export function PixstoreProvider({
     return () => parts.bridge.stop()
   }, [parts])
 
-  useEffect(() => {
-    const stopClear = parts.bridge.onClear((origin) => {
-      parts.urls.revokeAll()
-      const asleep = origin === 'remote'
-      setGeneration((previous) => ({ epoch: previous.epoch + 1, asleep }))
-      if (!asleep) return void client.resetQueries({ queryKey: IMAGE_QUERY_PREFIX })
-      // Another tab logged out: drop every image without fetching it back until viewed.
-      void client.cancelQueries({ queryKey: IMAGE_QUERY_PREFIX })
-      for (const query of client.getQueryCache().findAll({ queryKey: IMAGE_QUERY_PREFIX })) query.reset()
-    })
-    const stopFocus = focusManager.subscribe((focused) => {
-      if (focused) setGeneration((previous) => (previous.asleep ? { ...previous, asleep: false } : previous))
-    })
-    return () => (stopClear(), stopFocus())
-  }, [client, parts])
+  useEffect(
+    () =>
+      // A logout, here or in another tab: every image query is emptied without a refetch and
+      // every shown image is held (`useClearHold`), so nothing comes back by itself.
+      parts.bridge.onClear(() => {
+        parts.urls.revokeAll()
+        setClearEpoch((epoch) => epoch + 1)
+        void client.cancelQueries({ queryKey: IMAGE_QUERY_PREFIX })
+        for (const query of client.getQueryCache().findAll({ queryKey: IMAGE_QUERY_PREFIX })) query.reset()
+      }),
+    [client, parts],
+  )
 
   useEffect(() => {
     // Strict mode unmounts and remounts at once: disposal waits a task so a remount keeps all.
@@ -137,9 +134,9 @@ export function PixstoreProvider({
       queryClient: client,
       workerStatus,
       workerPrefix: parts.prefix,
-      generation,
+      clearEpoch,
     }),
-    [parts, client, workerStatus, generation],
+    [parts, client, workerStatus, clearEpoch],
   )
   return <PixstoreContext.Provider value={value}>{children}</PixstoreContext.Provider>
 }

@@ -2,14 +2,13 @@ import { useCallback } from 'react'
 import { usePixstoreContext } from './usePixstoreContext.js'
 
 /**
- * Returns `clearImageCache()` (use it on logout): empties the encrypted cache and the
- * worker's Cache Storage, makes the worker drop its keys, revokes every object URL and
- * resets every image query, so shown images refetch. Other tabs drop theirs too and refetch
- * when next viewed.
+ * Returns `clearImageCache()` (use it on logout): aborts every image load in flight, empties
+ * the encrypted cache and the worker's Cache Storage, makes the worker drop its keys,
+ * revokes every object URL and empties every image query, in this tab and in every other.
+ * Images still mounted show their placeholder and fetch nothing until they remount, get a
+ * new record, or are asked to (`refetch`, `retry`).
  */
 export function useClearImageCache(): () => Promise<void> {
-  const { service, bridge } = usePixstoreContext()
-  return useCallback(async () => {
-    await Promise.all([service.clear(), bridge.clear()])
-  }, [service, bridge])
+  const { bridge } = usePixstoreContext()
+  return useCallback(() => bridge.clear(), [bridge])
 }

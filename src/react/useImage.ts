@@ -1,4 +1,5 @@
 import type { DownloadProgress, ImageRecord, PixstoreError } from '../core/index.js'
+import { useClearHold } from './useClearHold.js'
 import { useImageQuery } from './useImageQuery.js'
 
 /** Options of `useImage`. */
@@ -32,6 +33,7 @@ export interface UseImageResult {
   isPreview: boolean
   /** Bytes of the full image received so far, while its body downloads (with `trackProgress`). */
   progress: DownloadProgress | undefined
+  /** Loads the image again; after a logout, the only way (besides a new record or a remount) to load it. */
   refetch: () => Promise<unknown>
 }
 
@@ -44,8 +46,12 @@ export function useImage(
   options: UseImageOptions = {},
 ): UseImageResult {
   const enabled = options.enabled !== false
-  const { query, progress } = useImageQuery(record, enabled, options.trackProgress)
-  const preview = useImageQuery(options.preview, !!options.preview && query.data === undefined).query
+  const hold = useClearHold(record)
+  const { query, progress } = useImageQuery(hold.held ? null : record, enabled, options.trackProgress)
+  const preview = useImageQuery(
+    hold.held ? null : options.preview,
+    !!options.preview && query.data === undefined,
+  ).query
   const isPreview = query.data === undefined && preview.data !== undefined
   return {
     url: isPreview ? preview.data!.url : query.data?.url,
@@ -57,6 +63,6 @@ export function useImage(
     isPlaceholderData: query.isPlaceholderData,
     isPreview,
     progress,
-    refetch: query.refetch,
+    refetch: async () => (hold.held ? hold.release() : query.refetch()),
   }
 }

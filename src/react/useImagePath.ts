@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { PixstoreError, type ImageRecord } from '../core/index.js'
 import { imageUrl } from '../sw/index.js'
+import { useClearHold } from './useClearHold.js'
 import { useImageQuery } from './useImageQuery.js'
 import { useImageSwap } from './useImageSwap.js'
 import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js'
@@ -22,13 +23,13 @@ export function useImagePath(
   requested: ImageRecord | null | undefined,
   { enabled, direct, trackProgress }: { enabled: boolean; direct: boolean; trackProgress: boolean },
 ): ImagePath {
-  const { workerStatus, workerPrefix, bridge, generation } = usePixstoreContext()
-  // After another tab's logout nothing loads until the page is viewed again.
-  const record = generation.asleep ? null : requested
+  const { workerStatus, workerPrefix, bridge, clearEpoch } = usePixstoreContext()
+  const hold = useClearHold(requested)
+  const record = hold.held ? null : requested
   // Each image keeps the path it started on: switching a shown image to the worker when it
   // takes over would fetch and decode it twice. While the worker is still registering, the
   // choice waits (registration ends in `ready` or `failed`, within its timeout).
-  const key = record ? `${record.id}\u0000${record.token}\u0000${generation.epoch}` : undefined
+  const key = record ? `${record.id}\u0000${record.token}\u0000${clearEpoch}` : undefined
   const [path, setPath] = useState<{ key: string | undefined; worker: boolean | undefined }>({
     key: undefined,
     worker: undefined,
@@ -42,7 +43,7 @@ export function useImagePath(
   // memory cannot show the cleared image again.
   const workerUrl =
     record && worker && enabled
-      ? imageUrl(record.id, record.token, workerPrefix) + (generation.epoch ? `&e=${generation.epoch}` : '')
+      ? imageUrl(record.id, record.token, workerPrefix) + (clearEpoch ? `&e=${clearEpoch}` : '')
       : undefined
   const [failedWorkerUrl, setFailedWorkerUrl] = useState<string | undefined>(undefined)
   const viaWorker = workerUrl !== undefined && workerUrl !== failedWorkerUrl
@@ -63,7 +64,7 @@ export function useImagePath(
   if (viaWorker && swap.failed === workerUrl) setFailedWorkerUrl(workerUrl)
 
   const img = { src: swap.src, onLoad: swap.onLoad, onError: swap.onError }
-  const retry = () => void image.refetch()
+  const retry = () => (hold.held ? hold.release() : void image.refetch())
   const undecodable = !viaWorker && swap.failed !== undefined && swap.failed === image.data?.url
   const error =
     image.error ??

@@ -5,9 +5,9 @@ import { usePixstoreContext } from './usePixstoreContext.js'
 
 /**
  * Fills the encrypted cache with records not cached at their token, at idle priority, and
- * where the service worker controls the page, its Cache Storage too (the worker's
- * `prewarmCache`), so those images later show with no round trip to the page. Unmounting or
- * a new list cancels what has not been fetched yet.
+ * where the service worker controls the page, its Cache Storage too (by requesting each
+ * image's worker URL and dropping the body), so those images later show with no round trip
+ * to the page. Unmounting, a new list or a logout cancels what has not been fetched yet.
  */
 export function usePrefetchImages(records: readonly ImageRecord[]): void {
   const { service, bridge, workerStatus, workerPrefix } = usePixstoreContext()
@@ -25,9 +25,10 @@ export function usePrefetchImages(records: readonly ImageRecord[]): void {
       await Promise.all(
         records.map(async (record) => {
           bridge.register(record)
-          const response = await fetch(imageUrl(record.id, record.token, workerPrefix), { signal }).catch(
-            () => undefined,
-          )
+          const response = await fetch(imageUrl(record.id, record.token, workerPrefix), {
+            signal,
+            cache: 'no-store',
+          }).catch(() => undefined)
           await response?.body?.cancel().catch(() => undefined)
         }),
       )

@@ -1,5 +1,5 @@
-import { CacheExpiration } from 'workbox-expiration'
 import {
+  checkOption,
   decryptImage,
   DEFAULT_IMAGE_FORMATS,
   importDecryptionKey,
@@ -9,6 +9,7 @@ import {
   type ImageFormat,
   type PixstoreErrorCode,
 } from '../core/index.js'
+import { EncryptedCache } from './EncryptedCache.js'
 import { imageUrl, parseImageUrl } from './imageUrl.js'
 import {
   SW_CACHE_NAME,
@@ -41,10 +42,17 @@ export interface PixstoreWorkerOptions {
   origin?: string
 }
 
-type Pending = { resolve: (message: SwMessage) => void; timer: ReturnType<typeof setTimeout> }
+type Pending = {
+  resolve: (message: SwMessage) => void
+  reject: (error: PixstoreError) => void
+  timer: ReturnType<typeof setTimeout>
+}
 
 /** A request being answered, shared by every fetch of the same URL. */
 interface Flight {
+  id: string
+  /** The clear epoch it started in: after a clear it stores nothing and answers 504. */
+  epoch: number
   response: Promise<Response>
   /** Clients whose fetches joined; a new one gets the question posted again. */
   clients: Set<string>
@@ -59,6 +67,7 @@ const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {
   'missing-proof': 403,
   'invalid-proof': 403,
   timeout: 504,
+  aborted: 504,
 }
 
 function textResponse(status: number, text: string): Response {
@@ -67,6 +76,8 @@ function textResponse(status: number, text: string): Response {
     headers: { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' },
   })
 }
+
+const cleared = () => new PixstoreError('aborted', 'The images were cleared')
 
 /**
  * The service worker's image handler: answers `GET {prefix}/{id}?t={token}` from Cache
@@ -82,17 +93,20 @@ export class PixstoreWorker {
   private readonly origin: string
   private readonly maxEntries: number
   private readonly channel: BroadcastChannel
+  private readonly cache: EncryptedCache
   private readonly pending = new Map<string, Pending>()
   private readonly inflight = new Map<string, Flight>()
   private readonly keys = new Map<string, DecryptionKey>()
-  private readonly touched = new Set<string>()
   /** Recently served plaintext, in memory only, oldest first. */
   private readonly served = new Map<string, { bytes: Uint8Array<ArrayBuffer>; mimeType: string }>()
   private servedBytes = 0
   private readonly memoryBytes: number
-  private expiration: CacheExpiration
 
+  /** @throws `invalid-option` when `timeout`, `maxEntries` or `memoryBytes` is out of range. */
   constructor(options: PixstoreWorkerOptions = {}) {
+    checkOption('timeout', options.timeout, { min: 1, integer: false })
+    checkOption('maxEntries', options.maxEntries, { min: 1 })
+    checkOption('memoryBytes', options.memoryBytes)
     this.prefix = options.prefix ?? SW_PREFIX
     this.timeout = options.timeout ?? 5000
     this.maxEntries = options.maxEntries ?? 500
@@ -100,7 +114,7 @@ export class PixstoreWorker {
     this.memoryBytes = options.memoryBytes ?? 32 * 1024 * 1024
     this.caches = options.caches ?? globalThis.caches
     this.origin = options.origin ?? globalThis.location.origin
-    this.expiration = new CacheExpiration(this.cacheName, { maxEntries: this.maxEntries })
+    this.cache = new EncryptedCache(this.caches, this.cacheName, this.prefix, this.maxEntries)
     this.channel = new BroadcastChannel(options.channel ?? SW_CHANNEL)
     this.channel.onmessage = (event: MessageEvent<SwMessage>) => void this.onMessage(event.data)
   }
@@ -118,10 +132,15 @@ export class PixstoreWorker {
     const key = imageUrl(parsed.id, parsed.token, this.prefix)
     let flight = this.inflight.get(key)
     if (!flight) {
-      const created: Flight = { response: Promise.resolve(new Response()), clients: new Set([clientId]) }
-      created.response = this.respond(key, parsed.id, parsed.token, created).finally(() =>
-        this.inflight.delete(key),
-      )
+      const created: Flight = {
+        id: parsed.id,
+        epoch: this.cache.epoch,
+        response: Promise.resolve(new Response()),
+        clients: new Set([clientId]),
+      }
+      created.response = this.respond(key, parsed.id, parsed.token, created).finally(() => {
+        if (this.inflight.get(key) === created) this.inflight.delete(key)
+      })
       this.inflight.set(key, created)
       flight = created
     } else if (!flight.clients.has(clientId)) {
@@ -144,38 +163,10 @@ export class PixstoreWorker {
   }
 
   private async respond(key: string, id: string, token: number, flight: Flight): Promise<Response> {
-    const recent = this.served.get(key)
-    if (recent) {
-      this.serve(key, recent.bytes, recent.mimeType)
-      return this.imageResponse(recent.bytes, recent.mimeType)
-    }
     try {
-      const hit = await this.caches.match(key, { cacheName: this.cacheName })
-      if (hit) {
-        const encrypted = new Uint8Array(await hit.arrayBuffer())
-        try {
-          const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token, flight))
-          const image = await decryptImage(encrypted, decryptionKey, this.formats)
-          this.touch(key)
-          if (!flight.evicted) this.serve(key, image.bytes, image.mimeType)
-          return this.imageResponse(image.bytes, image.mimeType)
-        } catch (error) {
-          if (!isPixstoreError(error, 'decrypt-failed')) throw error
-          // A stale or damaged entry: drop it and ask the page for the image once.
-          this.keys.delete(key)
-          await (await this.caches.open(this.cacheName)).delete(key)
-        }
-      }
-      const answer = await this.ask<ImageResponseMessage>(
-        { type: SW_MESSAGE.IMAGE_REQUEST, id, token },
-        flight,
-      )
-      if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
-      const decryptionKey = await importDecryptionKey(answer.meta)
-      const image = await decryptImage(answer.encrypted, decryptionKey, this.formats)
-      if (!flight.evicted) await this.store(key, id, answer.encrypted, decryptionKey, image)
-      // Evicted while it was being stored: undo it, Dexie is the source of truth.
-      if (flight.evicted) await this.drop(`${this.prefix}/${encodeURIComponent(id)}`)
+      const image = await this.imageOf(key, id, token, flight)
+      // Asked before a clear: nothing of it is answered after.
+      if (flight.epoch !== this.cache.epoch) throw cleared()
       return this.imageResponse(image.bytes, image.mimeType)
     } catch (error) {
       const code = isPixstoreError(error) ? error.code : 'server-error'
@@ -183,24 +174,63 @@ export class PixstoreWorker {
     }
   }
 
-  /** Caches a verified answer: ciphertext in Cache Storage, key and plaintext in memory. */
-  private async store(
+  private async imageOf(
     key: string,
     id: string,
+    token: number,
+    flight: Flight,
+  ): Promise<{ bytes: Uint8Array<ArrayBuffer>; mimeType: string }> {
+    const recent = this.served.get(key)
+    if (recent) {
+      this.serve(key, recent.bytes, recent.mimeType)
+      return recent
+    }
+    const encrypted = await this.cache.match(key)
+    if (encrypted) {
+      try {
+        const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token, flight))
+        const image = await decryptImage(encrypted, decryptionKey, this.formats)
+        if (!flight.evicted && flight.epoch === this.cache.epoch) this.serve(key, image.bytes, image.mimeType)
+        return image
+      } catch (error) {
+        if (!isPixstoreError(error, 'decrypt-failed')) throw error
+        // A stale or damaged entry: drop it and ask the page for the image once.
+        this.keys.delete(key)
+        await this.cache.drop(id)
+      }
+    }
+    const answer = await this.ask<ImageResponseMessage>({ type: SW_MESSAGE.IMAGE_REQUEST, id, token }, flight)
+    if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
+    const decryptionKey = await importDecryptionKey(answer.meta)
+    const image = await decryptImage(answer.encrypted, decryptionKey, this.formats)
+    // Kept under the version the page answered with (newer than asked after an Updated answer).
+    if (!flight.evicted) await this.store(id, answer.token, answer.encrypted, decryptionKey, image, flight)
+    // Evicted while it was being stored: undo it, Dexie is the source of truth.
+    if (flight.evicted) await this.drop(id)
+    return image
+  }
+
+  /**
+   * Caches a verified answer: ciphertext in Cache Storage, key and plaintext in memory.
+   * Never replaces a newer version, never outlives a clear, and a refused write only costs
+   * the cache.
+   */
+  private async store(
+    id: string,
+    token: number,
     encrypted: Uint8Array<ArrayBuffer>,
     decryptionKey: DecryptionKey,
     image: { bytes: Uint8Array<ArrayBuffer>; mimeType: string },
+    flight: Flight,
   ): Promise<void> {
-    // One version per id: a new token replaces every older one.
-    const path = `${this.prefix}/${encodeURIComponent(id)}`
-    this.dropFromMemory(path)
-    this.remember(key, decryptionKey)
-    const cache = await this.caches.open(this.cacheName)
-    await cache.delete(path, { ignoreSearch: true })
-    await cache.put(key, new Response(encrypted, { headers: { 'Content-Type': 'application/octet-stream' } }))
-    this.touched.delete(key)
-    this.touch(key)
-    void this.expiration.expireEntries()
+    const stored = await this.cache.put(id, token, encrypted, flight.epoch)
+    if (flight.epoch !== this.cache.epoch || flight.evicted) return
+    const newest = await this.cache.newest(id)
+    if (newest !== undefined && newest > token) return
+    // One version per id in memory too: this one replaces every other.
+    this.dropFromMemory(id)
+    const key = imageUrl(id, token, this.prefix)
+    if (stored) this.remember(key, decryptionKey)
     this.serve(key, image.bytes, image.mimeType)
   }
 
@@ -210,23 +240,23 @@ export class PixstoreWorker {
     if (bytes.length > this.memoryBytes) return
     this.served.set(key, { bytes, mimeType })
     this.servedBytes += bytes.length
-    for (const [oldest, entry] of this.served) {
+    for (const [oldest] of this.served) {
       if (this.servedBytes <= this.memoryBytes) break
-      this.served.delete(oldest)
-      this.servedBytes -= entry.bytes.length
+      this.forget(oldest)
     }
   }
 
-  /** Drops every version under `path`: from memory and from Cache Storage. */
-  private async drop(path: string): Promise<void> {
-    this.dropFromMemory(path)
-    await (await this.caches.open(this.cacheName)).delete(path, { ignoreSearch: true })
+  /** Drops every version of `id`: from memory and from Cache Storage. */
+  private async drop(id: string): Promise<void> {
+    this.dropFromMemory(id)
+    await this.cache.drop(id)
   }
 
-  /** Drops the keys and served images of every version under `path`. */
-  private dropFromMemory(path: string): void {
-    for (const key of this.keys.keys()) if (key.startsWith(`${path}?`)) this.keys.delete(key)
-    for (const key of this.served.keys()) if (key.startsWith(`${path}?`)) this.forget(key)
+  /** Drops the keys and served images of every version of `id`. */
+  private dropFromMemory(id: string): void {
+    const versions = `${this.prefix}/${encodeURIComponent(id)}?`
+    for (const key of this.keys.keys()) if (key.startsWith(versions)) this.keys.delete(key)
+    for (const key of this.served.keys()) if (key.startsWith(versions)) this.forget(key)
   }
 
   private forget(key: string): void {
@@ -234,16 +264,6 @@ export class PixstoreWorker {
     if (!entry) return
     this.served.delete(key)
     this.servedBytes -= entry.bytes.length
-  }
-
-  /**
-   * Records a use for the entry limit. Each URL is written once per worker lifetime: a write
-   * per hit would put an IndexedDB transaction on every image request.
-   */
-  private touch(key: string): void {
-    if (this.touched.has(key)) return
-    this.touched.add(key)
-    void this.expiration.updateTimestamp(key)
   }
 
   private imageResponse(bytes: Uint8Array<ArrayBuffer>, mimeType: string): Response {
@@ -270,7 +290,7 @@ export class PixstoreWorker {
     const answer = await this.ask<KeyResponseMessage>({ type: SW_MESSAGE.KEY_REQUEST, id, token }, flight)
     if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
     const decryptionKey = await importDecryptionKey(answer.meta)
-    this.remember(key, decryptionKey)
+    if (flight.epoch === this.cache.epoch) this.remember(key, decryptionKey)
     return decryptionKey
   }
 
@@ -283,6 +303,7 @@ export class PixstoreWorker {
     },
     flight: Flight,
   ): Promise<T> {
+    if (flight.epoch !== this.cache.epoch) return Promise.reject(cleared())
     const message = { ...question, requestId: crypto.randomUUID() }
     return new Promise<T>((resolve, reject) => {
       const expire = () =>
@@ -296,6 +317,10 @@ export class PixstoreWorker {
           flight.repost = undefined
           resolve(answer as T)
         },
+        reject: (error) => {
+          flight.repost = undefined
+          reject(error)
+        },
         timer: expire(),
       }
       this.pending.set(message.requestId, pending)
@@ -306,6 +331,20 @@ export class PixstoreWorker {
       }
       this.channel.postMessage(message)
     })
+  }
+
+  /** Logout: every question pending is refused, every key and image held dropped, the cache deleted. */
+  private async clear(): Promise<void> {
+    const done = this.cache.clear()
+    for (const [requestId, pending] of this.pending) {
+      this.pending.delete(requestId)
+      clearTimeout(pending.timer)
+      pending.reject(cleared())
+    }
+    this.keys.clear()
+    this.served.clear()
+    this.servedBytes = 0
+    await done
   }
 
   private async onMessage(message: SwMessage): Promise<void> {
@@ -321,24 +360,17 @@ export class PixstoreWorker {
       }
       case SW_MESSAGE.EVICT: {
         // Marked at once, before any await, so no request still running stores an evicted image.
-        const paths = message.ids.map((id) => `${this.prefix}/${encodeURIComponent(id)}`)
-        for (const path of paths) {
-          for (const [key, flight] of this.inflight) if (key.startsWith(`${path}?`)) flight.evicted = true
+        for (const id of message.ids) {
+          for (const flight of this.inflight.values()) if (flight.id === id) flight.evicted = true
         }
-        await Promise.all(paths.map((path) => this.drop(path)))
+        await Promise.all(message.ids.map((id) => this.drop(id)))
         return
       }
       case SW_MESSAGE.BRIDGE_READY:
         for (const flight of this.inflight.values()) flight.repost?.()
         return
       case SW_MESSAGE.CLEAR:
-        this.keys.clear()
-        this.touched.clear()
-        this.served.clear()
-        this.servedBytes = 0
-        await this.expiration.delete()
-        this.expiration = new CacheExpiration(this.cacheName, { maxEntries: this.maxEntries })
-        return
+        return this.clear()
     }
   }
 }

@@ -1,10 +1,11 @@
 import type { ImageRecord, ImageService } from '../core/index.js'
-import { isPixstoreError } from '../core/index.js'
+import { checkOption, isPixstoreError } from '../core/index.js'
 import {
   SW_CACHE_NAME,
   SW_CHANNEL,
   SW_MESSAGE,
   type ImageRequestMessage,
+  type ImageResponseMessage,
   type KeyRequestMessage,
   type SwMessage,
 } from './messages.js'
@@ -17,8 +18,6 @@ export interface WorkerBridgeOptions {
   channel?: string
   /** Records remembered for the worker's requests. @default 5000 */
   maxRecords?: number
-  /** Web Locks, so one tab answers each image when several are open. @default navigator.locks */
-  locks?: LockManager
   /** Cache Storage of the worker, cleared by `clear()`. @default globalThis.caches */
   caches?: CacheStorage
 }
@@ -28,27 +27,42 @@ const keyOf = (id: string, token: number) => `${id}\u0000${token}`
 /**
  * The page side of the worker path: knows the records components asked for, answers the
  * worker's image and key requests through the image service, and tells the worker what left
- * the encrypted cache.
+ * the encrypted cache. A clear of the service, from here, from the core API or from another
+ * tab, reaches the worker and every tab: records are forgotten and nothing asked before it is
+ * answered after it.
+ *
+ * Trust: the BroadcastChannel is same-origin. Any script of the origin can read the answers
+ * (ciphertext and its key) and post questions; that script could read the records from the
+ * app anyway. Keep third-party scripts off the origin that shows private images.
  */
 export class WorkerBridge {
   private readonly service: ImageService
   private readonly channelName: string
   private readonly maxRecords: number
-  private readonly locks: LockManager | undefined
   private readonly caches: CacheStorage | undefined
   private readonly records = new Map<string, ImageRecord>()
   /** Request ids already answered: the worker posts a question again when a new page joins. */
   private readonly answered = new Set<string>()
   private readonly clearListeners = new Set<(origin: 'local' | 'remote') => void>()
   private channel: BroadcastChannel | undefined
-  private unsubscribe: (() => void) | undefined
+  /** Counts clears: an answer prepared before one is never posted. */
+  private epoch = 0
+  /** True while a clear heard from another tab runs through the service. */
+  private remoteClear = false
+  private workerCacheDeleted: Promise<unknown> = Promise.resolve()
 
+  /** @throws `invalid-option` when `maxRecords` is out of range. */
   constructor(options: WorkerBridgeOptions) {
+    checkOption('maxRecords', options.maxRecords, { min: 1 })
     this.service = options.service
     this.channelName = options.channel ?? SW_CHANNEL
     this.maxRecords = options.maxRecords ?? 5000
-    this.locks = options.locks ?? globalThis.navigator?.locks
     this.caches = options.caches ?? globalThis.caches
+    // For the bridge's whole life: a clear of the service reaches the worker however it is made.
+    this.service.subscribe((change) => {
+      if (change.type === 'clear') this.cleared()
+      else this.channel?.postMessage({ type: SW_MESSAGE.EVICT, ids: change.ids })
+    })
   }
 
   /** Whether the bridge listens. */
@@ -75,26 +89,22 @@ export class WorkerBridge {
     this.channel = channel
     // A BroadcastChannel hears only what is posted after it exists: the worker asks again.
     channel.postMessage({ type: SW_MESSAGE.BRIDGE_READY })
-    this.unsubscribe = this.service.subscribe((change) => {
-      if (change.type !== 'clear') channel.postMessage({ type: SW_MESSAGE.EVICT, ids: change.ids })
-    })
   }
 
   /** Stops listening. */
   stop(): void {
-    this.unsubscribe?.()
     this.channel?.close()
     this.channel = undefined
   }
 
   /**
-   * Deletes the worker's Cache Storage and makes the worker and every other tab's bridge
-   * drop every record and key they hold (logout).
+   * Logout: clears the image service (its loads in flight are aborted), deletes the worker's
+   * Cache Storage and makes the worker and every other tab drop every record and key they
+   * hold. The same happens when the service is cleared directly.
    */
   async clear(): Promise<void> {
-    this.forget('local')
-    this.channel?.postMessage({ type: SW_MESSAGE.CLEAR })
-    await this.caches?.delete(SW_CACHE_NAME)
+    const serviceCleared = this.service.clear()
+    await Promise.all([serviceCleared, this.workerCacheDeleted])
   }
 
   /**
@@ -106,14 +116,30 @@ export class WorkerBridge {
     return () => void this.clearListeners.delete(listener)
   }
 
-  private forget(origin: 'local' | 'remote'): void {
+  /** Runs as the service's clear starts, before anything else can happen. */
+  private cleared(): void {
+    this.epoch++
     this.records.clear()
     this.answered.clear()
+    const origin = this.remoteClear ? 'remote' : 'local'
+    if (origin === 'local') {
+      this.channel?.postMessage({ type: SW_MESSAGE.CLEAR })
+      this.workerCacheDeleted = this.caches?.delete(SW_CACHE_NAME).catch(() => false) ?? Promise.resolve()
+    }
     for (const listener of this.clearListeners) listener(origin)
   }
 
   private async onMessage(message: SwMessage): Promise<void> {
-    if (message.type === SW_MESSAGE.CLEAR) return this.forget('remote')
+    if (message.type === SW_MESSAGE.CLEAR) {
+      // Another tab logged out: abort this tab's loads too (their writes would bring images back).
+      this.remoteClear = true
+      try {
+        void this.service.clear().catch(() => undefined)
+      } finally {
+        this.remoteClear = false
+      }
+      return
+    }
     if (message.type !== SW_MESSAGE.IMAGE_REQUEST && message.type !== SW_MESSAGE.KEY_REQUEST) return
     const record = this.records.get(keyOf(message.id, message.token))
     // Another tab may know it; an unknown record is not ours to answer.
@@ -134,28 +160,27 @@ export class WorkerBridge {
   }
 
   private async answerImage(message: ImageRequestMessage, record: ImageRecord): Promise<void> {
-    const answer = async () => {
-      try {
-        const version = await this.service.getEncrypted(record)
-        this.channel?.postMessage({
-          type: SW_MESSAGE.IMAGE_RESPONSE,
-          requestId: message.requestId,
-          ok: true,
-          token: version.token,
-          encrypted: version.encrypted,
-          meta: version.meta,
-        })
-      } catch (error) {
-        this.channel?.postMessage({
-          type: SW_MESSAGE.IMAGE_RESPONSE,
-          requestId: message.requestId,
-          ok: false,
-          code: isPixstoreError(error) ? error.code : 'server-error',
-        })
-      }
+    const epoch = this.epoch
+    const post = (answer: ImageResponseMessage) => {
+      if (epoch === this.epoch) this.channel?.postMessage(answer)
     }
-    // Tabs take turns per image: the first fetches and caches, the next finds it in Dexie.
-    if (this.locks) await this.locks.request(`pixstore:${message.id}:${message.token}`, answer)
-    else await answer()
+    try {
+      const version = await this.service.getEncrypted(record)
+      post({
+        type: SW_MESSAGE.IMAGE_RESPONSE,
+        requestId: message.requestId,
+        ok: true,
+        token: version.token,
+        encrypted: version.encrypted,
+        meta: version.meta,
+      })
+    } catch (error) {
+      post({
+        type: SW_MESSAGE.IMAGE_RESPONSE,
+        requestId: message.requestId,
+        ok: false,
+        code: isPixstoreError(error) ? error.code : 'server-error',
+      })
+    }
   }
 }

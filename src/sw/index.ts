@@ -1,5 +1,3 @@
-// The worker class (PixstoreWorker) is not exported here: it lives in the worker bundle only,
-// and its Workbox dependency touches `self` when imported.
 export { SW_MESSAGE, SW_CHANNEL, SW_PREFIX, SW_CACHE_NAME } from './messages.js'
 export type {
   SwMessageType,
@@ -14,6 +12,9 @@ export type {
 } from './messages.js'
 export { imageUrl, parseImageUrl, MAX_ID_LENGTH } from './imageUrl.js'
 export type { ParsedImageUrl } from './imageUrl.js'
+export { PixstoreWorker } from './PixstoreWorker.js'
+export type { PixstoreWorkerOptions } from './PixstoreWorker.js'
+export { EncryptedCache } from './EncryptedCache.js'
 export { WorkerBridge } from './WorkerBridge.js'
 export type { WorkerBridgeOptions } from './WorkerBridge.js'
 export { registerPixstoreWorker, workerScriptUrl, isControlledBy } from './registerPixstoreWorker.js'

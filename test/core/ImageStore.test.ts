@@ -154,3 +154,33 @@ describe('ImageStore', () => {
     ])
   })
 })
+
+describe('ImageStore: versions move forward, and deletes and clears win over queued writes', () => {
+  it('keeps the newer version when an older one is written after it, or in the same batch', async () => {
+    const { store, db } = await filledStore(0)
+    await store.put({ id: 'a', token: 5, encrypted: cipher(8, 5) })
+    await store.put({ id: 'a', token: 3, encrypted: cipher(8, 3) })
+    expect((await db.images.get('a'))?.token).toBe(5)
+    await Promise.all([
+      store.put({ id: 'b', token: 9, encrypted: cipher(8, 9) }),
+      store.put({ id: 'b', token: 2, encrypted: cipher(8, 2) }),
+    ])
+    expect((await db.images.get('b'))?.encrypted[0]).toBe(9)
+    // The same token again is written (a fresh copy after a damaged entry was dropped).
+    await store.put({ id: 'a', token: 5, encrypted: cipher(8, 6) })
+    expect((await db.images.get('a'))?.encrypted[0]).toBe(6)
+  })
+
+  it('drops a write queued before clear() or delete() in the same task', async () => {
+    const { store, db } = await filledStore(0)
+    const put = store.put({ id: 'x', token: 1, encrypted: cipher(8) })
+    const cleared = store.clear()
+    await Promise.all([put, cleared])
+    const other = store.put({ id: 'y', token: 1, encrypted: cipher(8) })
+    const deleted = store.delete('y')
+    await Promise.all([other, deleted])
+    // A later write lands, so the two above had their turn.
+    await store.put({ id: 'z', token: 1, encrypted: cipher(8) })
+    expect(await db.images.toCollection().primaryKeys()).toEqual(['z'])
+  })
+})

@@ -191,8 +191,9 @@ describe('createImageService', () => {
     const records = await Promise.all([1, 2, 3].map((n) => backend.save(png.slice(0, n * 100), 'png')))
     const readsBefore = calls.reads
     await service.prefetch(records)
-    // One batched cache read for the three misses, then the fetches.
-    expect(calls.reads - readsBefore).toBe(1)
+    // One batched cache read for the three misses, then the fetches, then one read of the
+    // cached tokens inside the batched write (versions only move forward).
+    expect(calls.reads - readsBefore).toBe(2)
     await service.prefetch(records)
     expect(fetched).toHaveLength(3)
     expect(await service.stats()).toEqual({ entries: 3, bytes: 101 + 201 + 301 })
@@ -232,5 +233,157 @@ describe('createImageService', () => {
     })
     const record = await backend.save(png, 'png')
     await expect(service.getImage(record)).rejects.toMatchObject({ code: 'network', retryable: true })
+  })
+})
+
+/**
+ * A fetcher whose answers wait until the test opens them. The answer is computed when the
+ * request is made (the backend as it was then), and arrives even after an abort, as a body
+ * already on its way would.
+ */
+async function gatedSetup(config: Partial<PixstoreConfig> = {}) {
+  const gates: Array<{ id: string; token: number; signal: AbortSignal; open: () => void }> = []
+  const parts = await setup(
+    config,
+    (inner) => (record, context, signal) =>
+      new Promise((resolve) => {
+        const answer = inner(record, context, signal)
+        gates.push({ id: record.id, token: record.token, signal, open: () => resolve(answer) })
+      }),
+  )
+  const waitForGates = (count: number) => vi.waitFor(() => expect(gates).toHaveLength(count))
+  return { ...parts, gates, waitForGates }
+}
+
+describe('createImageService: clear, abort, delete and token races', () => {
+  it('clear() aborts every load in flight; the late answer is neither cached nor answered', async () => {
+    const { backend, service, db, gates, waitForGates } = await gatedSetup()
+    const [a, b] = [await backend.save(png, 'png'), await backend.save(png.slice(0, 99), 'png')]
+    const pending = service.getImage(a)
+    const settled = pending.catch((error: unknown) => error)
+    await waitForGates(1)
+    const cleared = service.clear()
+    expect(gates[0]!.signal.aborted).toBe(true)
+    expect(await settled).toMatchObject({ code: 'aborted' })
+    await cleared
+    gates[0]!.open()
+    // A load started after the clear goes through the same steps: once it is cached,
+    // anything the late answer could have written would be too.
+    const after = service.getImage(b)
+    await waitForGates(2)
+    gates[1]!.open()
+    await after
+    expect((await db.images.toArray()).map((row) => row.id)).toEqual([b.id])
+  })
+
+  it('an aborted load never writes, even when its body has arrived and is being decrypted', async () => {
+    // Decryption waits for the test: the abort lands after the body, before the write.
+    const decrypts: Array<() => void> = []
+    const subtle = globalThis.crypto.subtle
+    const gated = {
+      subtle: new Proxy(subtle, {
+        get: (target, name) =>
+          name === 'decrypt'
+            ? (...args: Parameters<SubtleCrypto['decrypt']>) =>
+                new Promise((resolve) => decrypts.push(() => resolve(target.decrypt(...args))))
+            : (Reflect.get(target, name) as unknown as () => unknown).bind(target),
+      }),
+    } as unknown as Crypto
+    const { backend, service, db, fetched } = await setup({ crypto: gated })
+    const [a, b] = [await backend.save(png, 'png'), await backend.save(png.slice(0, 99), 'png')]
+    const controller = new AbortController()
+    const pending = service.getImage(a, { signal: controller.signal }).catch((error: unknown) => error)
+    await vi.waitFor(() => expect(decrypts).toHaveLength(1))
+    controller.abort()
+    expect(await pending).toMatchObject({ code: 'aborted' })
+    decrypts[0]!()
+    const after = service.getImage(b)
+    await vi.waitFor(() => expect(decrypts).toHaveLength(2))
+    decrypts[1]!()
+    await after
+    expect(fetched).toEqual([a.id, b.id])
+    expect((await db.images.toArray()).map((row) => row.id)).toEqual([b.id])
+  })
+
+  it('a load in flight when its image is deleted shows it but does not cache it', async () => {
+    const { backend, service, db, gates, waitForGates } = await gatedSetup()
+    const record = await backend.save(png, 'png')
+    const pending = service.getImage(record)
+    await waitForGates(1)
+    await service.deleteCachedImage(record.id)
+    gates[0]!.open()
+    expect(await bytesOf(await pending)).toEqual(png)
+    expect(await db.images.count()).toBe(0)
+  })
+
+  it('an older answer landing after a newer version leaves the newer one cached', async () => {
+    const { backend, service, db, gates, waitForGates, fetched } = await gatedSetup()
+    const old = await backend.save(png, 'png')
+    const slow = service.getImage(old)
+    await waitForGates(1)
+    const current = await backend.update(old.id, png.slice(0, 77), 'png')
+    const fast = service.getImage(current)
+    await waitForGates(2)
+    gates[1]!.open()
+    await fast
+    expect((await db.images.get(old.id))?.token).toBe(current.token)
+    gates[0]!.open()
+    expect(await bytesOf(await slow)).toEqual(png)
+    expect((await db.images.get(old.id))?.token).toBe(current.token)
+    // The newer version is still a hit.
+    expect(await bytesOf(await service.getImage(current))).toEqual(png.slice(0, 77))
+    expect(fetched).toHaveLength(2)
+  })
+
+  it('types a refreshRecord that throws, and bounds one that hangs by the timeout and the signal', async () => {
+    const failure = new Error('session expired')
+    const throwing = await setup({ refreshRecord: () => Promise.reject(failure) })
+    const record = await throwing.backend.save(png, 'png')
+    const expired = { ...record, statelessProof: 'expired' }
+    await expect(throwing.service.getImage(expired)).rejects.toMatchObject({
+      name: 'PixstoreError',
+      code: 'invalid-proof',
+      cause: failure,
+    })
+
+    const hanging = await setup({ timeout: 40, refreshRecord: () => new Promise(() => undefined) })
+    const other = await hanging.backend.save(png, 'png')
+    await expect(hanging.service.getImage({ ...other, statelessProof: 'expired' })).rejects.toMatchObject({
+      code: 'timeout',
+    })
+    expect(await hanging.db.images.count()).toBe(0)
+
+    const aborted = await setup({ refreshRecord: () => new Promise(() => undefined) })
+    const third = await aborted.backend.save(png, 'png')
+    const controller = new AbortController()
+    const pending = aborted.service.getImage(
+      { ...third, statelessProof: 'expired' },
+      { signal: controller.signal },
+    )
+    await vi.waitFor(() => expect(aborted.fetched).toHaveLength(1))
+    controller.abort()
+    await expect(pending).rejects.toMatchObject({ code: 'aborted' })
+  })
+
+  it.each([
+    ['maxConcurrentFetches', { maxConcurrentFetches: 0 }],
+    ['maxConcurrentFetches', { maxConcurrentFetches: Number.NaN }],
+    ['maxConcurrentFetches', { maxConcurrentFetches: 2.5 }],
+    ['timeout', { timeout: 0 }],
+    ['timeout', { timeout: Number.POSITIVE_INFINITY }],
+    ['timeout', { timeout: 2 ** 31 }],
+    ['cache.maxEntries', { cache: { maxEntries: 0 } }],
+    ['cache.maxBytes', { cache: { maxBytes: -1 } }],
+    ['cache.evictionBatch', { cache: { evictionBatch: Number.NaN } }],
+    ['cache.touchDelay', { cache: { touchDelay: -5 } }],
+    ['cache.openTimeout', { cache: { openTimeout: 0 } }],
+  ] as const)('refuses %s out of range when created: %o', (name, config) => {
+    expect(() => createImageService(config as PixstoreConfig)).toThrow(
+      expect.objectContaining({
+        name: 'PixstoreError',
+        code: 'invalid-option',
+        message: expect.stringContaining(name),
+      }),
+    )
   })
 })

@@ -48,75 +48,98 @@ describe('usePrefetchImages', () => {
 })
 
 describe('useClearImageCache', () => {
-  it('empties the cache, revokes object URLs and makes shown images refetch', async () => {
+  it('empties the cache and revokes object URLs; a shown image holds its placeholder until asked', async () => {
     const h = pixstoreHarness()
     const { record } = await h.save(6)
+    const sentinel = (await h.save(8)).record
     let clear: () => Promise<void> = async () => undefined
-    function Gallery({ record }: { record: ImageRecord }) {
+    let refetch: () => Promise<unknown> = async () => undefined
+    function Gallery({ extra }: { extra?: ImageRecord }) {
       clear = useClearImageCache()
+      const image = useImage(record)
+      refetch = image.refetch
       const stats = useImageCacheStats()
       return (
         <>
-          <SecureImage record={record} alt="Shown" />
+          <SecureImage record={record} alt="Shown" placeholder={<i>wait</i>} />
+          {extra && <SecureImage record={extra} alt="Sentinel" />}
           <output>{stats?.entries ?? '-'}</output>
+          <p data-testid="hook">{image.url ?? 'none'}</p>
         </>
       )
     }
-    render(<Gallery record={record} />, { wrapper: h.wrapper })
+    const view = render(<Gallery />, { wrapper: h.wrapper })
     const img = (await screen.findByAltText('Shown')) as HTMLImageElement
     await waitFor(() => expect(img.getAttribute('src')).toMatch(/^blob:/))
     const before = img.getAttribute('src')!
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('1'))
     await act(() => clear())
     await expect(fetch(before)).rejects.toThrow()
-    await waitFor(() => expect(h.fetches).toHaveLength(2))
-    await waitFor(() => expect(img.getAttribute('src')).toMatch(/^blob:/))
-    expect(img.getAttribute('src')).not.toBe(before)
+    await waitFor(() => expect(screen.getByText('wait')).toBeTruthy())
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('0'))
+    // A new image mounted after the clear is fetched; nothing before it was.
+    view.rerender(<Gallery extra={sentinel} />)
+    await waitFor(() => expect(h.fetches).toEqual([record.id, sentinel.id]))
+    expect(screen.queryByAltText('Shown')).toBeNull()
+    expect(screen.getByText('wait')).toBeTruthy()
+    expect(screen.getByTestId('hook').textContent).toBe('none')
+    // Asked to (the hook's refetch): that hook loads the image again; the component that was
+    // not asked still holds.
+    await act(() => refetch())
+    await waitFor(() => expect(h.fetches).toEqual([record.id, sentinel.id, record.id]))
+    await waitFor(() => expect(screen.getByTestId('hook').textContent).toMatch(/^blob:/))
+    expect(screen.getByTestId('hook').textContent).not.toBe(before)
+    expect(screen.getByText('wait')).toBeTruthy()
   })
 
-  it('reaches other tabs: they drop their object URLs at once and refetch only when next viewed', async () => {
+  it('reaches other tabs: they drop their object URLs at once and fetch nothing until remounted', async () => {
     const h = pixstoreHarness()
     const { record } = await h.save(7)
+    const sentinel = (await h.save(9)).record
     let clear: () => Promise<void> = async () => undefined
     function Logout() {
       clear = useClearImageCache()
       return null
     }
     // Two providers on one page stand for two tabs: each has its own bridge on the channel.
-    const tab = (name: string, children?: ReactNode) => (
+    const tab = (name: string, children?: ReactNode, key = name) => (
       <PixstoreProvider
         config={h.config}
         queryClient={new QueryClient()}
         serviceWorker={false}
         channel={h.dbName}
       >
-        <SecureImage record={record} alt={name} />
+        <SecureImage key={key} record={record} alt={name} />
         {children}
       </PixstoreProvider>
     )
-    render(
+    const tabs = (children?: ReactNode, keyB = 'B') => (
       <>
         {tab('A', <Logout />)}
-        {tab('B')}
-      </>,
+        {tab('B', children, keyB)}
+      </>
     )
+    const view = render(tabs())
     const other = (await screen.findByAltText('B')) as HTMLImageElement
     await waitFor(() => expect(other.getAttribute('src')).toMatch(/^blob:/))
     await waitFor(() => expect((screen.getByAltText('A') as HTMLImageElement).src).toMatch(/^blob:/))
     const shown = other.getAttribute('src')!
-    const fetches = h.fetches.length
     await act(() => clear())
     await waitFor(() => expect(other.hasAttribute('src')).toBe(false))
     await expect(fetch(shown)).rejects.toThrow()
     expect(other.getAttribute('aria-busy')).toBe('true')
-    // Tab A refetches what it shows; tab B waits.
-    await waitFor(() => expect(h.fetches.length).toBe(fetches + 1))
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(h.fetches.length).toBe(fetches + 1)
-    expect(other.hasAttribute('src')).toBe(false)
-    // The page is viewed again.
+    // The page is viewed again: still nothing. A sentinel mounted after the clear in tab B is
+    // the first fetch since it.
+    const fetches = h.fetches.length
     act(() => void window.dispatchEvent(new Event('visibilitychange')))
-    await waitFor(() => expect(other.getAttribute('src')).toMatch(/^blob:/))
-    expect(other.getAttribute('src')).not.toBe(shown)
+    view.rerender(tabs(<SecureImage record={sentinel} alt="Sentinel" />))
+    await waitFor(() => expect(h.fetches.slice(fetches)).toEqual([sentinel.id]))
+    expect(other.hasAttribute('src')).toBe(false)
+    expect((screen.getByAltText('A') as HTMLImageElement).hasAttribute('src')).toBe(false)
+    // Remounted, the image loads again.
+    view.rerender(tabs(null, 'B again'))
+    const remounted = (await screen.findByAltText('B')) as HTMLImageElement
+    await waitFor(() => expect(remounted.getAttribute('src')).toMatch(/^blob:/))
+    expect(remounted.getAttribute('src')).not.toBe(shown)
   })
 })

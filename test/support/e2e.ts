@@ -26,10 +26,16 @@ export interface E2E {
   close(): Promise<void>
 }
 
-export async function startE2E(fixture: string, count: number): Promise<E2E> {
+/** Options of the harness. */
+export interface E2EOptions {
+  /** Passed to the dev backend: `false` sends pixstore 3's own headers (no `Cache-Control`). @default true */
+  noStore?: boolean
+}
+
+export async function startE2E(fixture: string, count: number, options: E2EOptions = {}): Promise<E2E> {
   if (!existsSync(workerFile))
     await build({ configFile: resolve(root, 'vite.sw.config.ts'), logLevel: 'warn' })
-  const backend = pixstoreDevServer({ count, proxy: true })
+  const backend = pixstoreDevServer({ count, proxy: true, noStore: options.noStore })
   const server = await createServer({
     configFile: false,
     root: resolve(root, fixture),
@@ -140,10 +146,10 @@ export async function gallery(page: Page, count: number, prefix = ''): Promise<s
  * Starts the harness before a test file's tests and closes it after them. Read
  * `suite.e2e` inside tests.
  */
-export function e2eSuite(fixture: string, count: number): { e2e: E2E } {
+export function e2eSuite(fixture: string, count: number, options: E2EOptions = {}): { e2e: E2E } {
   const suite = {} as { e2e: E2E }
   beforeAll(async () => {
-    suite.e2e = await startE2E(fixture, count)
+    suite.e2e = await startE2E(fixture, count, options)
   }, 120_000)
   afterAll(async () => {
     suite.e2e?.throttle(0)

@@ -1,0 +1,177 @@
+// A logout is final, in Chromium against the real pixstore 3 backend: with images still
+// mounted, with loads in flight on both paths, in two tabs, and however late the backend
+// answers. Each check runs after the backend has answered every request it got and a new
+// image mounted after the logout has loaded through the same path (everything the late
+// answers could cause has had its turn by then).
+import type { BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { ImageRecord } from '../../src/core/index.ts'
+import { e2eSuite, expectNothingAtRest, gallery } from '../support/e2e.ts'
+
+const COUNT = 8
+const suite = e2eSuite('test/sw/fixture', COUNT)
+
+type Fixture = Window & {
+  pixstore: { logout(): Promise<void>; clear(): Promise<void>; show(index: number): void }
+  __records: ImageRecord[]
+  __liveUrls: () => string[]
+}
+
+const paths = [
+  { name: 'worker', query: '', prefix: '/_img/' },
+  { name: 'object URL', query: 'nosw', prefix: 'blob:' },
+] as const
+
+/** What the origin holds: Dexie ids, worker cache URLs, IndexedDB database names. */
+const stored = (page: Page) =>
+  page.evaluate(async () => {
+    const cached = (await caches.has('pixstore-images-v1'))
+      ? (await (await caches.open('pixstore-images-v1')).keys()).map((r) => new URL(r.url).pathname)
+      : []
+    const dexie = await new Promise<string[]>((resolve, reject) => {
+      const open = indexedDB.open('pixstore')
+      open.onsuccess = () => {
+        const request = open.result.transaction('images').objectStore('images').getAllKeys()
+        request.onsuccess = () => (open.result.close(), resolve(request.result as string[]))
+        request.onerror = () => reject(request.error)
+      }
+      open.onerror = () => reject(open.error)
+    })
+    const databases = (await indexedDB.databases()).map((db) => db.name)
+    return { cached: cached.sort(), dexie: dexie.sort(), databases }
+  })
+
+/** Mounts the preview of record `index` (an image not shown before) and waits until it is decoded. */
+async function showSentinel(page: Page, index: number, prefix: string): Promise<string> {
+  await page.evaluate((i) => (window as unknown as Fixture).pixstore.show(i), index)
+  const handle = await page.waitForFunction(
+    (prefix) => {
+      const img = document.querySelector<HTMLImageElement>('img[data-added]')
+      return img?.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix)
+        ? img.getAttribute('src')
+        : false
+    },
+    prefix,
+    { timeout: 20_000 },
+  )
+  return (await handle.jsonValue()) as string
+}
+
+/** Statuses of the worker URLs of every gallery record, as a page that still knows them asks. */
+const oldUrlStatuses = (page: Page) =>
+  page.evaluate(async () =>
+    Promise.all(
+      (window as unknown as Fixture).__records.map(
+        async (r) => (await fetch(`/_img/${r.id}?t=${r.token}`, { cache: 'no-store' })).status,
+      ),
+    ),
+  )
+
+async function open(context: BrowserContext, query: string): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto(`${suite.e2e.url}?${query}`, { waitUntil: 'commit' })
+  return page
+}
+
+/** A context whose worker is installed and controls its pages (a page with no image installs it). */
+async function workerContext(): Promise<BrowserContext> {
+  const context = await suite.e2e.browser.newContext()
+  const page = await open(context, 'count=0')
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+  await page.close()
+  return context
+}
+
+describe('a logout leaves nothing behind', () => {
+  for (const path of paths) {
+    it(`with the images still mounted, in the README's order (${path.name} path)`, async () => {
+      const context = path.query ? await suite.e2e.browser.newContext() : await workerContext()
+      const page = await open(context, path.query)
+      await gallery(page, COUNT, path.prefix)
+      const { previewIds } = await suite.e2e.backend.seeded()
+      // `await clearImageCache(); logout()`: the images are mounted while the clear runs.
+      await page.evaluate(() => (window as unknown as Fixture).pixstore.logout())
+      const sentinel = await showSentinel(page, 0, path.prefix)
+      const left = await stored(page)
+      expect(left.dexie).toEqual([previewIds[0]])
+      expect(left.cached).toEqual(path.query ? [] : [`/_img/${previewIds[0]}`])
+      expect(left.databases).toEqual(['pixstore'])
+      expect(await page.evaluate(() => (window as unknown as Fixture).__liveUrls())).toEqual(
+        path.query ? [sentinel] : [],
+      )
+      if (!path.query) expect(new Set(await oldUrlStatuses(page))).toEqual(new Set([504]))
+      await expectNothingAtRest(suite.e2e, page)
+      await context.close()
+    })
+
+    it(`during loads in flight, in two tabs, however late the backend answers (${path.name} path)`, async () => {
+      const context = path.query ? await suite.e2e.browser.newContext() : await workerContext()
+      // Every answer waits until the logout has happened. Two requests per tab at once, so the
+      // held ones leave Chromium connections (six per host) for the pages themselves.
+      const release = suite.e2e.backend.hold()
+      const query = `${path.query}&fetches=2`
+      try {
+        const received = suite.e2e.totalRequests()
+        const [first, second] = [await open(context, query), await open(context, query)]
+        // Both tabs show their loading gallery and the backend is answering: log out in the first.
+        for (const tab of [first, second]) {
+          await tab.waitForFunction((count) => document.querySelectorAll('img').length === count, COUNT, {
+            timeout: 20_000,
+          })
+        }
+        await expect.poll(() => suite.e2e.backend.pending(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
+        await first.evaluate(() => (window as unknown as Fixture).pixstore.clear())
+        expect(await stored(first)).toMatchObject({ cached: [], dexie: [] })
+        // Every request the backend got is answered, late.
+        release()
+        await expect.poll(() => suite.e2e.backend.pending(), { timeout: 20_000 }).toBe(0)
+        expect(suite.e2e.totalRequests()).toBeGreaterThan(received)
+        const { previewIds } = await suite.e2e.backend.seeded()
+        const sentinels = [
+          await showSentinel(first, 1, path.prefix),
+          await showSentinel(second, 2, path.prefix),
+        ]
+        for (const tab of [first, second]) {
+          const left = await stored(tab)
+          expect(left.dexie).toEqual([previewIds[1], previewIds[2]].sort())
+          expect(left.cached).toEqual(
+            path.query ? [] : [`/_img/${previewIds[1]}`, `/_img/${previewIds[2]}`].sort(),
+          )
+          expect(left.databases).toEqual(['pixstore'])
+          // The gallery shows no image: each holds its placeholder.
+          expect(
+            await tab.evaluate(() => document.querySelectorAll('img[src]:not([data-added])').length),
+          ).toBe(0)
+          const live = await tab.evaluate(() => (window as unknown as Fixture).__liveUrls())
+          expect(live.every((url) => sentinels.includes(url))).toBe(true)
+        }
+        if (!path.query) expect(new Set(await oldUrlStatuses(second))).toEqual(new Set([504]))
+        await expectNothingAtRest(suite.e2e, second)
+      } finally {
+        release()
+        await context.close()
+      }
+    })
+  }
+})
+
+describe('tabs opened together on one gallery', () => {
+  for (const path of paths) {
+    it(`fetch each image from the backend once (${path.name} path)`, async () => {
+      const context = path.query ? await suite.e2e.browser.newContext() : await workerContext()
+      suite.e2e.backend.requests.clear()
+      suite.e2e.throttle(1000)
+      try {
+        const tabs = await Promise.all([1, 2, 3].map(() => open(context, path.query)))
+        // Behind a slowed backend some worker requests time out and fall back to object URLs:
+        // either way, each image is fetched once.
+        await Promise.all(tabs.map((tab) => gallery(tab, COUNT, path.query ? path.prefix : '')))
+        const { ids } = await suite.e2e.backend.seeded()
+        expect(ids.map((id) => suite.e2e.backend.requests.get(id) ?? 0)).toEqual(ids.map(() => 1))
+      } finally {
+        suite.e2e.throttle(0)
+        await context.close()
+      }
+    })
+  }
+})
