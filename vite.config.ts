@@ -24,7 +24,6 @@ const external = [
   '@tanstack/react-query',
   'dexie',
   'dexie-react-hooks',
-  'workbox-expiration',
   'vite',
   ...builtinModules,
   ...builtinModules.map((name) => `node:${name}`),

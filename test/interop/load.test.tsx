@@ -18,12 +18,18 @@ const COMPONENTS = 1000
 const FIRST = 16
 const NEXT = 24
 
-async function heapUsed(): Promise<number> {
+/**
+ * After garbage collection: the JS heap, and the DOM nodes alive in the renderer (attached
+ * or not: a detached `<img>` kept alive by a leak counts here, not in the JS heap).
+ */
+async function memory(): Promise<{ heap: number; nodes: number }> {
   const session = cdp()
   await session.send('HeapProfiler.collectGarbage')
   await new Promise((resolve) => setTimeout(resolve, 50))
   await session.send('HeapProfiler.collectGarbage')
-  return ((await session.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize
+  const heap = ((await session.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize
+  const { nodes } = (await session.send('Memory.getDOMCounters')) as { nodes: number }
+  return { heap, nodes }
 }
 
 let setRecords: (update: (records: ImageRecord[]) => ImageRecord[]) => void = () => undefined
@@ -53,10 +59,19 @@ function mountWall(records: ImageRecord[], baseUrl: string, dbName: string) {
   )
 }
 
-const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 100)))
+/** Unmounts the wall and waits until the provider has disposed of it (every object URL revoked). */
+async function unmount(urls: ReturnType<typeof trackObjectUrls>): Promise<void> {
+  cleanup()
+  // The test's own handle on the wall's state would keep its nodes alive.
+  setRecords = () => undefined
+  await waitFor(() => expect(urls.live()).toEqual([]), { timeout: 60_000 })
+}
+
+// On a busy machine a thousand components take their time: the proof waits for them.
+const PATIENCE = { timeout: 150_000, interval: 200 }
 
 describe('under load', () => {
-  it('ends every image on its record’s current version, and gives the heap back after unmount', async () => {
+  it('ends every image on its record’s current version; after unmount gives back the heap and every object URL, and DOM nodes do not pile up', async () => {
     const baseUrl = await commands.backendUrl()
     const firstBytes = await makeImage(FIRST, FIRST, 'image/png', 7000)
     const nextBytes = await makeImage(NEXT, NEXT, 'image/png', 7001)
@@ -66,12 +81,9 @@ describe('under load', () => {
     try {
       // A warm-up round, so the baseline already holds the code and the backend's answers.
       mountWall(records.slice(0, 10), baseUrl, `load-warm-${Date.now()}`)
-      await waitFor(() => expect(document.querySelectorAll('img[src]').length).toBe(COMPONENTS), {
-        timeout: 30_000,
-      })
-      cleanup()
-      await settle()
-      const baseline = await heapUsed()
+      await waitFor(() => expect(document.querySelectorAll('img[src]').length).toBe(COMPONENTS), PATIENCE)
+      await unmount(urls)
+      const baseline = await memory()
 
       mountWall(records, baseUrl, `load-${Date.now()}`)
       // While they load, every fourth record gets a new version.
@@ -80,24 +92,32 @@ describe('under load', () => {
       const current = new Map(updated.map((record) => [record.id, record]))
       act(() => setRecords((list) => list.map((record) => current.get(record.id) ?? record)))
 
-      await waitFor(
-        () => {
-          const images = [...document.querySelectorAll<HTMLImageElement>('img')]
-          expect(images).toHaveLength(COMPONENTS)
-          const wrong = images.filter(
-            (img) => !img.complete || img.naturalWidth !== (current.has(img.dataset.id!) ? NEXT : FIRST),
-          )
-          expect(wrong).toHaveLength(0)
-        },
-        { timeout: 30_000, interval: 200 },
-      )
+      await waitFor(() => {
+        // Counts only: a failed attempt's message must not hold on to the elements.
+        const images = [...document.querySelectorAll<HTMLImageElement>('img')]
+        const wrong = images.filter(
+          (img) => !img.complete || img.naturalWidth !== (current.has(img.dataset.id!) ? NEXT : FIRST),
+        ).length
+        expect({ images: images.length, wrong }).toEqual({ images: COMPONENTS, wrong: 0 })
+      }, PATIENCE)
 
-      cleanup()
-      await settle()
-      expect(urls.live()).toEqual([])
-      const after = await heapUsed()
+      await unmount(urls)
+      const after = await memory()
       // Blobs live outside the JS heap; what a thousand components left behind would show.
-      expect(after - baseline).toBeLessThan(2 * 1024 * 1024)
+      expect(after.heap - baseline.heap).toBeLessThan(2 * 1024 * 1024)
+      // Chromium still counts the last unmounted wall's nodes here (about two per component,
+      // cause not found: neither a smaller wall nor the memory backend shows it). A second
+      // wall must not add its own: nothing accumulates from one mount to the next.
+      mountWall(
+        [...current.values(), ...records.filter((r) => !current.has(r.id))],
+        baseUrl,
+        `load-again-${Date.now()}`,
+      )
+      await waitFor(() => expect(document.querySelectorAll('img[src]').length).toBe(COMPONENTS), PATIENCE)
+      await unmount(urls)
+      const again = await memory()
+      expect(again.nodes - after.nodes).toBeLessThan(COMPONENTS / 10)
+      expect(again.heap - baseline.heap).toBeLessThan(2 * 1024 * 1024)
       await expectNoSecretsAtRest([
         ...records.map((record) => ({ record, bytes: firstBytes })),
         ...updated.map((record) => ({ record, bytes: nextBytes })),
@@ -105,5 +125,5 @@ describe('under load', () => {
     } finally {
       urls.restore()
     }
-  })
+  }, 400_000)
 })

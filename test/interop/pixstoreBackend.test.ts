@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { commands } from 'vitest/browser'
 import { createImageService, PixstoreError, type ImageRecord, type PixstoreConfig } from '../../src/core'
 import { makeImage, toBase64 } from '../support/images'
-import { expectNoSecretsAtRest, indexedDBBytes } from '../support/scanIndexedDB'
+import { expectNoSecretsAtRest, storedBytes } from '../support/scanIndexedDB'
 
 let baseUrl: string
 let dbCounter = 0
@@ -107,7 +107,7 @@ describe('against the real pixstore 3 backend', () => {
       stored.push({ bytes: image, record })
     }
     await instance.store.flushTouches()
-    expect((await indexedDBBytes()).length).toBeGreaterThanOrEqual(samples.length)
+    expect((await storedBytes()).length).toBeGreaterThanOrEqual(samples.length)
     await expectNoSecretsAtRest(stored)
     await instance.close()
   })

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { commands } from 'vitest/browser'
 import * as dropIn from '../../src/core'
 import { indexOfBytes, makeImage, toBase64 } from '../support/images'
-import { indexedDBBytes } from '../support/scanIndexedDB'
+import { storedBytes } from '../support/scanIndexedDB'
 import type { ImageRecord } from '../../src/core'
 
 let host: string
@@ -128,9 +128,9 @@ describe('drop-in for pixstore/frontend', () => {
     await dropIn.getImage(stale)
     const key = dropIn.base64ToBytes(record.meta.key)
     // pixstore 3 keeps its first database open whatever name a later init gives, so scan all of its.
-    const theirs = () => indexedDBBytes((name) => name.startsWith('legacy-'))
+    const theirs = () => storedBytes((name) => name.startsWith('legacy-'))
     await vi.waitFor(async () => expect((await theirs()).some((b) => indexOfBytes(b, key) >= 0)).toBe(true))
-    const ours = await indexedDBBytes((name) => name === `dropin-k-${suffix}`)
+    const ours = await storedBytes((name) => name === `dropin-k-${suffix}`)
     expect(ours.length).toBeGreaterThan(0)
     expect(ours.some((b) => indexOfBytes(b, key) >= 0)).toBe(false)
   })

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
 import { sampleImage } from '../../dev/sampleImages.ts'
 import { base64ToBytes } from '../../src/core/index.ts'
-import { keyForms, plaintextRuns, scanDirectory, type Secret } from '../support/diskScan.ts'
+import { scanDirectory } from '../support/diskScan.ts'
+import { keyForms, plaintextRuns, type Secret } from '../support/secretForms.ts'
 import { e2eSuite, gallery } from '../support/e2e.ts'
 
 const COUNT = 6

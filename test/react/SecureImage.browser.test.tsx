@@ -103,10 +103,18 @@ describe('<SecureImage>', () => {
 
   it('shows the placeholder for a null record and fetches nothing', async () => {
     const h = pixstoreHarness()
-    render(<SecureImage record={null} alt="Nobody" placeholder="…" />, { wrapper: h.wrapper })
+    const sentinel = (await h.save(9)).record
+    render(
+      <>
+        <SecureImage record={null} alt="Nobody" placeholder="…" />
+        <SecureImage record={sentinel} alt="Somebody" />
+      </>,
+      { wrapper: h.wrapper },
+    )
     expect(screen.getByRole('img', { name: 'Nobody' }).getAttribute('aria-busy')).toBe('true')
-    await new Promise((r) => setTimeout(r, 30))
-    expect(h.fetches).toEqual([])
+    // Once the image mounted beside it is fetched, the null one had its turn.
+    await waitFor(() => expect(h.fetches).toEqual([sentinel.id]))
+    expect(screen.getByRole('img', { name: 'Nobody' }).getAttribute('aria-busy')).toBe('true')
   })
 })
 

@@ -47,17 +47,24 @@ describe('thumbnail first', () => {
 
   it('with loadFull="manual" fetches the full image only when load() is called', async () => {
     const { h, thumb, full } = await previewPair(0)
+    const sentinel = (await h.save(3, 8)).record
     const loadRef = createRef<() => void>() as RefObject<() => void>
-    render(<SecureImage record={full} preview={thumb} loadFull="manual" loadRef={loadRef} alt="Manual" />, {
-      wrapper: h.wrapper,
-    })
+    const view = (extra?: ImageRecord) => (
+      <>
+        <SecureImage record={full} preview={thumb} loadFull="manual" loadRef={loadRef} alt="Manual" />
+        {extra && <SecureImage record={extra} alt="Sentinel" />}
+      </>
+    )
+    const { rerender } = render(view(), { wrapper: h.wrapper })
     const img = (await screen.findByAltText('Manual')) as HTMLImageElement
     await waitFor(() => expect(img.dataset.preview).toBe('true'))
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(h.fetches).toEqual([thumb.id])
+    // An eager image mounted later is fetched; the manual one, mounted first, still is not.
+    rerender(view(sentinel))
+    await waitFor(() => expect(h.fetches).toContain(sentinel.id))
+    expect(h.fetches).toEqual([thumb.id, sentinel.id])
     act(() => loadRef.current())
     await waitFor(() => expect(img.naturalWidth).toBe(64))
-    expect(h.fetches).toEqual([thumb.id, full.id])
+    expect(h.fetches).toEqual([thumb.id, sentinel.id, full.id])
   })
 
   it('useImage(full, { preview }) hands out the preview URL until the full one is there', async () => {
@@ -114,9 +121,12 @@ describe('visible images first', () => {
   const COUNT = 1000
   const SIZE = 100
 
-  async function wall(latency: number) {
+  /** A wall of `visible` images; with `held`, every answer waits for `release()` (or an abort). */
+  async function wall(latency: number, held = false) {
     await page.viewport(1200, 800)
     const backend = createMemoryBackend({ latency })
+    let release = () => undefined as void
+    const gate = held ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()
     const bytes = await makeImage(8, 8, 'image/png', 3)
     const records: ImageRecord[] = []
     for (let i = 0; i < COUNT; i++) records.push(await backend.save(bytes, 'png', `w${i}`))
@@ -131,6 +141,10 @@ describe('visible images first', () => {
           events.push(`fetch ${record.id}`)
           inFlight.peak = Math.max(inFlight.peak, ++inFlight.now)
           try {
+            await new Promise<void>((resolve, reject) => {
+              void gate.then(resolve)
+              signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+            })
             const body = await backend.fetcher(record, context, signal)
             end(record.id, 'ok')
             return body
@@ -164,7 +178,7 @@ describe('visible images first', () => {
       </div>,
       { wrapper: h.wrapper },
     )
-    return { records, events, outcomes, scroller, inFlight, dbName: h.dbName }
+    return { records, events, outcomes, scroller, inFlight, dbName: h.dbName, release }
   }
 
   /** Records whose box shows (with some area) inside both the scroller and the viewport. */
@@ -182,6 +196,8 @@ describe('visible images first', () => {
     )
   }
 
+  const fetchedIds = (events: string[]) => events.filter((e) => e.startsWith('fetch ')).map((e) => e.slice(6))
+
   it('decodes every image of the first screen before fetching any other, six at a time', async () => {
     const { records, events, scroller, inFlight } = await wall(20)
     const firstScreen = onScreen(records, scroller.current!)
@@ -189,22 +205,41 @@ describe('visible images first', () => {
     await waitFor(() => expect(events.filter((e) => e.startsWith('decoded')).length).toBe(firstScreen.size), {
       timeout: 20_000,
     })
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    const fetched = events.filter((e) => e.startsWith('fetch ')).map((e) => e.slice(6))
-    expect(new Set(fetched)).toEqual(firstScreen)
+    // The next screen, shown now, is fetched; nothing of it or beyond came before.
+    scroller.current!.scrollTop = 800
+    const nextScreen = onScreen(records, scroller.current!)
+    await waitFor(() => expect(fetchedIds(events).some((id) => nextScreen.has(id))).toBe(true), {
+      timeout: 20_000,
+    })
+    const firstOther = events.findIndex((e) => e.startsWith('fetch ') && !firstScreen.has(e.slice(6)))
+    expect(events.slice(0, firstOther).filter((e) => e.startsWith('decoded'))).toHaveLength(firstScreen.size)
+    expect(new Set(fetchedIds(events.slice(0, firstOther)))).toEqual(firstScreen)
+    expect(fetchedIds(events).every((id) => firstScreen.has(id) || nextScreen.has(id))).toBe(true)
     expect(inFlight.peak).toBe(6)
   }, 60_000)
 
-  it('cancels what scrolls away before its fetch starts, leaving no cache entry for it', async () => {
-    const { records, events, outcomes, scroller, dbName } = await wall(150)
+  it('cancels what scrolls away: queued loads never start, started ones are cut and leave no entry', async () => {
+    // Every answer is held: what starts is in flight until the screen moves on.
+    const { records, events, outcomes, scroller, dbName, release } = await wall(0, true)
     const firstScreen = onScreen(records, scroller.current!)
-    // Rush through the middle: rows enter the screen and leave it at once.
-    for (let top = 800; top <= 40_000; top += 800) {
-      scroller.current!.scrollTop = top
-      await new Promise((resolve) => requestAnimationFrame(resolve))
-    }
+    const started = (screenIds: Set<string>) => fetchedIds(events).filter((id) => screenIds.has(id)).length
+    await waitFor(() => expect(started(firstScreen)).toBe(6), { timeout: 20_000 })
+    // A screen further down: the first screen's fetches are cut, six of its own start.
+    scroller.current!.scrollTop = 2400
+    const passed = onScreen(records, scroller.current!)
+    await waitFor(() => expect(started(passed)).toBe(6), { timeout: 20_000 })
+    // Further still: the same happens to that screen.
+    scroller.current!.scrollTop = 6400
+    const beyond = onScreen(records, scroller.current!)
+    await waitFor(() => expect(started(beyond)).toBe(6), { timeout: 20_000 })
+    // Back at the top; once the last screen's fetches are cut, answers flow again.
     scroller.current!.scrollTop = 0
-    // Back at the top, the first screen shows again.
+    const cutOff = (screenIds: Set<string>) =>
+      fetchedIds(events)
+        .filter((id) => screenIds.has(id))
+        .every((id) => outcomes.get(id)?.[0] === 'aborted')
+    await waitFor(() => expect(cutOff(beyond)).toBe(true), { timeout: 20_000 })
+    release()
     await waitFor(
       () => {
         for (const id of firstScreen) {
@@ -214,19 +249,15 @@ describe('visible images first', () => {
       },
       { timeout: 20_000 },
     )
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    const fetched = new Set(events.filter((e) => e.startsWith('fetch ')).map((e) => e.slice(6)))
-    const passed = records.slice(firstScreen.size, firstScreen.size + 400).filter((r) => !fetched.has(r.id))
-    // Most of what flew past never reached the backend.
-    expect(passed.length).toBeGreaterThan(300)
+    // Of the screen scrolled past, only the six that had a slot ever reached the backend...
+    expect(passed.size).toBeGreaterThanOrEqual(48)
+    expect(started(passed)).toBe(6)
+    // ...and those were cut mid-flight and left no entry behind.
+    const cut = fetchedIds(events).filter((id) => passed.has(id))
+    for (const id of cut) expect(outcomes.get(id)).toEqual(['aborted'])
     const db = new PixstoreDatabase(dbName)
     const stored = new Set((await db.images.toArray()).map((row) => row.id))
     db.close()
-    // Fetches cut off mid-body happened, and none of them left an entry behind.
-    const onlyAborted = [...outcomes]
-      .filter(([, ends]) => ends.every((e) => e === 'aborted'))
-      .map(([id]) => id)
-    expect(onlyAborted.length).toBeGreaterThan(0)
-    for (const id of onlyAborted) expect(stored.has(id)).toBe(false)
+    for (const id of [...passed, ...beyond]) expect(stored.has(id)).toBe(false)
   }, 60_000)
 })

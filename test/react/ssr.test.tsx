@@ -1,5 +1,5 @@
 import { renderToString } from 'react-dom/server'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PixstoreProvider, SecureImage, useImage, useImageCacheStats, type ImageRecord } from '../../src'
 
 const record: ImageRecord = { id: 'a', token: 1, meta: { key: '', iv: '', tag: '' }, statelessProof: 'p' }
@@ -17,9 +17,19 @@ function Page() {
   )
 }
 
+afterEach(() => void vi.unstubAllGlobals())
+
 describe('server rendering', () => {
   it('renders to a string with no window, no IndexedDB and no fetch', () => {
     expect(typeof window).toBe('undefined')
+    // Present, as in a server runtime that has them, and watched: rendering must touch neither.
+    const fetch = vi.fn()
+    const touched: PropertyKey[] = []
+    vi.stubGlobal('fetch', fetch)
+    vi.stubGlobal(
+      'indexedDB',
+      new Proxy({}, { get: (_target, name) => (touched.push(name), () => undefined) }),
+    )
     const html = renderToString(
       <PixstoreProvider config={{ endpoint: { baseUrl: 'https://api.example.com' } }}>
         <Page />
@@ -30,5 +40,7 @@ describe('server rendering', () => {
     expect(html).toContain('class="avatar"')
     expect(html).toContain('role="img"')
     expect(html).toContain('<p>pending</p>')
+    expect(fetch).not.toHaveBeenCalled()
+    expect(touched).toEqual([])
   })
 })

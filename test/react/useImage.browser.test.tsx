@@ -86,10 +86,12 @@ describe('useImage', () => {
 
   it('stays idle for a null record', async () => {
     const h = pixstoreHarness()
-    const { result } = renderHook(() => useImage(null), { wrapper: h.wrapper })
-    await new Promise((r) => setTimeout(r, 30))
-    expect(result.current).toMatchObject({ status: 'pending', isLoading: false, url: undefined })
-    expect(h.fetches).toEqual([])
+    const sentinel = (await h.save(9)).record
+    // Mounted together with an image that loads: once that one is fetched, the null one had its turn.
+    const { result } = renderHook(() => [useImage(null), useImage(sentinel)] as const, { wrapper: h.wrapper })
+    await waitFor(() => expect(result.current[1].status).toBe('success'))
+    expect(result.current[0]).toMatchObject({ status: 'pending', isLoading: false, url: undefined })
+    expect(h.fetches).toEqual([sentinel.id])
   })
 
   it('aborts the fetch when the last component unmounts during it', async () => {

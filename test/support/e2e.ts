@@ -9,7 +9,9 @@ import { afterAll, beforeAll, expect } from 'vitest'
 import { build, createServer, type ViteDevServer } from 'vite'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
 import { pixstoreDevServer, type PixstoreDevServer } from '../../dev/pixstoreDevServer.ts'
+import type { ImageRecord } from '../../src/core/index.ts'
 import { pixstoreWorker } from '../../src/vite/index.ts'
+import { findSecrets, keyForms, plaintextRuns } from './secretForms.ts'
 
 const root = resolve(import.meta.dirname, '../..')
 const workerFile = resolve(root, 'dist/pixstore-sw.js')
@@ -65,22 +67,34 @@ export async function startE2E(fixture: string, count: number, options: E2EOptio
   }
 }
 
-/** Every byte in Cache Storage and IndexedDB of the page's origin, as arrays of numbers. */
-function storedBuffers(page: Page): Promise<number[][]> {
+/**
+ * Every byte in Cache Storage and IndexedDB of the page's origin, in base64: typed arrays
+ * with their whole buffer, Blob contents, cache bodies and URLs, and strings (as UTF-16 code
+ * units and as their low bytes).
+ */
+function storedBuffers(page: Page): Promise<string[]> {
   return page.evaluate(async () => {
-    const found: number[][] = []
+    const found: Uint8Array[] = []
+    const blobs: Blob[] = []
+    const visit = (value: unknown, seen: Set<unknown>) => {
+      if (typeof value === 'string') {
+        found.push(Uint8Array.from(value, (c) => c.charCodeAt(0) & 0xff))
+        found.push(new Uint8Array(Uint16Array.from(value, (c) => c.charCodeAt(0)).buffer))
+        return
+      }
+      if (value === null || typeof value !== 'object' || seen.has(value)) return
+      seen.add(value)
+      if (ArrayBuffer.isView(value)) found.push(new Uint8Array(value.buffer))
+      else if (value instanceof ArrayBuffer) found.push(new Uint8Array(value))
+      else if (value instanceof Blob) blobs.push(value)
+      else for (const child of Object.values(value)) visit(child, seen)
+    }
     for (const name of await caches.keys()) {
       const cache = await caches.open(name)
       for (const request of await cache.keys()) {
-        found.push([...new Uint8Array(await (await cache.match(request))!.arrayBuffer())])
+        visit(request.url, new Set())
+        blobs.push(await (await cache.match(request))!.blob())
       }
-    }
-    const visit = (value: unknown, seen: Set<unknown>) => {
-      if (value === null || typeof value !== 'object' || seen.has(value)) return
-      seen.add(value)
-      if (ArrayBuffer.isView(value)) found.push([...new Uint8Array(value.buffer)])
-      else if (value instanceof ArrayBuffer) found.push([...new Uint8Array(value)])
-      else for (const child of Object.values(value)) visit(child, seen)
     }
     for (const info of await indexedDB.databases()) {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -97,16 +111,14 @@ function storedBuffers(page: Page): Promise<number[][]> {
       }
       db.close()
     }
-    return found
+    for (const blob of blobs) found.push(new Uint8Array(await blob.arrayBuffer()))
+    return found.map((bytes) => {
+      let binary = ''
+      for (let i = 0; i < bytes.length; i += 0x8000)
+        binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+      return btoa(binary)
+    })
   })
-}
-
-function contains(haystack: number[], needle: Uint8Array): boolean {
-  outer: for (let i = 0; i <= haystack.length - needle.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
-    return true
-  }
-  return false
 }
 
 /**
@@ -159,19 +171,20 @@ export function e2eSuite(fixture: string, count: number, options: E2EOptions = {
 }
 
 /**
- * Asserts that no key bytes and no 32-byte run of any sample's plaintext are in the page
- * origin's Cache Storage or IndexedDB; returns how many buffers were scanned.
+ * Asserts that no key of any seeded image (every version and preview), in any form, and no
+ * run of any sample's plaintext is in the page origin's Cache Storage or IndexedDB; returns
+ * how many buffers were scanned.
  */
 export async function expectNothingAtRest(e2e: E2E, page: Page): Promise<number> {
-  const { samples, backend, ids } = await e2e.backend.seeded()
-  const buffers = await storedBuffers(page)
-  for (const [i, sample] of samples.entries()) {
-    const key = new Uint8Array(Buffer.from(backend.record(ids[i]!)!.meta.key, 'base64'))
-    const middle = sample.bytes.subarray(sample.bytes.length >> 1, (sample.bytes.length >> 1) + 32)
-    for (const buffer of buffers) {
-      expect(contains(buffer, key)).toBe(false)
-      expect(contains(buffer, middle)).toBe(false)
-    }
-  }
+  const { samples, previewSamples, backend, ids, previewIds, initial } = await e2e.backend.seeded()
+  const buffers = (await storedBuffers(page)).map((text) => new Uint8Array(Buffer.from(text, 'base64')))
+  const keyOf = (record: ImageRecord) => new Uint8Array(Buffer.from(record.meta.key, 'base64'))
+  const records = [...initial.values(), ...[...ids, ...previewIds].map((id) => backend.record(id)!)]
+  const plaintexts = [...samples, ...previewSamples].map((sample) => sample.bytes)
+  const secrets = [
+    ...records.flatMap((record) => keyForms(`key of ${record.id}@${record.token}`, keyOf(record))),
+    ...plaintexts.flatMap((bytes, i) => plaintextRuns(`image ${i}`, bytes, plaintexts)),
+  ]
+  expect(findSecrets(buffers, secrets)).toEqual([])
   return buffers.length
 }

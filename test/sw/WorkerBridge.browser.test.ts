@@ -5,6 +5,7 @@ import {
   decryptImage,
   DEFAULT_IMAGE_FORMATS,
   importDecryptionKey,
+  type ImageFetcher,
 } from '../../src/core'
 import { SW_CACHE_NAME, SW_MESSAGE, WorkerBridge, type SwMessage } from '../../src/sw'
 
@@ -17,7 +18,18 @@ afterEach(async () => {
 async function setup() {
   const channelName = `bridge-test-${Date.now()}-${counter++}`
   const backend = createMemoryBackend()
-  const service = createImageService({ fetcher: backend.fetcher, cache: { dbName: channelName } })
+  // Requests wait for `answerAll()`: a load is in flight for as long as the test needs.
+  const started: string[] = []
+  let answerAll = () => undefined as void
+  const answered = new Promise<void>((resolve) => (answerAll = resolve))
+  let held = false
+  const fetcher: ImageFetcher = async (record, context, signal) => {
+    started.push(record.id)
+    if (held) await answered
+    return backend.fetcher(record, context, signal)
+  }
+  const hold = () => void (held = true)
+  const service = createImageService({ fetcher, cache: { dbName: channelName } })
   const bridge = new WorkerBridge({ service, channel: channelName })
   bridge.start()
   // The test plays the worker on the same channel.
@@ -29,27 +41,37 @@ async function setup() {
     () => worker.close(),
     () => service.store.db.delete(),
   )
+  const answers = () => received.filter((m) => !('requestId' in m && m.requestId.startsWith('sentinel-')))
   const next = async (count = 1) => {
-    await expect.poll(() => received.length).toBeGreaterThanOrEqual(count)
-    return received[count - 1]!
+    await expect.poll(() => answers().length).toBeGreaterThanOrEqual(count)
+    return answers()[count - 1]!
   }
-  const quiet = async () => {
-    const before = received.length
-    await new Promise((resolve) => setTimeout(resolve, 80))
-    return received.length === before
+  /**
+   * The request ids answered up to now: a key request for a registered sentinel record is
+   * posted last and answered at once, so every earlier message has had its turn.
+   */
+  const answeredSoFar = async () => {
+    const sentinel = await backend.save(new Uint8Array([1, 2, 3]), 'png')
+    bridge.register(sentinel)
+    const requestId = `sentinel-${received.length}`
+    worker.postMessage({ type: SW_MESSAGE.KEY_REQUEST, requestId, id: sentinel.id, token: sentinel.token })
+    await expect.poll(() => received.some((m) => 'requestId' in m && m.requestId === requestId)).toBe(true)
+    return received.flatMap((m) =>
+      'requestId' in m && !m.requestId.startsWith('sentinel-') ? [m.requestId] : [],
+    )
   }
-  return { backend, service, bridge, worker, received, next, quiet }
+  return { backend, service, bridge, worker, received, next, answeredSoFar, started, hold, answerAll }
 }
 
 const png = Uint8Array.from({ length: 300 }, (_, i) => i % 256)
 
 describe('WorkerBridge', () => {
   it('answers image requests for registered records only, once per request id', async () => {
-    const { backend, bridge, worker, next, quiet } = await setup()
+    const { backend, bridge, worker, next, answeredSoFar } = await setup()
     const record = await backend.save(png, 'png')
     const request = { type: SW_MESSAGE.IMAGE_REQUEST, requestId: 'r1', id: record.id, token: record.token }
     worker.postMessage(request)
-    expect(await quiet()).toBe(true)
+    expect(await answeredSoFar()).toEqual([])
 
     bridge.register(record)
     worker.postMessage({ ...request, requestId: 'r2' })
@@ -69,7 +91,7 @@ describe('WorkerBridge', () => {
     expect(image.bytes).toEqual(png)
 
     worker.postMessage({ ...request, requestId: 'r2' })
-    expect(await quiet()).toBe(true)
+    expect(await answeredSoFar()).toEqual(['r2'])
   })
 
   it('answers a stale record with the new version and its meta', async () => {
@@ -110,17 +132,62 @@ describe('WorkerBridge', () => {
     })
   })
 
-  it('forwards deletions and evictions, and clear() empties Cache Storage and tells the worker', async () => {
+  it('forwards deletions and evictions', async () => {
     const { backend, service, received } = await setup()
     const records = await Promise.all([1, 2, 3].map((n) => backend.save(png.slice(0, n * 10), 'png')))
     for (const record of records) await service.getImage(record)
     await service.deleteCachedImage(records[0]!.id)
     await expect.poll(() => received).toContainEqual({ type: SW_MESSAGE.EVICT, ids: [records[0]!.id] })
+  })
 
-    const cache = await caches.open(SW_CACHE_NAME)
-    await cache.put('/_img/x?t=1', new Response('cipher'))
-    const { bridge } = await setup()
+  it('clear() tells the worker, empties Cache Storage and the service; so does a clear of the service', async () => {
+    const { backend, service, bridge, received } = await setup()
+    const record = await backend.save(png, 'png')
+    await service.getImage(record)
+    await (await caches.open(SW_CACHE_NAME)).put('/_img/x?t=1', new Response('cipher'))
     await bridge.clear()
+    expect(received).toEqual([{ type: SW_MESSAGE.CLEAR }])
     expect(await caches.has(SW_CACHE_NAME)).toBe(false)
+    expect(await service.stats()).toEqual({ entries: 0, bytes: 0 })
+    // Through the core API, with no bridge call.
+    await service.clear()
+    expect(received).toEqual([{ type: SW_MESSAGE.CLEAR }, { type: SW_MESSAGE.CLEAR }])
+  })
+
+  it('posts no answer prepared before a clear, and forgets the records it knew', async () => {
+    const { backend, bridge, worker, answeredSoFar, started, hold, answerAll } = await setup()
+    const record = await backend.save(png, 'png')
+    bridge.register(record)
+    hold()
+    worker.postMessage({
+      type: SW_MESSAGE.IMAGE_REQUEST,
+      requestId: 'late',
+      id: record.id,
+      token: record.token,
+    })
+    await expect.poll(() => started).toEqual([record.id])
+    await bridge.clear()
+    answerAll()
+    worker.postMessage({
+      type: SW_MESSAGE.KEY_REQUEST,
+      requestId: 'forgotten',
+      id: record.id,
+      token: record.token,
+    })
+    expect(await answeredSoFar()).toEqual([])
+  })
+
+  it('aborts its own loads when another tab clears, so their writes cannot bring images back', async () => {
+    const { backend, service, worker, started, hold, answerAll } = await setup()
+    const record = await backend.save(png, 'png')
+    hold()
+    const pending = service.getImage(record)
+    await expect.poll(() => started).toEqual([record.id])
+    // Another tab's bridge posts CLEAR on the channel.
+    worker.postMessage({ type: SW_MESSAGE.CLEAR })
+    await expect(pending).rejects.toMatchObject({ code: 'aborted' })
+    answerAll()
+    await service.getImage(await backend.save(png.slice(0, 5), 'png'))
+    expect(await service.cachedImageExists(record.id)).toBe(false)
   })
 })
