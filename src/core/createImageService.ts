@@ -280,23 +280,21 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
 
   /**
    * Fetches on a miss under a Web Lock named after the version, so tabs of one origin fetch
-   * it once: a tab that had to wait reads the cache again, where the other tab put it.
+   * it once. The cache is read again inside the lock: another tab may have fetched and
+   * cached it since the first read, whether or not this tab had to wait.
    */
   async function fetchOnce(record: ImageRecord, load: Load): Promise<Resolved> {
     if (!locks) return fetchImage(record, load, true)
     const name = `${lockPrefix}${encodeURIComponent(record.id)}/${record.token}`
-    const first = await locks.request(name, { ifAvailable: true }, (lock) =>
-      lock ? fetchImage(record, load, true) : undefined,
-    )
-    if (first) return first
-    return locks
-      .request(name, { signal: load.signal }, async () => {
+    try {
+      // The DOM typings see the callback's promise as the result; the lock manager awaits it.
+      return (await locks.request(name, { signal: load.signal }, async () => {
         load.signal.throwIfAborted()
-        return (await readCache(record)) ?? fetchImage(record, load, true)
-      })
-      .catch((error: unknown) => {
-        throw load.signal.aborted ? abortError(load.signal) : error
-      })
+        return (await readCache(record)) ?? (await fetchImage(record, load, true))
+      })) as Resolved
+    } catch (error) {
+      throw load.signal.aborted ? abortError(load.signal) : error
+    }
   }
 
   async function loadImage(record: ImageRecord, load: Load): Promise<Resolved> {

@@ -28,16 +28,19 @@ const stored = (page: Page) =>
     const cached = (await caches.has('pixstore-images-v1'))
       ? (await (await caches.open('pixstore-images-v1')).keys()).map((r) => new URL(r.url).pathname)
       : []
-    const dexie = await new Promise<string[]>((resolve, reject) => {
-      const open = indexedDB.open('pixstore')
-      open.onsuccess = () => {
-        const request = open.result.transaction('images').objectStore('images').getAllKeys()
-        request.onsuccess = () => (open.result.close(), resolve(request.result as string[]))
-        request.onerror = () => reject(request.error)
-      }
-      open.onerror = () => reject(open.error)
-    })
     const databases = (await indexedDB.databases()).map((db) => db.name)
+    // Opening a database that does not exist would create it empty: only read one that does.
+    const dexie = !databases.includes('pixstore')
+      ? []
+      : await new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open('pixstore')
+          open.onsuccess = () => {
+            const request = open.result.transaction('images').objectStore('images').getAllKeys()
+            request.onsuccess = () => (open.result.close(), resolve(request.result as string[]))
+            request.onerror = () => reject(request.error)
+          }
+          open.onerror = () => reject(open.error)
+        })
     return { cached: cached.sort(), dexie: dexie.sort(), databases }
   })
 
@@ -174,4 +177,24 @@ describe('tabs opened together on one gallery', () => {
       }
     })
   }
+  it('prefetch each image from the backend once', async () => {
+    const context = await suite.e2e.browser.newContext()
+    suite.e2e.backend.requests.clear()
+    suite.e2e.throttle(1000)
+    try {
+      const tabs = await Promise.all([1, 2, 3].map(() => open(context, 'prefetch&nosw')))
+      // Every tab's prefetch has finished once the cache holds every image and the backend
+      // has answered every request it got.
+      await expect.poll(async () => (await stored(tabs[0]!)).dexie.length, { timeout: 30_000 }).toBe(COUNT)
+      await expect.poll(() => suite.e2e.backend.pending(), { timeout: 30_000 }).toBe(0)
+      for (const tab of tabs) {
+        await tab.waitForFunction(() => document.body.textContent?.includes('prefetching'))
+      }
+      const { ids } = await suite.e2e.backend.seeded()
+      expect(ids.map((id) => suite.e2e.backend.requests.get(id) ?? 0)).toEqual(ids.map(() => 1))
+    } finally {
+      suite.e2e.throttle(0)
+      await context.close()
+    }
+  })
 })
