@@ -152,6 +152,16 @@ export class PixstoreWorker {
     return flight.response.then((r) => r.clone())
   }
 
+  /** Stops listening to the pages; questions still pending answer `504`. */
+  close(): void {
+    for (const [requestId, pending] of this.pending) {
+      this.pending.delete(requestId)
+      clearTimeout(pending.timer)
+      pending.reject(new PixstoreError('aborted', 'The worker was closed'))
+    }
+    this.channel.close()
+  }
+
   /** Deletes caches of other versions. Call from `activate`. */
   async deleteOldCaches(): Promise<void> {
     const names = await this.caches.keys()

@@ -1,0 +1,153 @@
+// The worker's handler with the test playing the page bridges on the channel: the same
+// cases run in Node over an in-memory CacheStorage and in Chromium over the real one.
+import { afterEach, describe, expect, it } from 'vitest'
+import { encryptImage, type ImageDecryptionMeta } from '../../src/core'
+import { PixstoreWorker, SW_CACHE_NAME, SW_MESSAGE, type SwMessage } from '../../src/sw'
+
+let counter = 0
+const cleanups: Array<() => unknown> = []
+
+/** Test images: 64 bytes that differ by seed. */
+export const png = (seed: number) => Uint8Array.from({ length: 64 }, (_, i) => (i * seed) % 256)
+
+/** What a test needs of one worker: its requests, the page side of the channel, its cache. */
+export type WorkerHarness = Awaited<ReturnType<typeof workerHarness>>
+
+/**
+ * A worker on a channel of its own with the test playing the page bridges. `makeCaches(scope,
+ * refuse)` gives a CacheStorage of this test only; with `refuse`, every write to it fails as
+ * a full disk does. Closed after each test.
+ */
+export async function workerHarness(
+  origin: string,
+  makeCaches: (scope: string, refuse: boolean) => CacheStorage,
+  options: {
+    maxEntries?: number
+    refuse?: boolean
+    timeout?: number
+    memoryBytes?: number
+    scope?: string
+  } = {},
+) {
+  const scope = options.scope ?? `worker-test-${Date.now()}-${counter++}`
+  const scoped = makeCaches(scope, options.refuse ?? false)
+  const worker = new PixstoreWorker({
+    channel: scope,
+    caches: scoped,
+    origin,
+    timeout: options.timeout ?? 60_000,
+    maxEntries: options.maxEntries,
+    memoryBytes: options.memoryBytes,
+  })
+  const page = new BroadcastChannel(scope)
+  const questions: Array<Extract<SwMessage, { requestId: string }>> = []
+  page.onmessage = (event: MessageEvent<SwMessage>) => {
+    if ('requestId' in event.data) questions.push(event.data)
+  }
+  cleanups.push(
+    () => worker.close(),
+    () => page.close(),
+    () => scoped.delete(SW_CACHE_NAME),
+  )
+  const get = (id: string, token: number, init?: RequestInit) =>
+    worker.handle(new Request(`${origin}/_img/${id}?t=${token}`, init))!
+  const question = async (index: number) => {
+    await expect.poll(() => questions.length).toBeGreaterThan(index)
+    return questions[index]!
+  }
+  const answer = (
+    requestId: string,
+    token: number,
+    version: { encrypted: Uint8Array<ArrayBuffer>; meta: ImageDecryptionMeta },
+  ) => page.postMessage({ type: SW_MESSAGE.IMAGE_RESPONSE, requestId, ok: true, token, ...version })
+  const cached = async () =>
+    (await (await scoped.open(SW_CACHE_NAME)).keys())
+      .map((r) => new URL(r.url).pathname + new URL(r.url).search)
+      .sort()
+  const bytes = async (response: Response) => new Uint8Array(await response.arrayBuffer())
+  return { scope, worker, caches: scoped, page, questions, get, question, answer, cached, bytes }
+}
+
+/** Runs the cases every environment shares. */
+export function workerCases(
+  where: string,
+  origin: string,
+  makeCaches: (scope: string, refuse: boolean) => CacheStorage,
+): void {
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup()
+  })
+  const setup = (options: { maxEntries?: number; refuse?: boolean } = {}) =>
+    workerHarness(origin, makeCaches, options)
+
+  describe(`PixstoreWorker (${where})`, () => {
+    it('stores an Updated answer under its own token and never goes back to an older version', async () => {
+      const { get, question, answer, cached, bytes, questions } = await setup()
+      const [v1, v2] = [await encryptImage(png(1), 'png'), await encryptImage(png(2), 'png')]
+      // Asked for version 1, the page answers with version 2 (the backend said Updated).
+      const first = get('a', 1)
+      answer((await question(0)).requestId, 2, v2)
+      expect(await bytes(await first)).toEqual(png(2))
+      expect(await cached()).toEqual(['/_img/a?t=2'])
+      // A late answer with version 1 (another page with an old record) is shown but not kept.
+      const old = get('a', 1)
+      answer((await question(1)).requestId, 1, v1)
+      expect(await bytes(await old)).toEqual(png(1))
+      expect(await cached()).toEqual(['/_img/a?t=2'])
+      // Version 2 is still answered without asking the page.
+      expect(await bytes(await get('a', 2))).toEqual(png(2))
+      expect(questions).toHaveLength(2)
+    })
+
+    it('keeps one version when stores of one id race, whatever order their answers come in', async () => {
+      const { get, question, answer, cached, bytes } = await setup()
+      const [v3, v4] = [await encryptImage(png(3), 'png'), await encryptImage(png(4), 'png')]
+      const [newer, older] = [get('b', 4), get('b', 3)]
+      const [q0, q1] = [await question(0), await question(1)]
+      const asked = (token: number) => (q0.type === SW_MESSAGE.IMAGE_REQUEST && q0.token === token ? q0 : q1)
+      answer(asked(4).requestId, 4, v4)
+      answer(asked(3).requestId, 3, v3)
+      expect(await bytes(await newer)).toEqual(png(4))
+      expect(await bytes(await older)).toEqual(png(3))
+      expect(await cached()).toEqual(['/_img/b?t=4'])
+    })
+
+    it('on CLEAR refuses its pending questions with 504 and stores no answer that comes after', async () => {
+      const { get, question, answer, cached, page, questions } = await setup()
+      const v5 = await encryptImage(png(5), 'png')
+      const pending = get('c', 5)
+      const asked = await question(0)
+      page.postMessage({ type: SW_MESSAGE.CLEAR })
+      expect((await pending).status).toBe(504)
+      answer(asked.requestId, 5, v5)
+      // A new request after the clear asks the page again: nothing was kept, in memory or on disk.
+      const again = get('c', 5)
+      const second = await question(1)
+      expect(second.requestId).not.toBe(asked.requestId)
+      expect(await cached()).toEqual([])
+      answer(second.requestId, 5, v5)
+      expect((await again).status).toBe(200)
+      expect(questions).toHaveLength(2)
+    })
+
+    it('serves the image when Cache Storage refuses the write', async () => {
+      const { get, question, answer, bytes, cached } = await setup({ refuse: true })
+      const v6 = await encryptImage(png(6), 'png')
+      const response = get('d', 6)
+      answer((await question(0)).requestId, 6, v6)
+      expect((await response).status).toBe(200)
+      expect(await bytes(await response)).toEqual(png(6))
+      expect(await cached()).toEqual([])
+    })
+
+    it('keeps at most maxEntries in Cache Storage, least recently used out first', async () => {
+      const { get, question, answer, cached } = await setup({ maxEntries: 2 })
+      for (const [i, id] of ['e', 'f', 'g'].entries()) {
+        const response = get(id, 1)
+        answer((await question(i)).requestId, 1, await encryptImage(png(i + 7), 'png'))
+        await response
+      }
+      expect(await cached()).toEqual(['/_img/f?t=1', '/_img/g?t=1'])
+    })
+  })
+}
