@@ -6,7 +6,7 @@ import reactHooks from 'eslint-plugin-react-hooks'
 const reactPackages = ['react', 'react-dom', '@tanstack/react-query', 'dexie-react-hooks']
 
 export default tseslint.config(
-  { ignores: ['dist', 'storybook-static', 'coverage', 'bench/results'] },
+  { ignores: ['dist', 'storybook-static', 'coverage', 'bench/results', 'reports'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,6 +10,7 @@ import type { ImageDecryptionMeta, ImageRecord } from './ImageRecord.js'
 import { ImageStore, type ImageStoreChange, type ImageStoreStats } from './ImageStore.js'
 import type { PixstoreConfig } from './PixstoreConfig.js'
 import { isPixstoreError, PixstoreError } from './PixstoreError.js'
+import { versionKey } from './versionKey.js'
 import { WIRE_STATE_ERROR_CODES, WireState } from './WireState.js'
 
 /** Per-call options of `getImage`. */
@@ -315,7 +316,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     } catch (error) {
       return Promise.reject(error)
     }
-    const key = `${record.id}\u0000${record.token}`
+    const key = versionKey(record)
     let flight = inflight.get(key)
     if (!flight) {
       const controller = new AbortController()

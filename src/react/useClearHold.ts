@@ -1,5 +1,4 @@
 import { useCallback, useState } from 'react'
-import type { ImageRecord } from '../core/index.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
 
 /** Whether an image is held after a logout, and how to let it load again. */
@@ -10,20 +9,20 @@ export interface ClearHold {
 
 /**
  * A logout is final for what is on screen: after `clearImageCache()` (here or in another
- * tab) an image that was already shown or loading is held, shows its placeholder and
- * fetches nothing by itself. It loads again only when it remounts, gets a new record, or
- * `release()` is called (the app's refetch or retry).
+ * tab) an image (or a prefetch) that was already shown or loading is held: it shows its
+ * placeholder and fetches nothing by itself. It loads again only when it remounts, gets a
+ * new `what` (another record version, another list), or `release()` is called (the app's
+ * refetch or retry).
  */
-export function useClearHold(record: ImageRecord | null | undefined): ClearHold {
+export function useClearHold(what: string | undefined): ClearHold {
   const { clearEpoch } = usePixstoreContext()
-  const version = record ? `${record.id}\u0000${record.token}` : undefined
-  const [since, setSince] = useState({ version, epoch: clearEpoch })
+  const [since, setSince] = useState({ what, epoch: clearEpoch })
   let current = since
-  if (since.version !== version) {
-    // A new record is a new image: it is not held by clears that came before it.
-    current = { version, epoch: clearEpoch }
+  if (since.what !== what) {
+    // Something new is not held by clears that came before it.
+    current = { what, epoch: clearEpoch }
     setSince(current)
   }
-  const release = useCallback(() => setSince({ version, epoch: clearEpoch }), [version, clearEpoch])
+  const release = useCallback(() => setSince({ what, epoch: clearEpoch }), [what, clearEpoch])
   return { held: clearEpoch > current.epoch, release }
 }

@@ -1,4 +1,4 @@
-import type { DownloadProgress, ImageRecord, PixstoreError } from '../core/index.js'
+import { versionKey, type DownloadProgress, type ImageRecord, type PixstoreError } from '../core/index.js'
 import { useClearHold } from './useClearHold.js'
 import { useImageQuery } from './useImageQuery.js'
 
@@ -46,7 +46,7 @@ export function useImage(
   options: UseImageOptions = {},
 ): UseImageResult {
   const enabled = options.enabled !== false
-  const hold = useClearHold(record)
+  const hold = useClearHold(record ? versionKey(record) : undefined)
   const { query, progress } = useImageQuery(hold.held ? null : record, enabled, options.trackProgress)
   const preview = useImageQuery(
     hold.held ? null : options.preview,

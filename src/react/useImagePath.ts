@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { PixstoreError, type ImageRecord } from '../core/index.js'
+import { PixstoreError, versionKey, type ImageRecord } from '../core/index.js'
 import { imageUrl } from '../sw/index.js'
 import { useClearHold } from './useClearHold.js'
 import { useImageQuery } from './useImageQuery.js'
@@ -24,12 +24,12 @@ export function useImagePath(
   { enabled, direct, trackProgress }: { enabled: boolean; direct: boolean; trackProgress: boolean },
 ): ImagePath {
   const { workerStatus, workerPrefix, bridge, clearEpoch } = usePixstoreContext()
-  const hold = useClearHold(requested)
+  const hold = useClearHold(requested ? versionKey(requested) : undefined)
   const record = hold.held ? null : requested
   // Each image keeps the path it started on: switching a shown image to the worker when it
   // takes over would fetch and decode it twice. While the worker is still registering, the
   // choice waits (registration ends in `ready` or `failed`, within its timeout).
-  const key = record ? `${record.id}\u0000${record.token}\u0000${clearEpoch}` : undefined
+  const key = record ? `${versionKey(record)}\u0000${clearEpoch}` : undefined
   const [path, setPath] = useState<{ key: string | undefined; worker: boolean | undefined }>({
     key: undefined,
     worker: undefined,

@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
-import type { ImageRecord } from '../core/index.js'
+import { versionKey, type ImageRecord } from '../core/index.js'
 import { imageUrl } from '../sw/index.js'
+import { useClearHold } from './useClearHold.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
 
 /**
@@ -11,12 +12,17 @@ import { usePixstoreContext } from './usePixstoreContext.js'
  */
 export function usePrefetchImages(records: readonly ImageRecord[]): void {
   const { service, bridge, workerStatus, workerPrefix } = usePixstoreContext()
-  const signature = records.map((r) => `${r.id}\u0000${r.token}`).join('\u0001')
+  const signature = records.map(versionKey).join('\u0001')
+  // After a logout a mounted prefetch stops and stays stopped until given another list.
+  const { held } = useClearHold(signature)
   const worker = workerStatus === 'ready'
   useEffect(() => {
-    if (!signature) return
+    if (!signature || held) return
     const controller = new AbortController()
     const { signal } = controller
+    // A logout stops it in the same task, before a render could: an idle callback that fires
+    // in between must not start anything.
+    const stopOnClear = bridge.onClear(() => controller.abort())
     const run = async () => {
       await service.prefetch(records, { signal })
       if (!worker || signal.aborted) return
@@ -39,9 +45,10 @@ export function usePrefetchImages(records: readonly ImageRecord[]): void {
     return () => {
       if (idle !== undefined) globalThis.cancelIdleCallback(idle)
       clearTimeout(timer)
+      stopOnClear()
       controller.abort()
     }
     // The signature stands for the records' identities.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [service, bridge, worker, workerPrefix, signature])
+  }, [service, bridge, worker, workerPrefix, signature, held])
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState, type SyntheticEvent } from 'react'
-import type { DownloadProgress, ImageRecord, PixstoreError } from '../core/index.js'
+import { versionKey, type DownloadProgress, type ImageRecord, type PixstoreError } from '../core/index.js'
 import { imageQueryKey } from './imageQueryOptions.js'
 import { useImagePath } from './useImagePath.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
@@ -56,7 +56,7 @@ export function useSecureImage(
 ): SecureImageState {
   const { placeholder = false, preview, loadFull = 'eager', inView = true, trackProgress = false } = options
   const { queryClient } = usePixstoreContext()
-  const key = record ? `${record.id}\u0000${record.token}` : undefined
+  const key = record ? versionKey(record) : undefined
   // A full image asked for by `load()`, or shown once, stays wanted: scrolling a shown image
   // away must not take it off the worker path.
   const [kept, setKept] = useState<string | undefined>(undefined)

@@ -1,5 +1,5 @@
 import type { ImageRecord, ImageService } from '../core/index.js'
-import { checkOption, isPixstoreError } from '../core/index.js'
+import { checkOption, isPixstoreError, versionKey } from '../core/index.js'
 import {
   SW_CACHE_NAME,
   SW_CHANNEL,
@@ -21,8 +21,6 @@ export interface WorkerBridgeOptions {
   /** Cache Storage of the worker, cleared by `clear()`. @default globalThis.caches */
   caches?: CacheStorage
 }
-
-const keyOf = (id: string, token: number) => `${id}\u0000${token}`
 
 /**
  * The page side of the worker path: knows the records components asked for, answers the
@@ -72,7 +70,7 @@ export class WorkerBridge {
 
   /** Makes a record answerable when the worker asks for its image or key. */
   register(record: ImageRecord): void {
-    const key = keyOf(record.id, record.token)
+    const key = versionKey(record)
     this.records.delete(key)
     this.records.set(key, record)
     for (const oldest of this.records.keys()) {
@@ -141,7 +139,7 @@ export class WorkerBridge {
       return
     }
     if (message.type !== SW_MESSAGE.IMAGE_REQUEST && message.type !== SW_MESSAGE.KEY_REQUEST) return
-    const record = this.records.get(keyOf(message.id, message.token))
+    const record = this.records.get(versionKey(message))
     // Another tab may know it; an unknown record is not ours to answer.
     if (!record || this.answered.has(message.requestId)) return
     this.answered.add(message.requestId)

@@ -32,12 +32,40 @@ describe('decryptImage', () => {
     }
   })
 
-  it('maps formats to registered MIME types', () => {
-    expect(imageMimeType('jpg')).toBe('image/jpeg')
-    expect(imageMimeType('jpeg')).toBe('image/jpeg')
-    expect(imageMimeType('svg')).toBe('image/svg+xml')
-    expect(imageMimeType('png')).toBe('image/png')
-    expect(imageMimeType('webp')).toBe('image/webp')
+  it.each([
+    ['jpg', 'image/jpeg'],
+    ['jpeg', 'image/jpeg'],
+    ['jfif', 'image/jpeg'],
+    ['pjpeg', 'image/jpeg'],
+    ['pjp', 'image/jpeg'],
+    ['svg', 'image/svg+xml'],
+    ['tif', 'image/tiff'],
+    ['tiff', 'image/tiff'],
+    ['ico', 'image/vnd.microsoft.icon'],
+    ['cur', 'image/x-icon'],
+    ['bmp', 'image/bmp'],
+    ['xbm', 'image/x-xbitmap'],
+    ['xpm', 'image/x-xpixmap'],
+    ['tga', 'image/x-tga'],
+    ['raw', 'application/octet-stream'],
+    ['png', 'image/png'],
+    ['webp', 'image/webp'],
+    ['avif', 'image/avif'],
+  ] as const)('maps %s to its registered MIME type %s', (format, mimeType) => {
+    expect(imageMimeType(format)).toBe(mimeType)
+  })
+
+  it('keeps the key in WebCrypto, not extractable, and wipes the raw key bytes it was given', async () => {
+    const { meta } = await encryptImage(image, 'png')
+    const raw = base64ToBytes(meta.key)
+    const key = await importDecryptionKey({
+      key: raw,
+      iv: base64ToBytes(meta.iv),
+      tag: base64ToBytes(meta.tag),
+    })
+    expect(key.key.extractable).toBe(false)
+    expect(key.key.usages).toEqual(['decrypt'])
+    expect(raw.every((byte) => byte === 0)).toBe(true)
   })
 
   it('gives decrypt-failed for a flipped bit in ciphertext, tag or iv, and for a wrong key', async () => {
@@ -65,6 +93,16 @@ describe('decryptImage', () => {
       await rejectionCode(importDecryptionKey({ ...meta, key: bytesToBase64(new Uint8Array(16)) })),
     ).toBe('decrypt-failed')
     expect(await rejectionCode(importDecryptionKey({ ...meta, iv: '***' }))).toBe('decrypt-failed')
+    // The message names the field and the length, and the cause is kept.
+    const short = (field: 'key' | 'iv' | 'tag', length: number) =>
+      importDecryptionKey({ ...meta, [field]: bytesToBase64(new Uint8Array(length)) })
+    await expect(short('key', 16)).rejects.toThrow('The key must be 32 bytes, not 16')
+    await expect(short('iv', 16)).rejects.toThrow('The iv must be 12 bytes, not 16')
+    await expect(short('tag', 8)).rejects.toThrow('The tag must be 16 bytes, not 8')
+    await expect(importDecryptionKey({ ...meta, tag: '***' })).rejects.toMatchObject({
+      message: 'The tag is not valid base64',
+      cause: expect.anything(),
+    })
   })
 
   it('gives unsupported-format for a format byte outside the list', async () => {

@@ -158,6 +158,31 @@ describe('a logout leaves nothing behind', () => {
   }
 })
 
+describe('a logout stops a prefetch', () => {
+  it('in flight: nothing it fetched is cached, and it does not start again', async () => {
+    const context = await suite.e2e.browser.newContext()
+    const release = suite.e2e.backend.hold()
+    try {
+      const received = suite.e2e.totalRequests()
+      const tab = await open(context, 'prefetch&nosw&fetches=2')
+      await expect.poll(() => suite.e2e.backend.pending(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
+      await tab.evaluate(() => (window as unknown as Fixture).pixstore.clear())
+      release()
+      await expect.poll(() => suite.e2e.backend.pending(), { timeout: 20_000 }).toBe(0)
+      const fetched = suite.e2e.totalRequests() - received
+      const { previewIds } = await suite.e2e.backend.seeded()
+      await showSentinel(tab, 4, 'blob:')
+      expect((await stored(tab)).dexie).toEqual([previewIds[4]])
+      // Only the requests in flight at the logout, and the sentinel's, reached the backend.
+      expect(suite.e2e.totalRequests() - received).toBe(fetched + 1)
+      expect(fetched).toBeLessThanOrEqual(2)
+    } finally {
+      release()
+      await context.close()
+    }
+  })
+})
+
 describe('tabs opened together on one gallery', () => {
   for (const path of paths) {
     it(`fetch each image from the backend once (${path.name} path)`, async () => {

@@ -47,6 +47,26 @@ describe('usePrefetchImages', () => {
   })
 })
 
+describe('usePrefetchImages and a logout', () => {
+  it('does not start after a logout that comes before its idle time, nor start again', async () => {
+    const h = pixstoreHarness()
+    const records = await Promise.all([10, 11, 12].map(async (s) => (await h.save(s)).record))
+    const sentinel = (await h.save(13)).record
+    let clear: () => Promise<void> = async () => undefined
+    function Page({ extra }: { extra?: ImageRecord }) {
+      clear = useClearImageCache()
+      usePrefetchImages(records)
+      return extra ? <SecureImage record={extra} alt="Sentinel" /> : null
+    }
+    const view = render(<Page />, { wrapper: h.wrapper })
+    // The prefetch waits for idle time; the logout comes first.
+    await act(() => clear())
+    view.rerender(<Page extra={sentinel} />)
+    await waitFor(() => expect(h.fetches).toContain(sentinel.id))
+    expect(h.fetches).toEqual([sentinel.id])
+  })
+})
+
 describe('useClearImageCache', () => {
   it('empties the cache and revokes object URLs; a shown image holds its placeholder until asked', async () => {
     const h = pixstoreHarness()

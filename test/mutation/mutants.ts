@@ -1,0 +1,160 @@
+// Hand-written mutants for the promises only Chromium can show: each breaks one line of a
+// copy of the project, runs the test that guards it, and expects that test to fail. Run by
+// `npm run test:mutation` after StrykerJS; writes reports/mutation/hand-written.json.
+//   npx tsx test/mutation/mutants.ts [name-filter]
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+
+interface Mutant {
+  /** The Guarantees row (or test claim) the mutant breaks. */
+  name: string
+  file: string
+  /** A line of `file`, found exactly once; `replace` takes its place. */
+  find: string
+  replace: string
+  project: 'e2e' | 'browser' | 'interop'
+  test: string
+  /** Only the tests whose name matches. */
+  filter?: string
+}
+
+export const MUTANTS: Mutant[] = [
+  {
+    name: 'At rest: the default fetcher lets the HTTP cache keep Updated answers',
+    file: 'src/core/createEndpointFetcher.ts',
+    find: "cache: 'no-store',",
+    replace: '',
+    project: 'e2e',
+    test: 'test/privacy/atRest.e2e.test.ts',
+  },
+  {
+    name: 'Logout in flight: clear() leaves the service’s loads running',
+    file: 'src/core/createImageService.ts',
+    find: 'for (const flight of inflight.values()) flight.controller.abort(cleared)',
+    replace: '',
+    project: 'e2e',
+    test: 'test/privacy/logout.e2e.test.ts',
+    filter: 'in flight',
+  },
+  {
+    name: 'Logout with images mounted: shown images fetch themselves back',
+    file: 'src/react/useClearHold.ts',
+    find: 'return { held: clearEpoch > current.epoch, release }',
+    replace: 'return { held: false, release }',
+    project: 'e2e',
+    test: 'test/privacy/logout.e2e.test.ts',
+    filter: 'README',
+  },
+  {
+    name: 'Tabs together: the service fetches without its Web Lock',
+    file: 'src/core/createImageService.ts',
+    find: 'if (!locks) return fetchImage(record, load, true)',
+    replace: 'return fetchImage(record, load, true)',
+    project: 'e2e',
+    test: 'test/privacy/logout.e2e.test.ts',
+    filter: 'once',
+  },
+  {
+    name: 'Bridge: clear() does not tell the worker',
+    file: 'src/sw/WorkerBridge.ts',
+    find: 'this.channel?.postMessage({ type: SW_MESSAGE.CLEAR })',
+    replace: '',
+    project: 'browser',
+    test: 'test/sw/WorkerBridge.browser.test.ts',
+  },
+  {
+    name: 'Bridge: an answer prepared before a clear is posted after it',
+    file: 'src/sw/WorkerBridge.ts',
+    find: 'if (epoch === this.epoch) this.channel?.postMessage(answer)',
+    replace: 'this.channel?.postMessage(answer)',
+    project: 'browser',
+    test: 'test/sw/WorkerBridge.browser.test.ts',
+  },
+  {
+    name: 'Worker: a request asked before CLEAR is answered after it',
+    file: 'src/sw/PixstoreWorker.ts',
+    find: 'if (flight.epoch !== this.cache.epoch) throw cleared()',
+    replace: '',
+    project: 'browser',
+    test: 'test/sw/PixstoreWorker.browser.test.ts',
+  },
+  {
+    name: 'Full disk: a QuotaExceededError is not evicted for and retried',
+    file: 'src/core/ImageStore.ts',
+    find: "if (!isQuotaError(error)) throw storageError(error, 'Writing the image cache')",
+    replace: "throw storageError(error, 'Writing the image cache')",
+    project: 'interop',
+    test: 'test/interop/storageFaults.test.tsx',
+    filter: 'disk is full',
+  },
+  {
+    name: 'Load: object URLs outlive the provider',
+    file: 'src/react/ObjectUrlRegistry.ts',
+    find: 'for (const url of this.urls.values()) URL.revokeObjectURL(url)',
+    replace: '',
+    project: 'interop',
+    test: 'test/interop/load.test.tsx',
+  },
+  {
+    name: 'The page-API at-rest scan skips strings',
+    file: 'test/support/scanIndexedDB.ts',
+    find: 'found.push(Uint8Array.from(value, (c) => c.charCodeAt(0) & 0xff), utf16(value))',
+    replace: '',
+    project: 'browser',
+    test: 'test/privacy/scanners.browser.test.ts',
+  },
+]
+
+const root = resolve(import.meta.dirname, '../..')
+
+/** A copy of the project's tracked files, sharing its node_modules. */
+function copyProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pixstore-mutant-'))
+  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+    .stdout.split('\0')
+    .filter(Boolean)
+  for (const file of files) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true })
+    cpSync(join(root, file), join(dir, file))
+  }
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'))
+  return dir
+}
+
+function apply(dir: string, mutant: Mutant): void {
+  const path = join(dir, mutant.file)
+  const source = readFileSync(path, 'utf8')
+  const at = source.indexOf(mutant.find)
+  if (at < 0 || source.indexOf(mutant.find, at + 1) >= 0)
+    throw new Error(`${mutant.file}: the line to break is not there exactly once: ${mutant.find}`)
+  writeFileSync(path, source.replace(mutant.find, mutant.replace))
+}
+
+const only = process.argv[2]
+const results: Array<{ name: string; test: string; killed: boolean; seconds: number }> = []
+for (const mutant of MUTANTS.filter((m) => !only || m.name.includes(only))) {
+  const dir = copyProject()
+  const started = Date.now()
+  try {
+    apply(dir, mutant)
+    const args = ['vitest', 'run', '--project', mutant.project, mutant.test]
+    if (mutant.filter) args.push('-t', mutant.filter)
+    const run = spawnSync('npx', args, { cwd: dir, encoding: 'utf8', env: process.env })
+    const killed = run.status !== 0
+    const seconds = Math.round((Date.now() - started) / 1000)
+    results.push({ name: mutant.name, test: mutant.test, killed, seconds })
+    console.log(`${killed ? 'killed  ' : 'SURVIVED'} ${String(seconds).padStart(4)} s  ${mutant.name}`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+mkdirSync(join(root, 'reports/mutation'), { recursive: true })
+writeFileSync(join(root, 'reports/mutation/hand-written.json'), JSON.stringify(results, null, 2))
+const survived = results.filter((r) => !r.killed)
+console.log(`${results.length - survived.length} of ${results.length} hand-written mutants killed`)
+process.exitCode = survived.length > 0 ? 1 : 0
