@@ -299,10 +299,8 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
   }
 
   async function loadImage(record: ImageRecord, load: Load): Promise<Resolved> {
-    const cached = await readCache(record)
-    if (cached) return cached
-    if (load.signal.aborted) throw abortError(load.signal)
-    return fetchOnce(record, load)
+    // An aborted load stops at the lock or the fetch slot, before any request.
+    return (await readCache(record)) ?? fetchOnce(record, load)
   }
 
   /** Joins (or starts) the flight for a record; `pick` maps its result for this caller. */

@@ -9,6 +9,7 @@ import {
   type PixstoreConfig,
   type PixstoreError,
 } from '../../src/core'
+import { memoryLocks } from '../support/memoryLocks'
 import { testDatabase } from '../support/testDatabase'
 
 const png = Uint8Array.from({ length: 2048 }, (_, i) => (i * 7) % 256)
@@ -390,5 +391,95 @@ describe('createImageService: clear, abort, delete and token races', () => {
         message: expect.stringContaining(name),
       }),
     )
+  })
+})
+
+describe('createImageService: locks, notices and what a fetcher may return', () => {
+  it('fetches a missing version once across services sharing a database, under its named lock', async () => {
+    const { locks, requested } = memoryLocks()
+    const backend = createMemoryBackend()
+    const { db } = await testDatabase()
+    const fetched: string[] = []
+    const fetcher: ImageFetcher = (record, context, signal) => (
+      fetched.push(record.id),
+      backend.fetcher(record, context, signal)
+    )
+    // Two tabs: two services, one database, one lock manager.
+    const tabs = [0, 1].map(() =>
+      createImageService({ fetcher, locks, cache: { database: db, dbName: 'shared db' } }),
+    )
+    const record = await backend.save(png, 'png', 'a/b')
+    const [first, second] = await Promise.all(tabs.map((tab) => tab.getImage(record)))
+    expect(await bytesOf(first!)).toEqual(png)
+    expect(await bytesOf(second!)).toEqual(png)
+    expect(fetched).toEqual([record.id])
+    expect(new Set(requested)).toEqual(new Set([`pixstore/shared%20db/a%2Fb/${record.token}`]))
+    // `locks: false` asks for none.
+    const unlocked = createImageService({ fetcher, locks: false, cache: { database: db } })
+    await unlocked.deleteCachedImage(record.id)
+    const before = requested.length
+    await unlocked.getImage(record)
+    expect(requested).toHaveLength(before)
+  })
+
+  it('tells its listeners of deletions and evictions, and of a clear once, as it starts', async () => {
+    const backend = createMemoryBackend()
+    const { db } = await testDatabase()
+    const service = createImageService({ fetcher: backend.fetcher, cache: { database: db, maxEntries: 1 } })
+    const changes: unknown[] = []
+    const stop = service.subscribe((change) => changes.push(change))
+    const [a, b] = [await backend.save(png, 'png'), await backend.save(png.slice(0, 9), 'png')]
+    await service.getImage(a)
+    await service.getImage(b)
+    await vi.waitFor(() => expect(changes).toEqual([{ type: 'evict', ids: [a.id] }]))
+    await service.deleteCachedImage(b.id)
+    const cleared = service.clear()
+    expect(changes.at(-1)).toEqual({ type: 'clear', ids: [] })
+    await cleared
+    expect(changes).toEqual([
+      { type: 'evict', ids: [a.id] },
+      { type: 'delete', ids: [b.id] },
+      { type: 'clear', ids: [] },
+    ])
+    stop()
+    await service.clear()
+    expect(changes).toHaveLength(3)
+  })
+
+  it('takes an ArrayBuffer from a custom fetcher, and refuses anything else as bad-payload', async () => {
+    const backend = createMemoryBackend()
+    const record = await backend.save(png, 'png')
+    const buffer = await setup(
+      {},
+      () => async (r, c, s) => new Uint8Array(await backend.fetcher(r, c, s)).slice().buffer,
+    )
+    expect(await bytesOf(await buffer.service.getImage(record))).toEqual(png)
+    const text = await setup({}, () => async () => 'not bytes' as unknown as Uint8Array)
+    await expect(text.service.getImage(record)).rejects.toMatchObject({
+      code: 'bad-payload',
+      message: 'The fetcher returned neither Uint8Array nor ArrayBuffer',
+    })
+  })
+
+  it('fetches a new token without touching the older cached version first', async () => {
+    const { backend, service } = await setup()
+    const old = await backend.save(png, 'png')
+    await service.getImage(old)
+    const current = await backend.update(old.id, png.slice(0, 42), 'png')
+    const changes: unknown[] = []
+    service.subscribe((change) => changes.push(change))
+    expect(await bytesOf(await service.getImage(current))).toEqual(png.slice(0, 42))
+    // Never read as a hit and found undecryptable: no delete.
+    expect(changes).toEqual([])
+  })
+
+  it('refuses a missing record as missing-id', async () => {
+    const { service } = await setup()
+    for (const record of [null, undefined, { id: 5 }] as unknown as ImageRecord[]) {
+      await expect(service.getImage(record)).rejects.toMatchObject({
+        code: 'missing-id',
+        message: 'The record has no id',
+      })
+    }
   })
 })

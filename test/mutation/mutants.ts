@@ -1,5 +1,6 @@
-// Hand-written mutants for the promises only Chromium can show: each breaks one line of a
-// copy of the project, runs the test that guards it, and expects that test to fail. Run by
+// Hand-written mutants for the promises of the Guarantees table (most only Chromium can
+// show): each breaks one line of a copy of the project, runs the test that guards it, and
+// expects that test to fail. Run by
 // `npm run test:mutation` after StrykerJS; writes reports/mutation/hand-written.json.
 //   npx tsx test/mutation/mutants.ts [name-filter]
 import { spawnSync } from 'node:child_process'
@@ -14,7 +15,7 @@ interface Mutant {
   /** A line of `file`, found exactly once; `replace` takes its place. */
   find: string
   replace: string
-  project: 'e2e' | 'browser' | 'interop'
+  project: 'unit' | 'e2e' | 'browser' | 'interop'
   test: string
   /** Only the tests whose name matches. */
   filter?: string
@@ -77,8 +78,8 @@ export const MUTANTS: Mutant[] = [
     file: 'src/sw/PixstoreWorker.ts',
     find: 'if (flight.epoch !== this.cache.epoch) throw cleared()',
     replace: '',
-    project: 'browser',
-    test: 'test/sw/PixstoreWorker.browser.test.ts',
+    project: 'unit',
+    test: 'test/sw/PixstoreWorker.test.ts',
   },
   {
     name: 'Full disk: a QuotaExceededError is not evicted for and retried',
@@ -100,8 +101,8 @@ export const MUTANTS: Mutant[] = [
   {
     name: 'The page-API at-rest scan skips strings',
     file: 'test/support/scanIndexedDB.ts',
-    find: 'found.push(Uint8Array.from(value, (c) => c.charCodeAt(0) & 0xff), utf16(value))',
-    replace: '',
+    find: "if (typeof value === 'string') {",
+    replace: "if (typeof value === 'symbol') {",
     project: 'browser',
     test: 'test/privacy/scanners.browser.test.ts',
   },

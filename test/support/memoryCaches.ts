@@ -10,6 +10,8 @@ class MemoryCache implements Partial<Cache> {
   constructor(
     private readonly origin: string,
     private readonly refuse: () => boolean,
+    private readonly held: () => Promise<void>,
+    private readonly started: () => void,
   ) {}
 
   private url(request: RequestInfo | URL): string {
@@ -27,6 +29,8 @@ class MemoryCache implements Partial<Cache> {
 
   async put(request: RequestInfo | URL, response: Response): Promise<void> {
     if (this.refuse()) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    this.started()
+    await this.held()
     const body = await response.arrayBuffer()
     const url = this.url(request)
     this.entries.delete(url)
@@ -50,13 +54,29 @@ class MemoryCache implements Partial<Cache> {
   }
 }
 
-/** A CacheStorage held in memory; `refusePuts` makes every write fail as a full disk does. */
+/**
+ * A CacheStorage held in memory; `refusePuts` makes every write fail as a full disk does,
+ * `holdPuts` makes writes wait until it resolves, and `puts` counts the writes begun.
+ */
 export function memoryCaches(origin = 'http://localhost') {
   const caches = new Map<string, MemoryCache>()
-  const state = { refusePuts: false }
+  const state: { refusePuts: boolean; holdPuts: Promise<void>; puts: number } = {
+    refusePuts: false,
+    holdPuts: Promise.resolve(),
+    puts: 0,
+  }
   const open = async (name: string) => {
     let cache = caches.get(name)
-    if (!cache) caches.set(name, (cache = new MemoryCache(origin, () => state.refusePuts)))
+    if (!cache)
+      caches.set(
+        name,
+        (cache = new MemoryCache(
+          origin,
+          () => state.refusePuts,
+          () => state.holdPuts,
+          () => void state.puts++,
+        )),
+      )
     return cache as unknown as Cache
   }
   const storage = {

@@ -140,3 +140,22 @@ describe('PixstoreWorker in Node', () => {
     expect((await caches.storage.keys()).sort()).toEqual([worker.cacheName, 'someone-else'].sort())
   })
 })
+
+describe('PixstoreWorker and a CLEAR in the middle of a store', () => {
+  it('answers 504 for a request asked before CLEAR even when its image was already decrypted', async () => {
+    const caches = memoryCaches(ORIGIN)
+    let release = () => undefined as void
+    caches.state.holdPuts = new Promise((resolve) => (release = resolve))
+    const { get, question, answer, page, cached } = await workerHarness(ORIGIN, () => caches.storage)
+    const version = await encryptImage(png(9), 'png')
+    const response = get('mid', 9)
+    answer((await question(0)).requestId, 9, version)
+    // The answer is decrypted and being stored: now the logout.
+    await expect.poll(() => caches.state.puts).toBe(1)
+    page.postMessage({ type: SW_MESSAGE.CLEAR })
+    await expect.poll(async () => await caches.storage.has('pixstore-images-v1')).toBe(false)
+    release()
+    expect((await response).status).toBe(504)
+    expect(await cached()).toEqual([])
+  })
+})
