@@ -209,7 +209,8 @@ export class ImageStore {
       settle((w) => w.resolve())
       void this.evict().catch(() => undefined)
     } catch (error) {
-      settle((w) => w.reject(error))
+      const failure = storageError(error, 'Writing the image cache')
+      settle((w) => w.reject(failure))
     } finally {
       this.flushing.delete(batch)
     }

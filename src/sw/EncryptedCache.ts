@@ -60,6 +60,7 @@ export class EncryptedCache {
   }
 
   private async store(id: string, token: number, encrypted: Uint8Array<ArrayBuffer>, epoch: number) {
+    if (epoch !== this.clears) return false
     const index = await this.load()
     const versions = [...index].filter(([, version]) => version.id === id)
     if (epoch !== this.clears || versions.some(([, version]) => version.token > token)) return false

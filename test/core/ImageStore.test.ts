@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ImageStore, PixstoreError, type ImageStoreChange } from '../../src/core'
+import { ImageStore, PixstoreDatabase, PixstoreError, type ImageStoreChange } from '../../src/core'
 import { testDatabase } from '../support/testDatabase'
 
 const cipher = (length: number, fill = 1) => new Uint8Array(length).fill(fill)
@@ -182,5 +182,33 @@ describe('ImageStore: versions move forward, and deletes and clears win over que
     // A later write lands, so the two above had their turn.
     await store.put({ id: 'z', token: 1, encrypted: cipher(8) })
     expect(await db.images.toCollection().primaryKeys()).toEqual(['z'])
+  })
+})
+
+describe('ImageStore on a database that cannot open', () => {
+  it('fails every operation with a storage error that says which, and keeps the cause', async () => {
+    const { IDBFactory, IDBKeyRange } = await import('fake-indexeddb')
+    const factory = new IDBFactory()
+    const broken = new DOMException('The disk is gone', 'UnknownError')
+    factory.open = () => {
+      throw broken
+    }
+    const store = new ImageStore({
+      database: new PixstoreDatabase(`broken-${Date.now()}`, { indexedDB: factory, IDBKeyRange }),
+    })
+    const failure = (what: string) => ({ name: 'PixstoreError', code: 'storage', message: `${what} failed` })
+    await expect(store.get('a')).rejects.toMatchObject(failure('Reading the image cache'))
+    await expect(store.put({ id: 'a', token: 1, encrypted: cipher(4) })).rejects.toMatchObject(
+      failure('Writing the image cache'),
+    )
+    store.touch('a')
+    await expect(store.flushTouches()).rejects.toMatchObject(failure('Updating lastUsed'))
+    await expect(store.delete('a')).rejects.toMatchObject(failure('Deleting from the image cache'))
+    await expect(store.has('a')).rejects.toMatchObject(failure('Reading the image cache'))
+    await expect(store.clear()).rejects.toMatchObject(failure('Clearing the image cache'))
+    await expect(store.stats()).rejects.toMatchObject({
+      ...failure('Reading cache stats'),
+      cause: expect.anything(),
+    })
   })
 })
