@@ -32,5 +32,5 @@ export default {
   tempDirName: 'reports/.stryker-tmp',
   cleanTempDir: 'always',
   // The goal is 85 (docs/mutation.md); the break threshold is today's floor, raised as tests are added.
-  thresholds: { high: 90, low: 85, break: 70 },
+  thresholds: { high: 90, low: 85, break: 74 },
 }
