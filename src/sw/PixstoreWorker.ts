@@ -154,11 +154,7 @@ export class PixstoreWorker {
 
   /** Stops listening to the pages; questions still pending answer `504`. */
   close(): void {
-    for (const [requestId, pending] of this.pending) {
-      this.pending.delete(requestId)
-      clearTimeout(pending.timer)
-      pending.reject(new PixstoreError('aborted', 'The worker was closed'))
-    }
+    this.refusePending(new PixstoreError('aborted', 'The worker was closed'))
     this.channel.close()
   }
 
@@ -264,7 +260,8 @@ export class PixstoreWorker {
 
   /** Drops the keys and served images of every version of `id`. */
   private dropFromMemory(id: string): void {
-    const versions = `${this.prefix}/${encodeURIComponent(id)}?`
+    // Every version's URL starts like this one's, up to its token.
+    const versions = imageUrl(id, 0, this.prefix).slice(0, -1)
     for (const key of this.keys.keys()) if (key.startsWith(versions)) this.keys.delete(key)
     for (const key of this.served.keys()) if (key.startsWith(versions)) this.forget(key)
   }
@@ -346,15 +343,20 @@ export class PixstoreWorker {
   /** Logout: every question pending is refused, every key and image held dropped, the cache deleted. */
   private async clear(): Promise<void> {
     const done = this.cache.clear()
-    for (const [requestId, pending] of this.pending) {
-      this.pending.delete(requestId)
-      clearTimeout(pending.timer)
-      pending.reject(cleared())
-    }
+    this.refusePending(cleared())
     this.keys.clear()
     this.served.clear()
     this.servedBytes = 0
     await done
+  }
+
+  /** Every question still waiting on the pages fails with `error` (its request answers 504). */
+  private refusePending(error: PixstoreError): void {
+    for (const [requestId, pending] of this.pending) {
+      this.pending.delete(requestId)
+      clearTimeout(pending.timer)
+      pending.reject(error)
+    }
   }
 
   private async onMessage(message: SwMessage): Promise<void> {
