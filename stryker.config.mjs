@@ -19,6 +19,7 @@ export default {
     'src/sw/imageUrl.ts',
     'src/sw/messages.ts',
     'src/sw/EncryptedCache.ts',
+    'src/sw/LruMap.ts',
     'src/sw/PixstoreWorker.ts',
   ],
   coverageAnalysis: 'perTest',

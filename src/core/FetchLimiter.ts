@@ -1,5 +1,4 @@
 import { checkOption } from './checkOption.js'
-import { PixstoreError } from './PixstoreError.js'
 
 interface Waiter {
   start: () => void
@@ -46,12 +45,12 @@ export class FetchLimiter {
           resolve(release)
         },
       }
+      // Removed when the waiter starts, so it runs only for a waiter still in the queue.
       const onAbort = () => {
-        const index = this.waiting.indexOf(waiter)
-        if (index >= 0) this.waiting.splice(index, 1)
-        reject(signal.reason ?? new PixstoreError('aborted', 'Cancelled while waiting for a request slot'))
+        this.waiting.splice(this.waiting.indexOf(waiter), 1)
+        reject(signal.reason)
       }
-      signal.addEventListener('abort', onAbort, { once: true })
+      signal.addEventListener('abort', onAbort)
       this.waiting.push(waiter)
     })
   }

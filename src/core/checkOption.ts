@@ -20,10 +20,7 @@ export function checkOption(name: string, value: number | undefined, range: Opti
   if (value === undefined) return
   const { min = 0, integer = true } = range
   const valid =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    value >= min &&
-    (integer ? Number.isInteger(value) : value <= MAX_DELAY)
+    Number.isFinite(value) && value >= min && (integer ? Number.isInteger(value) : value <= MAX_DELAY)
   if (!valid) {
     const kind = integer ? 'an integer' : 'a number of milliseconds'
     throw new PixstoreError(

@@ -99,19 +99,21 @@ function abortError(signal: AbortSignal): PixstoreError {
 function raceSignal<T>(
   promise: Promise<T>,
   signal: AbortSignal | undefined,
-  onAbort?: () => void,
+  onAbort: () => void = () => undefined,
 ): Promise<T> {
   if (!signal) return promise
   if (signal.aborted) {
-    onAbort?.()
+    onAbort()
+    // Its failure is nobody's now; unobserved, it would surface as an unhandled rejection.
+    promise.catch(() => undefined)
     return Promise.reject(abortError(signal))
   }
   return new Promise<T>((resolve, reject) => {
     const abort = () => {
-      onAbort?.()
+      onAbort()
       reject(abortError(signal))
     }
-    signal.addEventListener('abort', abort, { once: true })
+    signal.addEventListener('abort', abort)
     promise.then(
       (value) => {
         signal.removeEventListener('abort', abort)
@@ -133,7 +135,7 @@ function timeoutSignal(signal: AbortSignal, ms: number, what: string) {
     ms,
   )
   const onAbort = () => controller.abort(signal.reason)
-  signal.addEventListener('abort', onAbort, { once: true })
+  signal.addEventListener('abort', onAbort)
   const done = () => {
     clearTimeout(timer)
     signal.removeEventListener('abort', onAbort)
@@ -165,7 +167,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
   const fetcher: ImageFetcher = config.fetcher ?? createEndpointFetcher(config.endpoint)
   const store = new ImageStore({ ...config.cache, now: config.now })
   const locks = config.locks === false ? undefined : (config.locks ?? globalThis.navigator?.locks)
-  const lockPrefix = `pixstore/${encodeURIComponent(config.cache?.dbName ?? 'pixstore')}/`
+  const lockPrefix = `pixstore/${encodeURIComponent(store.db.name)}/`
   const inflight = new Map<string, Flight>()
   const listeners = new Set<(change: ImageStoreChange) => void>()
   const limiter = new FetchLimiter(config.maxConcurrentFetches ?? 6)
@@ -189,7 +191,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
       const body = await raceSignal(
         fetcher(record, context, bounded.signal, listeners.size ? fanOut(listeners) : undefined).catch(
           (error: unknown) => {
-            if (bounded.signal.aborted) throw abortError(bounded.signal)
+            // An abort or a timeout never gets here: the race has already rejected with it.
             // A custom fetcher's own failure (a rejected fetch, a socket error) is a network error.
             throw isPixstoreError(error)
               ? error
@@ -271,8 +273,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
         meta: record.meta,
         mimeType: image.mimeType,
       }
-    } catch (error) {
-      if (!isPixstoreError(error)) throw error
+    } catch {
       // A poisoned entry is dropped and the image fetched once more.
       await store.delete(record.id).catch(report)
       return undefined
@@ -287,15 +288,12 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
   async function fetchOnce(record: ImageRecord, load: Load): Promise<Resolved> {
     if (!locks) return fetchImage(record, load, true)
     const name = `${lockPrefix}${encodeURIComponent(record.id)}/${record.token}`
-    try {
-      // The DOM typings see the callback's promise as the result; the lock manager awaits it.
-      return (await locks.request(name, { signal: load.signal }, async () => {
-        load.signal.throwIfAborted()
-        return (await readCache(record)) ?? (await fetchImage(record, load, true))
-      })) as Resolved
-    } catch (error) {
-      throw load.signal.aborted ? abortError(load.signal) : error
-    }
+    // The DOM typings see the callback's promise as the result; the lock manager awaits it.
+    // An abort rejects it, but the flight's race has rejected with the reason already.
+    return (await locks.request(name, { signal: load.signal }, async () => {
+      load.signal.throwIfAborted()
+      return (await readCache(record)) ?? (await fetchImage(record, load, true))
+    })) as Resolved
   }
 
   async function loadImage(record: ImageRecord, load: Load): Promise<Resolved> {
@@ -344,13 +342,12 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     joined.callers++
     const { onProgress } = options
     if (onProgress) joined.load.listeners.add(onProgress)
-    let left = false
+    // Called once: on this caller's answer, or on its abort (the race then drops its answer).
     const leave = () => {
-      if (left) return
-      left = true
       if (onProgress) joined.load.listeners.delete(onProgress)
       if (--joined.callers === 0 && inflight.get(key) === joined) {
         inflight.delete(key)
+        // Stryker disable next-line StringLiteral: no caller is left to read the message
         joined.controller.abort(new PixstoreError('aborted', 'Every caller left'))
       }
     }

@@ -59,7 +59,7 @@ export function imageMimeType(format: ImageFormat): string {
 
 /** The format a plaintext's first byte selects, or `unsupported-format`. */
 export function formatOfByte(byte: number, formats: readonly ImageFormat[]): ImageFormat {
-  const format = byte >= 1 ? formats[byte - 1] : undefined
+  const format = formats[byte - 1]
   if (format === undefined) {
     throw new PixstoreError('unsupported-format', `Unknown image format byte ${byte}`)
   }

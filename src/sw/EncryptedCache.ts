@@ -1,4 +1,5 @@
 import { imageUrl } from './imageUrl.js'
+import { LruMap } from './LruMap.js'
 
 /** One cached version: the id and token an image URL stands for. */
 interface Version {
@@ -14,7 +15,7 @@ interface Version {
  */
 export class EncryptedCache {
   /** URLs in the cache, least recently used first; loaded once per worker lifetime. */
-  private index: Promise<Map<string, Version>> | undefined
+  private index: Promise<LruMap<Version>> | undefined
   /** The last store of each id, so the next one waits for it. */
   private readonly stores = new Map<string, Promise<unknown>>()
   private clears = 0
@@ -35,12 +36,7 @@ export class EncryptedCache {
   async match(url: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
     const hit = await this.caches.match(url, { cacheName: this.name })
     if (!hit) return undefined
-    void this.load().then((index) => {
-      const version = index.get(url)
-      if (!version) return
-      index.delete(url)
-      index.set(url, version)
-    })
+    void this.load().then((index) => index.get(url))
     return new Uint8Array(await hit.arrayBuffer())
   }
 
@@ -73,19 +69,14 @@ export class EncryptedCache {
       return false
     }
     for (const [old] of versions) if (old !== url) await this.remove(cache, index, old)
-    index.delete(url)
-    index.set(url, { id, token })
-    for (const [oldest] of index) {
-      if (index.size <= this.maxEntries) break
-      await this.remove(cache, index, oldest)
-    }
+    for (const evicted of index.set(url, { id, token })) await cache.delete(evicted)
     return true
   }
 
   /** The newest cached token of `id`, if any. */
   async newest(id: string): Promise<number | undefined> {
     let newest: number | undefined
-    for (const version of (await this.load()).values())
+    for (const [, version] of await this.load())
       if (version.id === id && (newest === undefined || version.token > newest)) newest = version.token
     return newest
   }
@@ -104,19 +95,21 @@ export class EncryptedCache {
     await this.caches.delete(this.name)
   }
 
-  private async remove(cache: Cache, index: Map<string, Version>, url: string): Promise<void> {
+  private async remove(cache: Cache, index: LruMap<Version>, url: string): Promise<void> {
     index.delete(url)
     await cache.delete(url)
   }
 
-  private load(): Promise<Map<string, Version>> {
+  private load(): Promise<LruMap<Version>> {
     const loading = (this.index ??= (async () => {
-      const index = new Map<string, Version>()
+      const index = new LruMap<Version>(this.maxEntries)
       const cache = await this.caches.open(this.name)
       for (const request of await cache.keys()) {
         const url = new URL(request.url)
         const id = decodeURIComponent(url.pathname.slice(this.prefix.length + 1))
-        index.set(url.pathname + url.search, { id, token: Number(url.searchParams.get('t')) })
+        const version = { id, token: Number(url.searchParams.get('t')) }
+        // Past a lowered maxEntries, the oldest leave the cache as the index is rebuilt.
+        for (const evicted of index.set(url.pathname + url.search, version)) await cache.delete(evicted)
       }
       return index
     })())

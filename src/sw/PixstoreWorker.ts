@@ -11,6 +11,7 @@ import {
 } from '../core/index.js'
 import { EncryptedCache } from './EncryptedCache.js'
 import { imageUrl, parseImageUrl } from './imageUrl.js'
+import { LruMap } from './LruMap.js'
 import {
   SW_CACHE_NAME,
   SW_CHANNEL,
@@ -40,7 +41,11 @@ export interface PixstoreWorkerOptions {
   caches?: CacheStorage
   /** Origin whose `GET {prefix}/...` requests are handled. @default globalThis.location.origin */
   origin?: string
+  /** WebCrypto for decryption and request ids. @default globalThis.crypto */
+  crypto?: Crypto
 }
+
+type ServedImage = { bytes: Uint8Array<ArrayBuffer>; mimeType: string }
 
 type Pending = {
   resolve: (message: SwMessage) => void
@@ -77,6 +82,7 @@ function textResponse(status: number, text: string): Response {
   })
 }
 
+// Stryker disable next-line StringLiteral: the request answers 504 by its code; the message is never shown
 const cleared = () => new PixstoreError('aborted', 'The images were cleared')
 
 /**
@@ -91,16 +97,15 @@ export class PixstoreWorker {
   private readonly formats: readonly ImageFormat[]
   private readonly caches: CacheStorage
   private readonly origin: string
-  private readonly maxEntries: number
+  private readonly crypto: Crypto
   private readonly channel: BroadcastChannel
   private readonly cache: EncryptedCache
   private readonly pending = new Map<string, Pending>()
   private readonly inflight = new Map<string, Flight>()
-  private readonly keys = new Map<string, DecryptionKey>()
-  /** Recently served plaintext, in memory only, oldest first. */
-  private readonly served = new Map<string, { bytes: Uint8Array<ArrayBuffer>; mimeType: string }>()
-  private servedBytes = 0
-  private readonly memoryBytes: number
+  /** Keys of the versions in Cache Storage, in memory only. */
+  private readonly keys: LruMap<DecryptionKey>
+  /** Recently served plaintext, in memory only, within `memoryBytes`. */
+  private readonly served: LruMap<ServedImage>
 
   /** @throws `invalid-option` when `timeout`, `maxEntries` or `memoryBytes` is out of range. */
   constructor(options: PixstoreWorkerOptions = {}) {
@@ -109,12 +114,14 @@ export class PixstoreWorker {
     checkOption('memoryBytes', options.memoryBytes)
     this.prefix = options.prefix ?? SW_PREFIX
     this.timeout = options.timeout ?? 5000
-    this.maxEntries = options.maxEntries ?? 500
+    const maxEntries = options.maxEntries ?? 500
     this.formats = options.imageFormats ?? DEFAULT_IMAGE_FORMATS
-    this.memoryBytes = options.memoryBytes ?? 32 * 1024 * 1024
+    this.keys = new LruMap(maxEntries)
+    this.served = new LruMap(options.memoryBytes ?? 32 * 1024 * 1024, (image) => image.bytes.length)
     this.caches = options.caches ?? globalThis.caches
     this.origin = options.origin ?? globalThis.location.origin
-    this.cache = new EncryptedCache(this.caches, this.cacheName, this.prefix, this.maxEntries)
+    this.crypto = options.crypto ?? globalThis.crypto
+    this.cache = new EncryptedCache(this.caches, this.cacheName, this.prefix, maxEntries)
     this.channel = new BroadcastChannel(options.channel ?? SW_CHANNEL)
     this.channel.onmessage = (event: MessageEvent<SwMessage>) => void this.onMessage(event.data)
   }
@@ -123,6 +130,7 @@ export class PixstoreWorker {
    * The response for a request, or `undefined` when the request is not an image URL of this
    * worker and must go to the network untouched. `clientId` is the fetch event's client.
    */
+  // Stryker disable next-line StringLiteral: any default works, as long as it is one id for every fetch without one
   handle(request: Request, clientId = ''): Promise<Response> | undefined {
     if (request.method !== 'GET') return undefined
     const url = new URL(request.url)
@@ -138,9 +146,10 @@ export class PixstoreWorker {
         response: Promise.resolve(new Response()),
         clients: new Set([clientId]),
       }
-      created.response = this.respond(key, parsed.id, parsed.token, created).finally(() => {
-        if (this.inflight.get(key) === created) this.inflight.delete(key)
-      })
+      // Nothing else takes a flight out, so the one under this key is still this one.
+      created.response = this.respond(key, parsed.id, parsed.token, created).finally(() =>
+        this.inflight.delete(key),
+      )
       this.inflight.set(key, created)
       flight = created
     } else if (!flight.clients.has(clientId)) {
@@ -154,6 +163,7 @@ export class PixstoreWorker {
 
   /** Stops listening to the pages; questions still pending answer `504`. */
   close(): void {
+    // Stryker disable next-line StringLiteral: the request answers 504 by its code; the message is never shown
     this.refusePending(new PixstoreError('aborted', 'The worker was closed'))
     this.channel.close()
   }
@@ -180,23 +190,15 @@ export class PixstoreWorker {
     }
   }
 
-  private async imageOf(
-    key: string,
-    id: string,
-    token: number,
-    flight: Flight,
-  ): Promise<{ bytes: Uint8Array<ArrayBuffer>; mimeType: string }> {
+  private async imageOf(key: string, id: string, token: number, flight: Flight): Promise<ServedImage> {
     const recent = this.served.get(key)
-    if (recent) {
-      this.serve(key, recent.bytes, recent.mimeType)
-      return recent
-    }
+    if (recent) return recent
     const encrypted = await this.cache.match(key)
     if (encrypted) {
       try {
         const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token, flight))
-        const image = await decryptImage(encrypted, decryptionKey, this.formats)
-        if (!flight.evicted && flight.epoch === this.cache.epoch) this.serve(key, image.bytes, image.mimeType)
+        const image = await decryptImage(encrypted, decryptionKey, this.formats, this.crypto.subtle)
+        if (!flight.evicted && flight.epoch === this.cache.epoch) this.served.set(key, image)
         return image
       } catch (error) {
         if (!isPixstoreError(error, 'decrypt-failed')) throw error
@@ -206,9 +208,10 @@ export class PixstoreWorker {
       }
     }
     const answer = await this.ask<ImageResponseMessage>({ type: SW_MESSAGE.IMAGE_REQUEST, id, token }, flight)
+    // Stryker disable next-line StringLiteral: the request answers by the code; the message is never shown
     if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
-    const decryptionKey = await importDecryptionKey(answer.meta)
-    const image = await decryptImage(answer.encrypted, decryptionKey, this.formats)
+    const decryptionKey = await importDecryptionKey(answer.meta, this.crypto.subtle)
+    const image = await decryptImage(answer.encrypted, decryptionKey, this.formats, this.crypto.subtle)
     // Kept under the version the page answered with (newer than asked after an Updated answer).
     if (!flight.evicted) await this.store(id, answer.token, answer.encrypted, decryptionKey, image, flight)
     // Evicted while it was being stored: undo it, Dexie is the source of truth.
@@ -226,30 +229,19 @@ export class PixstoreWorker {
     token: number,
     encrypted: Uint8Array<ArrayBuffer>,
     decryptionKey: DecryptionKey,
-    image: { bytes: Uint8Array<ArrayBuffer>; mimeType: string },
+    image: ServedImage,
     flight: Flight,
   ): Promise<void> {
-    const stored = await this.cache.put(id, token, encrypted, flight.epoch)
+    // Kept in memory whether or not Cache Storage took it: a full disk costs only the cache.
+    await this.cache.put(id, token, encrypted, flight.epoch)
     if (flight.epoch !== this.cache.epoch || flight.evicted) return
     const newest = await this.cache.newest(id)
     if (newest !== undefined && newest > token) return
     // One version per id in memory too: this one replaces every other.
     this.dropFromMemory(id)
     const key = imageUrl(id, token, this.prefix)
-    if (stored) this.remember(key, decryptionKey)
-    this.serve(key, image.bytes, image.mimeType)
-  }
-
-  /** Keeps a served image in memory, most recent last, within `memoryBytes`. */
-  private serve(key: string, bytes: Uint8Array<ArrayBuffer>, mimeType: string): void {
-    this.forget(key)
-    if (bytes.length > this.memoryBytes) return
-    this.served.set(key, { bytes, mimeType })
-    this.servedBytes += bytes.length
-    for (const [oldest] of this.served) {
-      if (this.servedBytes <= this.memoryBytes) break
-      this.forget(oldest)
-    }
+    this.keys.set(key, decryptionKey)
+    this.served.set(key, image)
   }
 
   /** Drops every version of `id`: from memory and from Cache Storage. */
@@ -262,15 +254,9 @@ export class PixstoreWorker {
   private dropFromMemory(id: string): void {
     // Every version's URL starts like this one's, up to its token.
     const versions = imageUrl(id, 0, this.prefix).slice(0, -1)
-    for (const key of this.keys.keys()) if (key.startsWith(versions)) this.keys.delete(key)
-    for (const key of this.served.keys()) if (key.startsWith(versions)) this.forget(key)
-  }
-
-  private forget(key: string): void {
-    const entry = this.served.get(key)
-    if (!entry) return
-    this.served.delete(key)
-    this.servedBytes -= entry.bytes.length
+    const ofId = (key: string) => key.startsWith(versions)
+    this.keys.deleteWhere(ofId)
+    this.served.deleteWhere(ofId)
   }
 
   private imageResponse(bytes: Uint8Array<ArrayBuffer>, mimeType: string): Response {
@@ -283,21 +269,12 @@ export class PixstoreWorker {
     })
   }
 
-  private remember(key: string, decryptionKey: DecryptionKey): void {
-    this.keys.delete(key)
-    this.keys.set(key, decryptionKey)
-    // Oldest first: Map iteration follows insertion order.
-    for (const oldest of this.keys.keys()) {
-      if (this.keys.size <= this.maxEntries) break
-      this.keys.delete(oldest)
-    }
-  }
-
   private async requestKey(key: string, id: string, token: number, flight: Flight): Promise<DecryptionKey> {
     const answer = await this.ask<KeyResponseMessage>({ type: SW_MESSAGE.KEY_REQUEST, id, token }, flight)
+    // Stryker disable next-line StringLiteral: the request answers by the code; the message is never shown
     if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
-    const decryptionKey = await importDecryptionKey(answer.meta)
-    if (flight.epoch === this.cache.epoch) this.remember(key, decryptionKey)
+    const decryptionKey = await importDecryptionKey(answer.meta, this.crypto.subtle)
+    if (flight.epoch === this.cache.epoch) this.keys.set(key, decryptionKey)
     return decryptionKey
   }
 
@@ -311,12 +288,13 @@ export class PixstoreWorker {
     flight: Flight,
   ): Promise<T> {
     if (flight.epoch !== this.cache.epoch) return Promise.reject(cleared())
-    const message = { ...question, requestId: crypto.randomUUID() }
+    const message = { ...question, requestId: this.crypto.randomUUID() }
     return new Promise<T>((resolve, reject) => {
       const expire = () =>
         setTimeout(() => {
           this.pending.delete(message.requestId)
           flight.repost = undefined
+          // Stryker disable next-line StringLiteral: the request answers 504 by its code; the message is never shown
           reject(new PixstoreError('timeout', `No page answered for ${message.id} in ${this.timeout} ms`))
         }, this.timeout)
       const pending: Pending = {
@@ -346,7 +324,6 @@ export class PixstoreWorker {
     this.refusePending(cleared())
     this.keys.clear()
     this.served.clear()
-    this.servedBytes = 0
     await done
   }
 

@@ -27,4 +27,28 @@ describe('FetchLimiter', () => {
     expect(started).toEqual(['a', 'b', 'd'])
     expect(limiter.running).toBe(2)
   })
+
+  it('forgets the signal of a waiter once it starts, so a later abort takes no one else out of the queue', async () => {
+    const limiter = new FetchLimiter(1)
+    const first = await limiter.acquire(new AbortController().signal)
+    const late = new AbortController()
+    const second = limiter.acquire(late.signal)
+    const third = limiter.acquire(new AbortController().signal)
+    first()
+    const releaseSecond = await second
+    late.abort()
+    releaseSecond()
+    const releaseThird = await third
+    expect(limiter.running).toBe(1)
+    releaseThird()
+    expect(limiter.running).toBe(0)
+  })
+
+  it('rejects at once with the reason of a signal already aborted, and refuses a limit below 1', async () => {
+    const limiter = new FetchLimiter(1)
+    const reason = new Error('gone')
+    expect(() => limiter.acquire(AbortSignal.abort(reason))).toThrow(reason)
+    expect(limiter.running).toBe(0)
+    expect(() => new FetchLimiter(0)).toThrow(expect.objectContaining({ code: 'invalid-option' }))
+  })
 })

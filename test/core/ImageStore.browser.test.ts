@@ -3,6 +3,19 @@ import { createImageService, createMemoryBackend, ImageStore, PixstoreDatabase }
 import { testDatabase } from '../support/testDatabase'
 
 describe('ImageStore in Chromium IndexedDB', () => {
+  it('stores the bytes of a view, not the buffer around it, which may hold a key', async () => {
+    const { db } = await testDatabase()
+    const store = new ImageStore({ database: db })
+    // An Updated answer: a key in front of the ciphertext, in one buffer.
+    const wire = new Uint8Array(100).fill(0x4b)
+    wire.fill(0xc1, 60)
+    await store.put({ id: 'a', token: 1, encrypted: wire.subarray(60) })
+    const row = await db.images.get('a')
+    expect(row?.encrypted.buffer.byteLength).toBe(40)
+    expect([...new Uint8Array(row!.encrypted.buffer)].every((byte) => byte === 0xc1)).toBe(true)
+    await db.delete()
+  })
+
   it('evicts by count and bytes at 3000 entries, reading index keys only', async () => {
     const { db, calls } = await testDatabase()
     await db.images.bulkPut(

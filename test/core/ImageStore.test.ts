@@ -1,3 +1,4 @@
+import { Dexie } from 'dexie'
 import { describe, expect, it } from 'vitest'
 import { ImageStore, PixstoreDatabase, PixstoreError, type ImageStoreChange } from '../../src/core'
 import { testDatabase } from '../support/testDatabase'
@@ -137,6 +138,10 @@ describe('ImageStore', () => {
       code: 'storage',
     })
     await expect(store.put({ id: 'x', token: 1, encrypted: cipher(8) })).rejects.toBeInstanceOf(PixstoreError)
+    await expect(store.put({ id: 'x', token: 1, encrypted: cipher(8) })).rejects.toMatchObject({
+      message: 'Writing the image cache after eviction failed',
+      cause: expect.anything(),
+    })
   })
 
   it('answers has, delete and clear, and reports them', async () => {
@@ -206,9 +211,218 @@ describe('ImageStore on a database that cannot open', () => {
     await expect(store.delete('a')).rejects.toMatchObject(failure('Deleting from the image cache'))
     await expect(store.has('a')).rejects.toMatchObject(failure('Reading the image cache'))
     await expect(store.clear()).rejects.toMatchObject(failure('Clearing the image cache'))
+    await expect(store.evict()).rejects.toMatchObject(failure('Evicting from the image cache'))
     await expect(store.stats()).rejects.toMatchObject({
       ...failure('Reading cache stats'),
       cause: expect.anything(),
     })
+  })
+})
+
+/** A store over `count` rows of 8 bytes, o0 the oldest, whose writes fail as `fault` says. */
+async function faultyStore(
+  count: number,
+  fault: () => unknown,
+  options: ConstructorParameters<typeof ImageStore>[0] = {},
+) {
+  let failures = 0
+  const { db } = await testDatabase({
+    fault: (type) => {
+      if (type === 'put' && failures-- > 0) throw fault()
+    },
+  })
+  const store = new ImageStore({ database: db, ...options })
+  await db.images.bulkPut(
+    Array.from({ length: count }, (_, i) => ({
+      id: `o${i}`,
+      token: 1,
+      encrypted: cipher(8),
+      bytes: 8,
+      lastUsed: i,
+    })),
+  )
+  return {
+    store,
+    db,
+    failNext: (n = 1) => void (failures = n),
+    ids: () => db.images.toCollection().primaryKeys(),
+  }
+}
+
+describe('ImageStore: a full disk and other write failures', () => {
+  it("on a full disk evicts twice the batch's bytes or a tenth of the entries, whichever frees more, then retries", async () => {
+    const { store, failNext, ids } = await faultyStore(
+      20,
+      () => new DOMException('full', 'QuotaExceededError'),
+    )
+    failNext()
+    // Three rows of 8 bytes: 48 bytes, six entries, more than a tenth (two).
+    await Promise.all(['n1', 'n2', 'n3'].map((id) => store.put({ id, token: 1, encrypted: cipher(8) })))
+    const left = await ids()
+    expect(left).toContain('o6')
+    expect(left).not.toContain('o5')
+    expect(left).toHaveLength(20 - 6 + 3)
+  })
+
+  it('finds a full disk inside a bulk error, even among other failures', async () => {
+    const bulk = () =>
+      new Dexie.BulkError('bulk', {
+        0: new DOMException('x', 'ConstraintError'),
+        1: new DOMException('full', 'QuotaExceededError'),
+      })
+    const { store, failNext, ids } = await faultyStore(20, bulk)
+    failNext()
+    await store.put({ id: 'n', token: 1, encrypted: cipher(8) })
+    expect(await ids()).toContain('n')
+    expect(await ids()).not.toContain('o1')
+  })
+
+  it('gives any other failure as a storage error at once, evicting nothing', async () => {
+    const cause = new DOMException('broken', 'UnknownError')
+    for (const fault of [() => cause, () => new Dexie.BulkError('bulk', { 0: cause })]) {
+      const { store, failNext, ids } = await faultyStore(5, fault)
+      failNext()
+      await expect(store.put({ id: 'n', token: 1, encrypted: cipher(8) })).rejects.toMatchObject({
+        code: 'storage',
+        message: 'Writing the image cache failed',
+      })
+      expect(await ids()).toEqual(['o0', 'o1', 'o2', 'o3', 'o4'])
+    }
+  })
+})
+
+describe('ImageStore: options, batches and eviction runs', () => {
+  it('checks its options, takes fractional delays, and opens the database it is named', () => {
+    expect(() => new ImageStore({ maxBytes: 0 })).toThrow(expect.objectContaining({ code: 'invalid-option' }))
+    expect(() => new ImageStore({ touchDelay: 0.5, openTimeout: 1.5 })).not.toThrow()
+    expect(new ImageStore().db.name).toBe('pixstore')
+    expect(new ImageStore({ dbName: 'photos' }).db.name).toBe('photos')
+  })
+
+  it('evicts a batch beyond maxEntries, never below one entry, and nothing at the limit', async () => {
+    const { store, db } = await filledStore(3, { maxEntries: 3, evictionBatch: 10 })
+    expect(await store.evict()).toEqual([])
+    await db.images.put({ id: 'late', token: 1, encrypted: cipher(8), bytes: 8, lastUsed: 99 })
+    // Four entries over a limit of three: down to 3 - min(10, 3 - 1) = 1.
+    expect(await store.evict()).toEqual(['e0', 'e1', 'e2'])
+    expect(await db.images.toCollection().primaryKeys()).toEqual(['late'])
+  })
+
+  it('shares an eviction run with a call made during it, and runs once more for it', async () => {
+    const { store, db } = await filledStore(4, { maxEntries: 2 })
+    let more: Promise<unknown> | undefined
+    store.subscribe((change) => {
+      if (change.type !== 'evict' || more) return
+      // Two more rows land while the first run ends, and someone asks for eviction again.
+      more = db.images.bulkPut([
+        { id: 'x1', token: 1, encrypted: cipher(8), bytes: 8, lastUsed: 100 },
+        { id: 'x2', token: 1, encrypted: cipher(8), bytes: 8, lastUsed: 101 },
+      ])
+      void store.evict()
+    })
+    const [first, second] = await Promise.all([store.evict(), store.evict()])
+    expect(first).toBe(second)
+    expect(first).toEqual(['e0', 'e1', 'e2', 'e3'])
+    expect(await db.images.toCollection().primaryKeys()).toEqual(['x1', 'x2'])
+  })
+
+  it('keeps the later row of one version written twice in a task, and the newer of two', async () => {
+    const { store, db } = await filledStore(0)
+    await Promise.all([
+      store.put({ id: 'a', token: 5, encrypted: cipher(8, 1) }),
+      store.put({ id: 'a', token: 5, encrypted: cipher(8, 2) }),
+      store.put({ id: 'b', token: 2, encrypted: cipher(8, 2) }),
+      store.put({ id: 'b', token: 7, encrypted: cipher(8, 7) }),
+    ])
+    expect((await db.images.get('a'))?.encrypted[0]).toBe(2)
+    expect((await db.images.get('b'))?.token).toBe(7)
+  })
+
+  it('cancels a queued write of the id it deletes only', async () => {
+    const { store, db } = await filledStore(0)
+    await Promise.all([
+      store.put({ id: 'a', token: 1, encrypted: cipher(8) }),
+      store.put({ id: 'b', token: 1, encrypted: cipher(8) }),
+      store.delete('a'),
+    ])
+    expect(await db.images.toCollection().primaryKeys()).toEqual(['b'])
+  })
+
+  it('writes touches after touchDelay by itself, and not before', async () => {
+    const { store, db, tick } = await filledStore(2)
+    tick(50_000)
+    const quick = new ImageStore({ database: db, touchDelay: 5, now: () => 77_000 })
+    quick.touch('e0')
+    await expect.poll(async () => (await db.images.get('e0'))?.lastUsed).toBe(77_000)
+    // The default delay is a second: a read asked after it, answered first, sees no touch.
+    const slow = new ImageStore({ database: db, now: () => 88_000 })
+    slow.touch('e1')
+    expect((await slow.get('e1'))?.lastUsed).toBe(1)
+    expect((await db.images.get('e1'))?.lastUsed).toBe(1)
+    await slow.flushTouches()
+    expect((await db.images.get('e1'))?.lastUsed).toBe(88_000)
+    void store
+  })
+
+  it('stops telling a listener once it unsubscribes', async () => {
+    const { store } = await filledStore(2)
+    const changes: ImageStoreChange[] = []
+    const unsubscribe = store.subscribe((change) => changes.push(change))
+    await store.delete('e0')
+    unsubscribe()
+    await store.delete('e1')
+    expect(changes).toEqual([{ type: 'delete', ids: ['e0'] }])
+  })
+
+  it('closes with pending touches written and no empty transaction', async () => {
+    const { store, db, calls, tick } = await filledStore(1)
+    await store.stats()
+    const before = calls.transactions
+    await store.close()
+    expect(calls.transactions).toBe(before)
+    const again = new ImageStore({ database: db, now: () => 5_000 })
+    await again.stats()
+    again.touch('e0')
+    await again.close()
+    expect(db.isOpen()).toBe(false)
+    await db.open()
+    expect((await db.images.get('e0'))?.lastUsed).toBe(5_000)
+    void tick
+  })
+})
+
+describe('ImageStore and other connections to its database', () => {
+  it('lets another connection delete the database without waiting, and reopens on the next operation', async () => {
+    const { store, db } = await filledStore(2)
+    await store.stats()
+    const { indexedDB } = await import('fake-indexeddb')
+    await new Promise<void>((resolve, reject) => {
+      const deletion = indexedDB.deleteDatabase(db.name)
+      deletion.onsuccess = () => resolve()
+      deletion.onerror = () => reject(deletion.error)
+    })
+    await store.put({ id: 'after', token: 1, encrypted: cipher(4) })
+    expect(await store.stats()).toEqual({ entries: 1, bytes: 4 })
+  })
+
+  it('gives up opening after openTimeout when an old connection blocks the upgrade, saying so', async () => {
+    const { indexedDB, IDBKeyRange } = await import('fake-indexeddb')
+    const name = `blocked-${Date.now()}`
+    const old = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open(name, 1)
+      open.onupgradeneeded = () => open.result.createObjectStore('images', { keyPath: 'id' })
+      open.onsuccess = () => resolve(open.result)
+      open.onerror = () => reject(open.error)
+    })
+    const store = new ImageStore({
+      database: new PixstoreDatabase(name, { indexedDB, IDBKeyRange }),
+      openTimeout: 30,
+    })
+    await expect(store.stats()).rejects.toMatchObject({
+      code: 'storage',
+      message: 'The image cache did not open in 30 ms',
+    })
+    old.close()
+    await expect.poll(async () => (await store.stats().catch(() => null))?.entries).toBe(0)
   })
 })

@@ -109,6 +109,75 @@ describe('createEndpointFetcher', () => {
     })
   })
 
+  it('asks the browser to keep nothing and send credentials to its own origin only, and trims slashes off baseUrl', async () => {
+    const { calls, fetch } = recorder()
+    await createEndpointFetcher({ fetch, baseUrl: 'https://api.example.com///' })(record, undefined, signal())
+    expect(calls[0]!.url).toMatch(/^https:\/\/api\.example\.com\/pixstore-image\//)
+    expect(calls[0]!.init).toMatchObject({ cache: 'no-store', credentials: 'same-origin' })
+  })
+
+  it('says which image failed and why, and keeps the cause', async () => {
+    const cause = new TypeError('Failed to fetch')
+    const offline = createEndpointFetcher({
+      fetch: recorder(() => {
+        throw cause
+      }).fetch,
+    })
+    await expect(offline(record, undefined, signal())).rejects.toMatchObject({
+      message: `Request for image ${record.id} failed`,
+      cause,
+    })
+    // An error answer without a body is still an http-status error.
+    const empty = createEndpointFetcher({ fetch: recorder(() => new Response(null, { status: 500 })).fetch })
+    await expect(empty(record, undefined, signal())).rejects.toMatchObject({
+      code: 'http-status',
+      message: 'Image endpoint answered 500',
+    })
+    const broken = new Error('connection reset')
+    const cut = () =>
+      new Response(
+        new ReadableStream({
+          start: (controller) => {
+            controller.enqueue(Uint8Array.of(2, 1))
+            controller.error(broken)
+          },
+        }),
+      )
+    for (const onProgress of [undefined, () => undefined]) {
+      const reading = createEndpointFetcher({ fetch: recorder(cut).fetch })
+      await expect(reading(record, undefined, signal(), onProgress)).rejects.toMatchObject({
+        code: 'network',
+        message: `Reading image ${record.id} failed`,
+        cause: broken,
+      })
+    }
+  })
+
+  it('rethrows an abort as it came, for the caller to tell a cancel from a timeout', async () => {
+    const controller = new AbortController()
+    const abort = new DOMException('The operation was aborted', 'AbortError')
+    const fetching = createEndpointFetcher({
+      fetch: recorder(() => {
+        controller.abort()
+        throw abort
+      }).fetch,
+    })
+    await expect(fetching(record, undefined, controller.signal)).rejects.toBe(abort)
+    const reading = new AbortController()
+    const stopped = new Error('stopped')
+    const body = () =>
+      new Response(
+        new ReadableStream({
+          pull: (stream) => {
+            reading.abort()
+            stream.error(stopped)
+          },
+        }),
+      )
+    const fetcher = createEndpointFetcher({ fetch: recorder(body).fetch })
+    await expect(fetcher(record, undefined, reading.signal)).rejects.toBe(stopped)
+  })
+
   it('passes the signal down, so a service abort or timeout cancels the request', async () => {
     let seen: AbortSignal | undefined
     const fetch: typeof globalThis.fetch = (_input, init) =>

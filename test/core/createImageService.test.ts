@@ -3,6 +3,7 @@ import {
   createImageService,
   createMemoryBackend,
   encodeWirePayload,
+  PixstoreDatabase,
   WireState,
   type ImageFetcher,
   type ImageRecord,
@@ -405,15 +406,16 @@ describe('createImageService: locks, notices and what a fetcher may return', () 
       backend.fetcher(record, context, signal)
     )
     // Two tabs: two services, one database, one lock manager.
-    const tabs = [0, 1].map(() =>
-      createImageService({ fetcher, locks, cache: { database: db, dbName: 'shared db' } }),
-    )
+    const tabs = [0, 1].map(() => createImageService({ fetcher, locks, cache: { database: db } }))
     const record = await backend.save(png, 'png', 'a/b')
     const [first, second] = await Promise.all(tabs.map((tab) => tab.getImage(record)))
     expect(await bytesOf(first!)).toEqual(png)
     expect(await bytesOf(second!)).toEqual(png)
     expect(fetched).toEqual([record.id])
-    expect(new Set(requested)).toEqual(new Set([`pixstore/shared%20db/a%2Fb/${record.token}`]))
+    // Named after the database the services share, whoever opened it.
+    expect(new Set(requested)).toEqual(
+      new Set([`pixstore/${encodeURIComponent(db.name)}/a%2Fb/${record.token}`]),
+    )
     // `locks: false` asks for none.
     const unlocked = createImageService({ fetcher, locks: false, cache: { database: db } })
     await unlocked.deleteCachedImage(record.id)
@@ -481,5 +483,203 @@ describe('createImageService: locks, notices and what a fetcher may return', () 
         message: 'The record has no id',
       })
     }
+  })
+})
+
+describe('createImageService: callers, their signals and what each failure says', () => {
+  it('rejects at once for a signal already aborted, without a request, and types a plain abort reason', async () => {
+    const { backend, service, fetched } = await setup()
+    const record = await backend.save(png, 'png')
+    const reason = new Error('navigated away')
+    await expect(service.getImage(record, { signal: AbortSignal.abort(reason) })).rejects.toMatchObject({
+      code: 'aborted',
+      message: 'The image request was aborted',
+      cause: reason,
+    })
+    // The flight it would have shared is gone too: the next caller starts afresh and gets the image.
+    expect(await bytesOf(await service.getImage(record))).toEqual(png)
+    expect(fetched).toEqual([record.id])
+  })
+
+  it("leaves no listener on a caller's signal once the image is answered or refused", async () => {
+    const { backend, service } = await setup()
+    const record = await backend.save(png, 'png')
+    const signal = new AbortController().signal
+    let listening = 0
+    const add = signal.addEventListener.bind(signal)
+    const remove = signal.removeEventListener.bind(signal)
+    signal.addEventListener = (...args: Parameters<typeof add>) => (listening++, add(...args))
+    signal.removeEventListener = (...args: Parameters<typeof remove>) => (listening--, remove(...args))
+    await service.getImage(record, { signal })
+    await service.getImage(record, { signal })
+    await service.getImage({ ...record, id: 'missing' }, { signal }).catch(() => undefined)
+    expect(listening).toBe(0)
+  })
+
+  it('keeps loading for the callers still waiting when one leaves, and stops giving progress to the one that left', async () => {
+    const { backend, service, gates, waitForGates } = await gatedSetup()
+    const record = await backend.save(png, 'png')
+    const leaving = new AbortController()
+    const seen = { left: 0, staying: 0 }
+    const left = service.getImage(record, { signal: leaving.signal, onProgress: () => seen.left++ })
+    const staying = service.getImage(record, { onProgress: () => seen.staying++ })
+    await waitForGates(1)
+    leaving.abort()
+    await expect(left).rejects.toMatchObject({ code: 'aborted' })
+    expect(gates[0]!.signal.aborted).toBe(false)
+    gates[0]!.open()
+    expect(await bytesOf(await staying)).toEqual(png)
+  })
+
+  it('streams progress to every caller that asked for it, and asks no stream when none did', async () => {
+    const streams: boolean[] = []
+    const { backend, service } = await setup({}, (inner) => async (record, context, signal, onProgress) => {
+      streams.push(onProgress !== undefined)
+      onProgress?.({ received: 1, total: 2 })
+      return inner(record, context, signal)
+    })
+    const [a, b] = await Promise.all([backend.save(png, 'png'), backend.save(png, 'webp')])
+    const seen: string[] = []
+    await Promise.all([
+      service.getImage(a!, { onProgress: () => seen.push('one') }),
+      service.getImage(a!, { onProgress: () => seen.push('two') }),
+      service.getImage(a!),
+    ])
+    expect(seen.sort()).toEqual(['one', 'two'])
+    await service.getImage(b!)
+    expect(streams).toEqual([true, false])
+  })
+
+  it("starts a new load for a version whose earlier load ended, and lets a load from before a clear end without taking the new one's place", async () => {
+    const { backend, service, gates, waitForGates, fetched } = await gatedSetup()
+    const record = await backend.save(png, 'png')
+    const before = service.getImage(record)
+    await waitForGates(1)
+    void service.clear()
+    await expect(before).rejects.toMatchObject({ code: 'aborted', message: 'The image cache was cleared' })
+    const after = service.getImage(record)
+    await waitForGates(2)
+    // The load from before the clear ends now; a third caller still joins the one after it.
+    gates[0]!.open()
+    await vi.waitFor(() => expect(gates[0]!.signal.aborted).toBe(true))
+    const joining = service.getImage(record)
+    gates[1]!.open()
+    expect(await bytesOf(await after)).toEqual(png)
+    expect(await bytesOf(await joining)).toEqual(png)
+    expect(fetched).toHaveLength(2)
+    // Once it ended, deleting the image makes the next caller fetch it again.
+    await service.deleteCachedImage(record.id)
+    const again = service.getImage(record)
+    await waitForGates(3)
+    gates[2]!.open()
+    await again
+    expect(fetched).toHaveLength(3)
+  })
+
+  it('deleting one image keeps the loads of the others cacheable', async () => {
+    const { backend, service, db, gates, waitForGates } = await gatedSetup()
+    const [a, b] = await Promise.all([backend.save(png, 'png'), backend.save(png, 'png')])
+    const loads = [service.getImage(a!), service.getImage(b!)]
+    await waitForGates(2)
+    await service.deleteCachedImage(a!.id)
+    gates.forEach((gate) => gate.open())
+    await Promise.all(loads)
+    expect(await db.images.toCollection().primaryKeys()).toEqual([b!.id])
+  })
+
+  it('says which image failed and why: a timeout, a fetcher failure, a backend state, a refresh', async () => {
+    const hanging = await setup({ timeout: 25 }, () => () => new Promise(() => undefined))
+    const record = await hanging.backend.save(png, 'png')
+    await expect(hanging.service.getImage(record)).rejects.toMatchObject({
+      message: `No answer for image ${record.id} in 25 ms`,
+    })
+    const cause = new TypeError('Failed to fetch')
+    const failing = await setup({}, () => () => Promise.reject(cause))
+    await expect(failing.service.getImage(record)).rejects.toMatchObject({
+      message: `Fetching image ${record.id} failed`,
+      cause,
+    })
+    const missing = await setup({ refreshRecord: () => Promise.reject(new Error('not asked')) })
+    // Only invalid-proof asks for a fresh record; not-found does not.
+    await expect(missing.service.getImage(record)).rejects.toMatchObject({
+      code: 'not-found',
+      message: `The backend answered not-found for image ${record.id}`,
+    })
+    const refusing = await setup({ refreshRecord: () => Promise.reject(new Error('logged out')) })
+    const other = await refusing.backend.save(png, 'png')
+    await expect(refusing.service.getImage({ ...other, statelessProof: 'expired' })).rejects.toMatchObject({
+      message: `refreshRecord('${other.id}') failed`,
+    })
+    const slow = await setup({ timeout: 25, refreshRecord: () => new Promise(() => undefined) })
+    const third = await slow.backend.save(png, 'png')
+    await expect(slow.service.getImage({ ...third, statelessProof: 'expired' })).rejects.toMatchObject({
+      message: `No answer for refreshRecord('${third.id}') in 25 ms`,
+    })
+  })
+
+  it("leaves the fetcher's signal alone once its answer is in, even when its timeout would have passed", async () => {
+    const signals: AbortSignal[] = []
+    const backend = createMemoryBackend()
+    const { db } = await testDatabase()
+    const service = createImageService({
+      timeout: 25,
+      cache: { database: db },
+      fetcher: (record, context, signal) => {
+        signals.push(signal)
+        return record.id === 'hangs' ? new Promise(() => undefined) : backend.fetcher(record, context, signal)
+      },
+    })
+    const record = await backend.save(png, 'png')
+    await service.getImage(record)
+    // A later load with the same timeout times out after the first one's timer would have fired.
+    await expect(service.getImage({ ...record, id: 'hangs' })).rejects.toMatchObject({ code: 'timeout' })
+    expect(signals[0]!.aborted).toBe(false)
+  })
+
+  it('reports a cache it cannot read and still shows the image, and drops a poisoned entry even when the refetch fails', async () => {
+    const { IDBFactory, IDBKeyRange } = await import('fake-indexeddb')
+    const factory = new IDBFactory()
+    factory.open = () => {
+      throw new DOMException('The disk is gone', 'UnknownError')
+    }
+    const backend = createMemoryBackend()
+    const errors: PixstoreError[] = []
+    const broken = createImageService({
+      fetcher: backend.fetcher,
+      cache: { database: new PixstoreDatabase(`broken-${Date.now()}`, { indexedDB: factory, IDBKeyRange }) },
+      onError: (error) => errors.push(error),
+    })
+    const record = await backend.save(png, 'png')
+    expect(await bytesOf(await broken.getImage(record))).toEqual(png)
+    expect(errors.map((error) => [error.code, error.message])).toContainEqual([
+      'storage',
+      'Reading the image cache failed',
+    ])
+
+    let offline = false
+    const { service, db } = await setup(
+      {},
+      (inner) => (record, context, signal) =>
+        offline ? Promise.reject(new TypeError('offline')) : inner(record, context, signal),
+    )
+    const poisoned = await backend.save(png, 'png')
+    await db.images.put({
+      id: poisoned.id,
+      token: poisoned.token,
+      encrypted: new Uint8Array(40),
+      bytes: 40,
+      lastUsed: 0,
+    })
+    offline = true
+    await expect(service.getImage(poisoned)).rejects.toMatchObject({ code: 'network' })
+    expect(await service.cachedImageExists(poisoned.id)).toBe(false)
+  })
+
+  it('closes its database on close()', async () => {
+    const { service, db } = await setup()
+    await service.stats()
+    expect(db.isOpen()).toBe(true)
+    await service.close()
+    expect(db.isOpen()).toBe(false)
   })
 })

@@ -80,6 +80,34 @@ describe('decodeWirePayload', () => {
     expect(codeOf(() => decodeWirePayload(body.subarray(0, 70)))).toBeUndefined()
   })
 
+  it('says what is wrong with a bad payload', () => {
+    const message = (body: Uint8Array) => {
+      try {
+        decodeWirePayload(body)
+      } catch (error) {
+        return (error as Error).message
+      }
+    }
+    expect(message(new Uint8Array(0))).toBe('Empty payload')
+    expect(message(Uint8Array.of(0))).toBe('Success payload without ciphertext')
+    expect(message(updated().subarray(0, 20))).toBe('Updated payload of 20 bytes is shorter than its header')
+    expect(message(Uint8Array.of(3, 0, 0))).toBe('State 3 carries 2 unexpected bytes')
+    expect(message(Uint8Array.of(9))).toBe('Unknown wire state 9')
+    const unsafe = updated()
+    new DataView(unsafe.buffer).setBigUint64(1, 2n ** 53n, true)
+    expect(message(unsafe)).toBe('Token exceeds 2^53')
+  })
+
+  it('takes the smallest payloads that are whole: one byte of ciphertext, the largest safe token', () => {
+    expect(decodeWirePayload(Uint8Array.of(0, 9))).toEqual({
+      state: WireState.Success,
+      encrypted: Uint8Array.of(9),
+    })
+    const body = updated()
+    new DataView(body.buffer).setBigUint64(1, BigInt(Number.MAX_SAFE_INTEGER), true)
+    expect(decodeWirePayload(body)).toMatchObject({ token: Number.MAX_SAFE_INTEGER })
+  })
+
   it('refuses an empty Success and a token beyond 2^53', () => {
     expect(codeOf(() => decodeWirePayload(Uint8Array.of(0)))).toBe('bad-payload')
     const body = updated()

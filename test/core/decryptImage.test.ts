@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
   base64ToBytes,
+  byteOfFormat,
   bytesToBase64,
+  formatOfByte,
   decryptImage,
   DEFAULT_IMAGE_FORMATS,
   encryptImage,
@@ -109,6 +111,46 @@ describe('decryptImage', () => {
     const { encrypted, meta } = await encryptImage(image, 'jpeg')
     const key = await importDecryptionKey(meta)
     expect(await rejectionCode(decryptImage(encrypted, key, ['png', 'webp']))).toBe('unsupported-format')
+    await expect(decryptImage(encrypted, key, ['png', 'webp'])).rejects.toThrow('Unknown image format byte 4')
+    expect(() => byteOfFormat('gif', DEFAULT_IMAGE_FORMATS)).toThrow(
+      expect.objectContaining({ code: 'unsupported-format', message: 'Format gif is not configured' }),
+    )
+    expect(() => formatOfByte(0, DEFAULT_IMAGE_FORMATS)).toThrow('Unknown image format byte 0')
+    expect(formatOfByte(1, DEFAULT_IMAGE_FORMATS)).toBe('png')
+  })
+
+  it('gives bad-payload for a plaintext without image bytes, and takes one of a single byte', async () => {
+    const empty = await encryptImage(new Uint8Array(0), 'png')
+    await expect(
+      decryptImage(empty.encrypted, await importDecryptionKey(empty.meta), DEFAULT_IMAGE_FORMATS),
+    ).rejects.toThrow(
+      expect.objectContaining({ code: 'bad-payload', message: 'The plaintext holds no image bytes' }),
+    )
+    const one = await encryptImage(Uint8Array.of(7), 'png')
+    const decrypted = await decryptImage(
+      one.encrypted,
+      await importDecryptionKey(one.meta),
+      DEFAULT_IMAGE_FORMATS,
+    )
+    expect(decrypted.bytes).toEqual(Uint8Array.of(7))
+  })
+
+  it('says why a key or a tag check failed, and keeps the cause', async () => {
+    const { encrypted, meta } = await encryptImage(image, 'png')
+    const refusing = { importKey: () => Promise.reject(new Error('no AES here')) } as unknown as SubtleCrypto
+    await expect(importDecryptionKey(meta, refusing)).rejects.toThrow(
+      expect.objectContaining({
+        code: 'decrypt-failed',
+        message: 'The key could not be imported',
+        cause: expect.objectContaining({ message: 'no AES here' }),
+      }),
+    )
+    const other = await encryptImage(image, 'png')
+    await expect(
+      decryptImage(encrypted, await importDecryptionKey(other.meta), DEFAULT_IMAGE_FORMATS),
+    ).rejects.toThrow(
+      expect.objectContaining({ message: 'AES-GCM authentication failed', cause: expect.anything() }),
+    )
   })
 
   it('round-trips base64 of large arrays', () => {

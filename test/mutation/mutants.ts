@@ -84,11 +84,20 @@ export const MUTANTS: Mutant[] = [
   {
     name: 'Full disk: a QuotaExceededError is not evicted for and retried',
     file: 'src/core/ImageStore.ts',
-    find: "if (!isQuotaError(error)) throw storageError(error, 'Writing the image cache')",
-    replace: "throw storageError(error, 'Writing the image cache')",
+    find: 'if (!isQuotaError(error)) throw error',
+    replace: 'throw error',
     project: 'interop',
     test: 'test/interop/storageFaults.test.tsx',
     filter: 'disk is full',
+  },
+  {
+    name: 'At rest: a view is stored with its whole buffer',
+    file: 'src/core/ImageStore.ts',
+    find: 'return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()',
+    replace: 'return bytes',
+    project: 'browser',
+    test: 'test/core/ImageStore.browser.test.ts',
+    filter: 'buffer around it',
   },
   {
     name: 'Load: object URLs outlive the provider',

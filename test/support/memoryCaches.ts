@@ -1,6 +1,7 @@
 // A CacheStorage in memory, for running the worker's logic in Node: the part of the Cache
 // API the worker uses (open, match with cacheName and ignoreSearch, put, delete, keys, has),
-// with bodies copied on the way in and out, and `refusePuts` to play a full disk.
+// with bodies copied on the way in and out, `refusePuts` to play a full disk, and holds that
+// keep reads or writes waiting so a test can put a message in between.
 
 const strip = (url: string) => url.split('?')[0]!
 
@@ -56,14 +57,17 @@ class MemoryCache implements Partial<Cache> {
 
 /**
  * A CacheStorage held in memory; `refusePuts` makes every write fail as a full disk does,
- * `holdPuts` makes writes wait until it resolves, and `puts` counts the writes begun.
+ * `holdPuts` and `holdMatches` make writes and `caches.match` reads wait until they resolve,
+ * and `puts` and `matches` count the writes and reads begun.
  */
 export function memoryCaches(origin = 'http://localhost') {
   const caches = new Map<string, MemoryCache>()
-  const state: { refusePuts: boolean; holdPuts: Promise<void>; puts: number } = {
+  const state = {
     refusePuts: false,
     holdPuts: Promise.resolve(),
     puts: 0,
+    holdMatches: Promise.resolve(),
+    matches: 0,
   }
   const open = async (name: string) => {
     let cache = caches.get(name)
@@ -85,6 +89,8 @@ export function memoryCaches(origin = 'http://localhost') {
     delete: async (name: string) => caches.delete(name),
     keys: async () => [...caches.keys()],
     match: async (request: RequestInfo | URL, options?: MultiCacheQueryOptions) => {
+      state.matches++
+      await state.holdMatches
       const names = options?.cacheName ? [options.cacheName] : [...caches.keys()]
       for (const name of names) {
         const hit = await caches.get(name)?.match(request, options)

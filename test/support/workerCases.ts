@@ -27,6 +27,7 @@ export async function workerHarness(
     timeout?: number
     memoryBytes?: number
     scope?: string
+    crypto?: Crypto
   } = {},
 ) {
   const scope = options.scope ?? `worker-test-${Date.now()}-${counter++}`
@@ -38,6 +39,7 @@ export async function workerHarness(
     timeout: options.timeout ?? 60_000,
     maxEntries: options.maxEntries,
     memoryBytes: options.memoryBytes,
+    crypto: options.crypto,
   })
   const page = new BroadcastChannel(scope)
   const questions: Array<Extract<SwMessage, { requestId: string }>> = []
@@ -49,8 +51,8 @@ export async function workerHarness(
     () => page.close(),
     () => scoped.delete(SW_CACHE_NAME),
   )
-  const get = (id: string, token: number, init?: RequestInit) =>
-    worker.handle(new Request(`${origin}/_img/${id}?t=${token}`, init))!
+  const get = (id: string, token: number, init?: RequestInit, clientId?: string) =>
+    worker.handle(new Request(`${origin}/_img/${id}?t=${token}`, init), clientId)!
   const question = async (index: number) => {
     await expect.poll(() => questions.length).toBeGreaterThan(index)
     return questions[index]!

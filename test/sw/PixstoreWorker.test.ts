@@ -2,6 +2,7 @@
 // only a controlled clock and cache can show.
 import { describe, expect, it } from 'vitest'
 import { encryptImage } from '../../src/core'
+import { SW_CACHE_NAME } from '../../src/sw'
 import { PixstoreWorker, SW_MESSAGE } from '../../src/sw'
 import { memoryCaches } from '../support/memoryCaches'
 import { png, workerCases, workerHarness } from '../support/workerCases'
@@ -26,6 +27,16 @@ describe('PixstoreWorker options', () => {
       () => new PixstoreWorker({ ...options, caches: memoryCaches(ORIGIN).storage, origin: ORIGIN }),
     ).toThrow(expect.objectContaining({ code: 'invalid-option', message: expect.stringContaining(name) }))
   })
+
+  it('takes a fractional timeout and no memory at all', () => {
+    const worker = new PixstoreWorker({
+      timeout: 1.5,
+      memoryBytes: 0,
+      caches: memoryCaches(ORIGIN).storage,
+      origin: ORIGIN,
+    })
+    worker.close()
+  })
 })
 
 describe('PixstoreWorker in Node', () => {
@@ -41,6 +52,7 @@ describe('PixstoreWorker in Node', () => {
     const bad = await worker.handle(new Request(`${ORIGIN}/_img/..%2Fx?t=1`))!
     expect(bad.status).toBe(400)
     expect(bad.headers.get('cache-control')).toBe('no-store')
+    expect(bad.headers.get('content-type')).toBe('text/plain')
     expect(await bad.text()).toMatch(/^Bad image request/)
     expect((await worker.handle(new Request(`${ORIGIN}/_img/a`))!).status).toBe(400)
     expect(questions).toEqual([])
@@ -56,6 +68,7 @@ describe('PixstoreWorker in Node', () => {
     const [first, second] = await Promise.all([a, b])
     expect(first.headers.get('content-type')).toBe('image/jpeg')
     expect(first.headers.get('content-length')).toBe('64')
+    expect(first.headers.get('cache-control')).toBe('private, immutable')
     expect(await bytes(first)).toEqual(png(1))
     expect(await bytes(second)).toEqual(png(1))
     expect(await bytes(await get('s', 1))).toEqual(png(1))
@@ -157,5 +170,209 @@ describe('PixstoreWorker and a CLEAR in the middle of a store', () => {
     release()
     expect((await response).status).toBe(504)
     expect(await cached()).toEqual([])
+    // Nor is it in memory: the next request asks the page.
+    void get('mid', 9)
+    await question(1)
+  })
+})
+
+/** A gate a test opens: what waits on `closed` goes on once `open()` is called. */
+function gate() {
+  let open = () => undefined as void
+  const closed = new Promise<void>((resolve) => (open = resolve))
+  return { closed, open }
+}
+
+/** WebCrypto whose decryptions wait for `state.hold`, counted in `state.decrypts`. */
+function heldCrypto() {
+  const state = { hold: Promise.resolve(), decrypts: 0 }
+  const subtle = {
+    importKey: (...args: Parameters<SubtleCrypto['importKey']>) => crypto.subtle.importKey(...args),
+    decrypt: async (...args: Parameters<SubtleCrypto['decrypt']>) => {
+      state.decrypts++
+      await state.hold
+      return crypto.subtle.decrypt(...args)
+    },
+  } as unknown as SubtleCrypto
+  const held = { subtle, randomUUID: () => crypto.randomUUID() } as unknown as Crypto
+  return { crypto: held, state }
+}
+
+describe('PixstoreWorker: clients, memory and failures', () => {
+  const harness = (options: Parameters<typeof workerHarness>[2] = {}, caches = memoryCaches(ORIGIN)) =>
+    workerHarness(ORIGIN, () => caches.storage, options)
+
+  it('asks again for a client that joins a pending question, not for one that already asked', async () => {
+    const { get, question, answer, questions } = await harness()
+    const version = await encryptImage(png(1), 'png')
+    // Two clients before the question is even posted: one question.
+    const early = [get('c', 1, undefined, 'tab-1'), get('c', 1, undefined, 'tab-2')]
+    const asked = await question(0)
+    const same = get('c', 1, undefined, 'tab-1')
+    const reloaded = get('c', 1, undefined, 'tab-3')
+    await question(1)
+    expect(questions[1]).toEqual(asked)
+    answer(asked.requestId, 1, version)
+    for (const response of [...early, same, reloaded]) expect((await response).status).toBe(200)
+    expect(questions).toHaveLength(2)
+  })
+
+  it('keeps what it served in memory by default, so a repeat view needs neither Cache Storage nor the page', async () => {
+    const caches = memoryCaches(ORIGIN)
+    const { get, question, answer, questions, bytes } = await harness({}, caches)
+    const response = get('m', 1)
+    answer((await question(0)).requestId, 1, await encryptImage(png(4), 'png'))
+    await response
+    await caches.storage.delete(SW_CACHE_NAME)
+    const matches = caches.state.matches
+    expect(await bytes(await get('m', 1))).toEqual(png(4))
+    expect(caches.state.matches).toBe(matches)
+    expect(questions).toHaveLength(1)
+  })
+
+  it('answers 502 server-error when Cache Storage fails in a way it does not know', async () => {
+    const caches = memoryCaches(ORIGIN)
+    caches.storage.match = () => Promise.reject(new TypeError('storage went away'))
+    const { get } = await harness({}, caches)
+    const response = await get('x', 1)
+    expect(response.status).toBe(502)
+    expect(await response.text()).toBe('Image unavailable: server-error')
+  })
+
+  it('drops a cached entry that fails to decrypt and asks the page for the image once; a refused key keeps it', async () => {
+    const caches = memoryCaches(ORIGIN)
+    const first = await harness({}, caches)
+    const [good, other] = [await encryptImage(png(5), 'png'), await encryptImage(png(6), 'png')]
+    const stored = first.get('d', 5)
+    first.answer((await first.question(0)).requestId, 5, good)
+    await stored
+    first.worker.close()
+
+    // After a restart the page answers the key request with a key of another image.
+    const second = await harness({ memoryBytes: 0 }, caches)
+    const response = second.get('d', 5)
+    const keyQuestion = await second.question(0)
+    second.page.postMessage({
+      type: SW_MESSAGE.KEY_RESPONSE,
+      requestId: keyQuestion.requestId,
+      ok: true,
+      meta: other.meta,
+    })
+    const imageQuestion = await second.question(1)
+    expect(imageQuestion).toMatchObject({ type: SW_MESSAGE.IMAGE_REQUEST, id: 'd', token: 5 })
+    second.answer(imageQuestion.requestId, 5, good)
+    expect(await second.bytes(await response)).toEqual(png(5))
+    expect(await second.cached()).toEqual(['/_img/d?t=5'])
+    second.worker.close()
+
+    // A page that refuses the key is answered as it said, and the entry stays.
+    const third = await harness({ memoryBytes: 0 }, caches)
+    const refused = third.get('d', 5)
+    const asked = await third.question(0)
+    third.page.postMessage({
+      type: SW_MESSAGE.KEY_RESPONSE,
+      requestId: asked.requestId,
+      ok: false,
+      code: 'not-found',
+    })
+    expect((await refused).status).toBe(404)
+    expect(third.questions).toHaveLength(1)
+    expect(await third.cached()).toEqual(['/_img/d?t=5'])
+  })
+
+  it('keeps nothing of an image Dexie evicted while it was being stored or decrypted', async () => {
+    const caches = memoryCaches(ORIGIN)
+    const storing = gate()
+    caches.state.holdPuts = storing.closed
+    const held = heldCrypto()
+    const { get, question, answer, page, cached, questions } = await harness({ crypto: held.crypto }, caches)
+    const response = get('ev', 1)
+    answer((await question(0)).requestId, 1, await encryptImage(png(7), 'png'))
+    await expect.poll(() => caches.state.puts).toBe(1)
+    page.postMessage({ type: SW_MESSAGE.EVICT, ids: ['ev'] })
+    storing.open()
+    expect((await response).status).toBe(200)
+    await expect.poll(cached).toEqual([])
+    void get('ev', 1)
+    await question(1)
+
+    // Evicted while its answer is being decrypted: it is not even written.
+    const decrypting = gate()
+    held.state.hold = decrypting.closed
+    const later = get('ev2', 1)
+    answer((await question(2)).requestId, 1, await encryptImage(png(8), 'png'))
+    await expect.poll(() => held.state.decrypts).toBe(1)
+    const pending = await question((void get('p', 1), 3))
+    page.postMessage({ type: SW_MESSAGE.EVICT, ids: ['ev2'] })
+    // Messages are handled in order: once the BRIDGE_READY after it has asked again, the EVICT is in.
+    page.postMessage({ type: SW_MESSAGE.BRIDGE_READY })
+    await expect.poll(() => questions.filter((q) => q.requestId === pending.requestId)).toHaveLength(2)
+    decrypting.open()
+    expect((await later).status).toBe(200)
+    expect(caches.state.puts).toBe(1)
+    expect(await cached()).toEqual([])
+  })
+
+  it('drops only the evicted id from memory, whatever ids share its prefix', async () => {
+    const { get, question, answer, page, questions, cached } = await harness()
+    const ids = ['e', 'e2', 'x']
+    for (const [i, id] of ids.entries()) {
+      const response = get(id, 1)
+      answer((await question(i)).requestId, 1, await encryptImage(png(i + 1), 'png'))
+      await response
+    }
+    page.postMessage({ type: SW_MESSAGE.EVICT, ids: ['e'] })
+    await expect.poll(cached).toEqual(['/_img/e2?t=1', '/_img/x?t=1'])
+    void get('e', 1)
+    await question(3)
+    expect((await get('e2', 1)).status).toBe(200)
+    expect((await get('x', 1)).status).toBe(200)
+    expect(questions).toHaveLength(4)
+  })
+
+  it('after a CLEAR during a cache read asks nothing, and a bridge announcing itself then is no error', async () => {
+    const caches = memoryCaches(ORIGIN)
+    const reading = gate()
+    caches.state.holdMatches = reading.closed
+    const { get, page, questions } = await harness({}, caches)
+    const response = get('r', 1)
+    await expect.poll(() => caches.state.matches).toBe(1)
+    page.postMessage({ type: SW_MESSAGE.BRIDGE_READY })
+    page.postMessage({ type: SW_MESSAGE.CLEAR })
+    await expect.poll(async () => await caches.storage.has(SW_CACHE_NAME)).toBe(false)
+    reading.open()
+    expect((await response).status).toBe(504)
+    expect(questions).toEqual([])
+  })
+
+  it('after a CLEAR while it decrypts from Cache Storage answers 504 and keeps nothing in memory', async () => {
+    const caches = memoryCaches(ORIGIN)
+    const held = heldCrypto()
+    const { get, question, answer, page, questions } = await harness(
+      { crypto: held.crypto, memoryBytes: 0 },
+      caches,
+    )
+    const first = get('z', 1)
+    answer((await question(0)).requestId, 1, await encryptImage(png(9), 'png'))
+    await first
+    const decrypting = gate()
+    held.state.hold = decrypting.closed
+    const response = get('z', 1)
+    await expect.poll(() => held.state.decrypts).toBe(2)
+    page.postMessage({ type: SW_MESSAGE.CLEAR })
+    await expect.poll(async () => await caches.storage.has(SW_CACHE_NAME)).toBe(false)
+    decrypting.open()
+    expect((await response).status).toBe(504)
+    void get('z', 1)
+    await question(1)
+    expect(questions).toHaveLength(2)
+  })
+
+  it('answers 504 to a question pending when it closes', async () => {
+    const { get, question, worker } = await harness()
+    const response = get('q', 1)
+    await question(0)
+    worker.close()
+    expect((await response).status).toBe(504)
   })
 })
