@@ -53,6 +53,25 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/compat/**', 'src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: reactPackages.map((name) => ({
+            name,
+            message: 'src/compat and src/testing never import React.',
+          })),
+          patterns: [
+            { group: ['react/*', 'react-dom/*'], message: 'src/compat and src/testing never import React.' },
+            { regex: '^(\\.\\./)+(react|sw)(/|$)', message: 'src/compat and src/testing use the core only.' },
+            { regex: '^(\\.\\./)+core/(?!index\\.js$)', message: 'Import the core through its index only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/react/**'],
     plugins: { 'react-hooks': reactHooks },
     rules: {

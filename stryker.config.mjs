@@ -10,16 +10,13 @@ export default {
   mutate: [
     'src/core/**/*.ts',
     '!src/core/index.ts',
-    // Fixtures a backend would own, moving to a testing entry: not a promise of the kit.
-    '!src/core/createMemoryBackend.ts',
-    '!src/core/encryptImage.ts',
-    '!src/core/encodeWirePayload.ts',
-    // pixstore 3's frontend API, module state and all: proven against pixstore 3 in Chromium.
-    '!src/core/pixstoreFrontend.ts',
     'src/sw/imageUrl.ts',
     'src/sw/messages.ts',
+    'src/sw/workerOptionsQuery.ts',
     'src/sw/EncryptedCache.ts',
     'src/sw/LruMap.ts',
+    'src/sw/PageQuestions.ts',
+    'src/sw/ImageResolver.ts',
     'src/sw/PixstoreWorker.ts',
   ],
   coverageAnalysis: 'perTest',
@@ -28,10 +25,11 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  // Kept between runs, so `--incremental` tests only what changed since the last run.
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  // Kept in git, so `--incremental` (and CI, on a clean clone) tests only the mutants of code
+  // and tests that changed since the run that wrote it.
+  incrementalFile: 'test/mutation/stryker-incremental.json',
   tempDirName: 'reports/.stryker-tmp',
   cleanTempDir: 'always',
-  // The goal is 85 (docs/mutation.md); the break threshold is today's floor, raised as tests are added.
-  thresholds: { high: 90, low: 85, break: 74 },
+  // The floor of docs/mutation.md; test/mutation/scores.ts holds each folder and file to theirs.
+  thresholds: { high: 90, low: 85, break: 85 },
 }

@@ -39,6 +39,8 @@ export default defineConfig({
       entry: {
         index: resolve(import.meta.dirname, 'src/index.ts'),
         core: resolve(import.meta.dirname, 'src/core/index.ts'),
+        compat: resolve(import.meta.dirname, 'src/compat/index.ts'),
+        testing: resolve(import.meta.dirname, 'src/testing/index.ts'),
         vite: resolve(import.meta.dirname, 'src/vite/index.ts'),
       },
       formats: ['es'],

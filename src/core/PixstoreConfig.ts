@@ -2,7 +2,7 @@ import type { EndpointOptions } from './createEndpointFetcher.js'
 import type { ImageFetcher } from './ImageFetcher.js'
 import type { ImageFormat } from './imageFormats.js'
 import type { ImageRecord } from './ImageRecord.js'
-import type { ImageStoreOptions } from './ImageStore.js'
+import type { ImageStoreOptions } from './ImageStoreOptions.js'
 import type { PixstoreError } from './PixstoreError.js'
 
 /** Configuration of one image service. Every side effect can be passed in. */

@@ -8,5 +8,5 @@ import { usePixstoreContext } from './usePixstoreContext.js'
  */
 export function useImageCacheStats(): ImageStoreStats | undefined {
   const { service } = usePixstoreContext()
-  return useLiveQuery(() => service.store.liveStats(), [service])
+  return useLiveQuery(() => service.liveStats(), [service])
 }

@@ -1,26 +1,16 @@
 import {
   checkOption,
-  decryptImage,
   DEFAULT_IMAGE_FORMATS,
-  importDecryptionKey,
   isPixstoreError,
   PixstoreError,
-  type DecryptionKey,
   type ImageFormat,
   type PixstoreErrorCode,
 } from '../core/index.js'
 import { EncryptedCache } from './EncryptedCache.js'
+import { ImageResolver, type Flight, type ServedImage } from './ImageResolver.js'
 import { imageUrl, parseImageUrl } from './imageUrl.js'
-import { LruMap } from './LruMap.js'
-import {
-  SW_CACHE_NAME,
-  SW_CHANNEL,
-  SW_MESSAGE,
-  SW_PREFIX,
-  type ImageResponseMessage,
-  type KeyResponseMessage,
-  type SwMessage,
-} from './messages.js'
+import { SW_CACHE_NAME, SW_CHANNEL, SW_MESSAGE, SW_PREFIX, type SwMessage } from './messages.js'
+import { PageQuestions } from './PageQuestions.js'
 
 /** Options of the worker; the worker script reads them from its own URL's query. */
 export interface PixstoreWorkerOptions {
@@ -45,26 +35,11 @@ export interface PixstoreWorkerOptions {
   crypto?: Crypto
 }
 
-type ServedImage = { bytes: Uint8Array<ArrayBuffer>; mimeType: string }
-
-type Pending = {
-  resolve: (message: SwMessage) => void
-  reject: (error: PixstoreError) => void
-  timer: ReturnType<typeof setTimeout>
-}
-
 /** A request being answered, shared by every fetch of the same URL. */
-interface Flight {
-  id: string
-  /** The clear epoch it started in: after a clear it stores nothing and answers 504. */
-  epoch: number
+interface SharedFlight extends Flight {
   response: Promise<Response>
   /** Clients whose fetches joined; a new one gets the question posted again. */
   clients: Set<string>
-  /** Posts the pending question again, with a fresh timeout. */
-  repost?: () => void
-  /** Dexie evicted the image while this request ran: answer it, store nothing. */
-  evicted?: boolean
 }
 
 const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {
@@ -73,6 +48,16 @@ const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {
   'invalid-proof': 403,
   timeout: 504,
   aborted: 504,
+}
+
+function imageResponse({ bytes, mimeType }: ServedImage): Response {
+  return new Response(bytes, {
+    headers: {
+      'Content-Type': mimeType,
+      'Cache-Control': 'private, immutable',
+      'Content-Length': String(bytes.length),
+    },
+  })
 }
 
 function textResponse(status: number, text: string): Response {
@@ -93,19 +78,13 @@ const cleared = () => new PixstoreError('aborted', 'The images were cleared')
 export class PixstoreWorker {
   readonly prefix: string
   readonly cacheName = SW_CACHE_NAME
-  private readonly timeout: number
-  private readonly formats: readonly ImageFormat[]
   private readonly caches: CacheStorage
   private readonly origin: string
-  private readonly crypto: Crypto
   private readonly channel: BroadcastChannel
   private readonly cache: EncryptedCache
-  private readonly pending = new Map<string, Pending>()
-  private readonly inflight = new Map<string, Flight>()
-  /** Keys of the versions in Cache Storage, in memory only. */
-  private readonly keys: LruMap<DecryptionKey>
-  /** Recently served plaintext, in memory only, within `memoryBytes`. */
-  private readonly served: LruMap<ServedImage>
+  private readonly questions: PageQuestions
+  private readonly images: ImageResolver
+  private readonly inflight = new Map<string, SharedFlight>()
 
   /** @throws `invalid-option` when `timeout`, `maxEntries` or `memoryBytes` is out of range. */
   constructor(options: PixstoreWorkerOptions = {}) {
@@ -113,17 +92,24 @@ export class PixstoreWorker {
     checkOption('maxEntries', options.maxEntries, { min: 1 })
     checkOption('memoryBytes', options.memoryBytes)
     this.prefix = options.prefix ?? SW_PREFIX
-    this.timeout = options.timeout ?? 5000
     const maxEntries = options.maxEntries ?? 500
-    this.formats = options.imageFormats ?? DEFAULT_IMAGE_FORMATS
-    this.keys = new LruMap(maxEntries)
-    this.served = new LruMap(options.memoryBytes ?? 32 * 1024 * 1024, (image) => image.bytes.length)
+    const crypto = options.crypto ?? globalThis.crypto
     this.caches = options.caches ?? globalThis.caches
     this.origin = options.origin ?? globalThis.location.origin
-    this.crypto = options.crypto ?? globalThis.crypto
     this.cache = new EncryptedCache(this.caches, this.cacheName, this.prefix, maxEntries)
     this.channel = new BroadcastChannel(options.channel ?? SW_CHANNEL)
     this.channel.onmessage = (event: MessageEvent<SwMessage>) => void this.onMessage(event.data)
+    this.questions = new PageQuestions(this.channel, options.timeout ?? 5000, () => crypto.randomUUID())
+    this.images = new ImageResolver(this.cache, {
+      prefix: this.prefix,
+      formats: options.imageFormats ?? DEFAULT_IMAGE_FORMATS,
+      maxEntries,
+      memoryBytes: options.memoryBytes ?? 32 * 1024 * 1024,
+      subtle: crypto.subtle,
+      // A flight from before a clear asks nothing more.
+      ask: (question, flight) =>
+        flight.epoch === this.cache.epoch ? this.questions.ask(question, flight) : Promise.reject(cleared()),
+    })
   }
 
   /**
@@ -140,7 +126,7 @@ export class PixstoreWorker {
     const key = imageUrl(parsed.id, parsed.token, this.prefix)
     let flight = this.inflight.get(key)
     if (!flight) {
-      const created: Flight = {
+      const created: SharedFlight = {
         id: parsed.id,
         epoch: this.cache.epoch,
         response: Promise.resolve(new Response()),
@@ -164,7 +150,7 @@ export class PixstoreWorker {
   /** Stops listening to the pages; questions still pending answer `504`. */
   close(): void {
     // Stryker disable next-line StringLiteral: the request answers 504 by its code; the message is never shown
-    this.refusePending(new PixstoreError('aborted', 'The worker was closed'))
+    this.questions.refuseAll(new PixstoreError('aborted', 'The worker was closed'))
     this.channel.close()
   }
 
@@ -180,179 +166,35 @@ export class PixstoreWorker {
 
   private async respond(key: string, id: string, token: number, flight: Flight): Promise<Response> {
     try {
-      const image = await this.imageOf(key, id, token, flight)
+      const image = await this.images.imageOf(key, id, token, flight)
       // Asked before a clear: nothing of it is answered after.
       if (flight.epoch !== this.cache.epoch) throw cleared()
-      return this.imageResponse(image.bytes, image.mimeType)
+      return imageResponse(image)
     } catch (error) {
       const code = isPixstoreError(error) ? error.code : 'server-error'
       return textResponse(STATUS_OF[code] ?? 502, `Image unavailable: ${code}`)
     }
   }
 
-  private async imageOf(key: string, id: string, token: number, flight: Flight): Promise<ServedImage> {
-    const recent = this.served.get(key)
-    if (recent) return recent
-    const encrypted = await this.cache.match(key)
-    if (encrypted) {
-      try {
-        const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token, flight))
-        const image = await decryptImage(encrypted, decryptionKey, this.formats, this.crypto.subtle)
-        if (!flight.evicted && flight.epoch === this.cache.epoch) this.served.set(key, image)
-        return image
-      } catch (error) {
-        if (!isPixstoreError(error, 'decrypt-failed')) throw error
-        // A stale or damaged entry: drop it and ask the page for the image once.
-        this.keys.delete(key)
-        await this.cache.drop(id)
-      }
-    }
-    const answer = await this.ask<ImageResponseMessage>({ type: SW_MESSAGE.IMAGE_REQUEST, id, token }, flight)
-    // Stryker disable next-line StringLiteral: the request answers by the code; the message is never shown
-    if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
-    const decryptionKey = await importDecryptionKey(answer.meta, this.crypto.subtle)
-    const image = await decryptImage(answer.encrypted, decryptionKey, this.formats, this.crypto.subtle)
-    // Kept under the version the page answered with (newer than asked after an Updated answer).
-    if (!flight.evicted) await this.store(id, answer.token, answer.encrypted, decryptionKey, image, flight)
-    // Evicted while it was being stored: undo it, Dexie is the source of truth.
-    if (flight.evicted) await this.drop(id)
-    return image
-  }
-
-  /**
-   * Caches a verified answer: ciphertext in Cache Storage, key and plaintext in memory.
-   * Never replaces a newer version, never outlives a clear, and a refused write only costs
-   * the cache.
-   */
-  private async store(
-    id: string,
-    token: number,
-    encrypted: Uint8Array<ArrayBuffer>,
-    decryptionKey: DecryptionKey,
-    image: ServedImage,
-    flight: Flight,
-  ): Promise<void> {
-    // Kept in memory whether or not Cache Storage took it: a full disk costs only the cache.
-    await this.cache.put(id, token, encrypted, flight.epoch)
-    if (flight.epoch !== this.cache.epoch || flight.evicted) return
-    const newest = await this.cache.newest(id)
-    if (newest !== undefined && newest > token) return
-    // One version per id in memory too: this one replaces every other.
-    this.dropFromMemory(id)
-    const key = imageUrl(id, token, this.prefix)
-    this.keys.set(key, decryptionKey)
-    this.served.set(key, image)
-  }
-
-  /** Drops every version of `id`: from memory and from Cache Storage. */
-  private async drop(id: string): Promise<void> {
-    this.dropFromMemory(id)
-    await this.cache.drop(id)
-  }
-
-  /** Drops the keys and served images of every version of `id`. */
-  private dropFromMemory(id: string): void {
-    // Every version's URL starts like this one's, up to its token.
-    const versions = imageUrl(id, 0, this.prefix).slice(0, -1)
-    const ofId = (key: string) => key.startsWith(versions)
-    this.keys.deleteWhere(ofId)
-    this.served.deleteWhere(ofId)
-  }
-
-  private imageResponse(bytes: Uint8Array<ArrayBuffer>, mimeType: string): Response {
-    return new Response(bytes, {
-      headers: {
-        'Content-Type': mimeType,
-        'Cache-Control': 'private, immutable',
-        'Content-Length': String(bytes.length),
-      },
-    })
-  }
-
-  private async requestKey(key: string, id: string, token: number, flight: Flight): Promise<DecryptionKey> {
-    const answer = await this.ask<KeyResponseMessage>({ type: SW_MESSAGE.KEY_REQUEST, id, token }, flight)
-    // Stryker disable next-line StringLiteral: the request answers by the code; the message is never shown
-    if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
-    const decryptionKey = await importDecryptionKey(answer.meta, this.crypto.subtle)
-    if (flight.epoch === this.cache.epoch) this.keys.set(key, decryptionKey)
-    return decryptionKey
-  }
-
-  /** Posts a request to the page bridges and waits for the first answer. */
-  private ask<T extends ImageResponseMessage | KeyResponseMessage>(
-    question: {
-      type: typeof SW_MESSAGE.IMAGE_REQUEST | typeof SW_MESSAGE.KEY_REQUEST
-      id: string
-      token: number
-    },
-    flight: Flight,
-  ): Promise<T> {
-    if (flight.epoch !== this.cache.epoch) return Promise.reject(cleared())
-    const message = { ...question, requestId: this.crypto.randomUUID() }
-    return new Promise<T>((resolve, reject) => {
-      const expire = () =>
-        setTimeout(() => {
-          this.pending.delete(message.requestId)
-          flight.repost = undefined
-          // Stryker disable next-line StringLiteral: the request answers 504 by its code; the message is never shown
-          reject(new PixstoreError('timeout', `No page answered for ${message.id} in ${this.timeout} ms`))
-        }, this.timeout)
-      const pending: Pending = {
-        resolve: (answer) => {
-          flight.repost = undefined
-          resolve(answer as T)
-        },
-        reject: (error) => {
-          flight.repost = undefined
-          reject(error)
-        },
-        timer: expire(),
-      }
-      this.pending.set(message.requestId, pending)
-      flight.repost = () => {
-        clearTimeout(pending.timer)
-        pending.timer = expire()
-        this.channel.postMessage(message)
-      }
-      this.channel.postMessage(message)
-    })
-  }
-
   /** Logout: every question pending is refused, every key and image held dropped, the cache deleted. */
   private async clear(): Promise<void> {
     const done = this.cache.clear()
-    this.refusePending(cleared())
-    this.keys.clear()
-    this.served.clear()
+    this.questions.refuseAll(cleared())
+    this.images.forgetAll()
     await done
-  }
-
-  /** Every question still waiting on the pages fails with `error` (its request answers 504). */
-  private refusePending(error: PixstoreError): void {
-    for (const [requestId, pending] of this.pending) {
-      this.pending.delete(requestId)
-      clearTimeout(pending.timer)
-      pending.reject(error)
-    }
   }
 
   private async onMessage(message: SwMessage): Promise<void> {
     switch (message.type) {
       case SW_MESSAGE.IMAGE_RESPONSE:
-      case SW_MESSAGE.KEY_RESPONSE: {
-        const pending = this.pending.get(message.requestId)
-        if (!pending) return
-        this.pending.delete(message.requestId)
-        clearTimeout(pending.timer)
-        pending.resolve(message)
-        return
-      }
+      case SW_MESSAGE.KEY_RESPONSE:
+        return this.questions.answer(message)
       case SW_MESSAGE.EVICT: {
         // Marked at once, before any await, so no request still running stores an evicted image.
         for (const id of message.ids) {
           for (const flight of this.inflight.values()) if (flight.id === id) flight.evicted = true
         }
-        await Promise.all(message.ids.map((id) => this.drop(id)))
+        await Promise.all(message.ids.map((id) => this.images.drop(id)))
         return
       }
       case SW_MESSAGE.BRIDGE_READY:

@@ -1,5 +1,5 @@
 import type { ImageRecord, ImageService } from '../core/index.js'
-import { checkOption, isPixstoreError, versionKey } from '../core/index.js'
+import { checkOption, isPixstoreError, Subscribable, versionKey } from '../core/index.js'
 import {
   SW_CACHE_NAME,
   SW_CHANNEL,
@@ -41,7 +41,7 @@ export class WorkerBridge {
   private readonly records = new Map<string, ImageRecord>()
   /** Request ids already answered: the worker posts a question again when a new page joins. */
   private readonly answered = new Set<string>()
-  private readonly clearListeners = new Set<(origin: 'local' | 'remote') => void>()
+  private readonly clears = new Subscribable<'local' | 'remote'>()
   private channel: BroadcastChannel | undefined
   /** Counts clears: an answer prepared before one is never posted. */
   private epoch = 0
@@ -110,8 +110,7 @@ export class WorkerBridge {
    * another tab's bridge (`'remote'`). Returns the unsubscribe function.
    */
   onClear(listener: (origin: 'local' | 'remote') => void): () => void {
-    this.clearListeners.add(listener)
-    return () => void this.clearListeners.delete(listener)
+    return this.clears.subscribe(listener)
   }
 
   /** Runs as the service's clear starts, before anything else can happen. */
@@ -124,7 +123,7 @@ export class WorkerBridge {
       this.channel?.postMessage({ type: SW_MESSAGE.CLEAR })
       this.workerCacheDeleted = this.caches?.delete(SW_CACHE_NAME).catch(() => false) ?? Promise.resolve()
     }
-    for (const listener of this.clearListeners) listener(origin)
+    this.clears.emit(origin)
   }
 
   private async onMessage(message: SwMessage): Promise<void> {

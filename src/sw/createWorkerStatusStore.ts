@@ -1,3 +1,4 @@
+import { Subscribable } from '../core/index.js'
 import {
   isControlledBy,
   registerPixstoreWorker,
@@ -23,7 +24,7 @@ export interface WorkerStatusStore {
  * so creating a store during render or on the server has no effect.
  */
 export function createWorkerStatusStore(options: RegisterPixstoreWorkerOptions = {}): WorkerStatusStore {
-  const listeners = new Set<() => void>()
+  const changes = new Subscribable()
   const scriptUrl = workerScriptUrl(options)
   let worker: ReturnType<typeof registerPixstoreWorker> | undefined
   return {
@@ -35,12 +36,12 @@ export function createWorkerStatusStore(options: RegisterPixstoreWorkerOptions =
       return isControlledBy(scriptUrl, container) ? 'ready' : 'registering'
     },
     subscribe(listener) {
-      listeners.add(listener)
+      const unsubscribe = changes.subscribe(listener)
       if (!worker) {
         worker = registerPixstoreWorker(options)
-        worker.subscribe(() => listeners.forEach((l) => l()))
+        worker.subscribe(() => changes.emit())
       }
-      return () => listeners.delete(listener)
+      return unsubscribe
     },
   }
 }

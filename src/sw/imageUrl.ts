@@ -28,8 +28,8 @@ export function parseImageUrl(url: URL, prefix: string = SW_PREFIX): ParsedImage
   }
   if (id.length === 0 || id.length > MAX_ID_LENGTH) return { ok: false, reason: 'id length' }
   if (!ID_PATTERN.test(id) || id.includes('..')) return { ok: false, reason: 'id characters' }
-  const t = url.searchParams.get('t')
-  if (t === null || !/^\d{1,16}$/.test(t) || !Number.isSafeInteger(Number(t))) {
+  const t = url.searchParams.get('t') ?? ''
+  if (!/^\d{1,16}$/.test(t) || !Number.isSafeInteger(Number(t))) {
     return { ok: false, reason: 'token' }
   }
   return { ok: true, id, token: Number(t) }

@@ -1,4 +1,6 @@
-export { SW_MESSAGE, SW_CHANNEL, SW_PREFIX, SW_CACHE_NAME } from './messages.js'
+export { SW_MESSAGE, SW_CHANNEL, SW_PREFIX, SW_CACHE_NAME, SW_SCRIPT_URL } from './messages.js'
+export { writeWorkerOptions, readWorkerOptions } from './workerOptionsQuery.js'
+export type { WorkerScriptOptions } from './workerOptionsQuery.js'
 export type {
   SwMessageType,
   SwMessage,

@@ -24,6 +24,9 @@ export type SwMessageType = (typeof SW_MESSAGE)[keyof typeof SW_MESSAGE]
 /** Default BroadcastChannel name. */
 export const SW_CHANNEL = 'pixstore'
 
+/** Default URL of the worker script, served from the site root so its scope covers the app. */
+export const SW_SCRIPT_URL = '/pixstore-sw.js'
+
 /** Default path prefix of worker image URLs: `/_img/{id}?t={token}`. */
 export const SW_PREFIX = '/_img'
 

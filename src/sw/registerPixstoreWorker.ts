@@ -1,26 +1,20 @@
-import type { ImageFormat } from '../core/index.js'
+import { Subscribable } from '../core/index.js'
+import { SW_SCRIPT_URL } from './messages.js'
+import { writeWorkerOptions, type WorkerScriptOptions } from './workerOptionsQuery.js'
 
 /** Whether worker URLs can be used: the worker controls the page. */
 export type WorkerStatus = 'unsupported' | 'registering' | 'ready' | 'failed'
 
-/** Options of `registerPixstoreWorker`; the worker receives them in its script URL. */
-export interface RegisterPixstoreWorkerOptions {
+/**
+ * Options of `registerPixstoreWorker`. The worker's own (`prefix`, `channel`, `timeout`,
+ * `maxEntries`, `memoryBytes`, `imageFormats`: see `PixstoreWorkerOptions`) travel in its
+ * script URL.
+ */
+export interface RegisterPixstoreWorkerOptions extends WorkerScriptOptions {
   /** Where the worker script is served. @default '/pixstore-sw.js' */
   url?: string
   /** Registration scope. @default '/' */
   scope?: string
-  /** Path prefix of image URLs. @default '/_img' */
-  prefix?: string
-  /** BroadcastChannel name. @default 'pixstore' */
-  channel?: string
-  /** Milliseconds the worker waits for the page before answering 504. @default 5000 */
-  timeout?: number
-  /** Most entries in the worker's Cache Storage. @default 500 */
-  maxEntries?: number
-  /** Bytes of recently served images the worker keeps decrypted in memory. @default 33554432 */
-  memoryBytes?: number
-  /** Must match the backend. @default ['png','webp','jpg','jpeg'] */
-  imageFormats?: readonly ImageFormat[]
   /** Milliseconds to wait for the worker to control the page before reporting `failed`
    * (images then use object URLs); a later takeover still turns it `ready`. @default 3000 */
   readyTimeout?: number
@@ -41,15 +35,8 @@ export interface PixstoreWorkerHandle {
 
 /** The worker script URL with its options in the query. */
 export function workerScriptUrl(options: RegisterPixstoreWorkerOptions = {}): string {
-  const params = new URLSearchParams()
-  if (options.prefix) params.set('prefix', options.prefix)
-  if (options.channel) params.set('channel', options.channel)
-  if (options.timeout !== undefined) params.set('timeout', String(options.timeout))
-  if (options.maxEntries !== undefined) params.set('maxEntries', String(options.maxEntries))
-  if (options.memoryBytes !== undefined) params.set('memoryBytes', String(options.memoryBytes))
-  if (options.imageFormats) params.set('formats', options.imageFormats.join(','))
-  const query = params.toString()
-  return `${options.url ?? '/pixstore-sw.js'}${query ? `?${query}` : ''}`
+  const query = writeWorkerOptions(options).toString()
+  return `${options.url ?? SW_SCRIPT_URL}${query ? `?${query}` : ''}`
 }
 
 /** Whether the page is controlled by the worker script at `scriptUrl` (query ignored). */
@@ -67,14 +54,14 @@ export function isControlledBy(scriptUrl: string, container: ServiceWorkerContai
 export function registerPixstoreWorker(options: RegisterPixstoreWorkerOptions = {}): PixstoreWorkerHandle {
   const container = options.container ?? globalThis.navigator?.serviceWorker
   const scriptUrl = workerScriptUrl(options)
-  const listeners = new Set<(status: WorkerStatus) => void>()
+  const changes = new Subscribable<WorkerStatus>()
   const controlled = () => isControlledBy(scriptUrl, container)
   let status: WorkerStatus = !container ? 'unsupported' : controlled() ? 'ready' : 'registering'
   let error: unknown
   const set = (next: WorkerStatus) => {
     if (next === status) return
     status = next
-    listeners.forEach((listener) => listener(next))
+    changes.emit(next)
   }
 
   if (container) {
@@ -113,9 +100,6 @@ export function registerPixstoreWorker(options: RegisterPixstoreWorkerOptions = 
       return error
     },
     scriptUrl,
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
+    subscribe: (listener) => changes.subscribe(listener),
   }
 }

@@ -1,7 +1,7 @@
 // The service worker script, bundled alone as dist/pixstore-sw.js. Its options come from
 // its own URL's query, set by registerPixstoreWorker.
-import type { ImageFormat } from '../core/index.js'
 import { PixstoreWorker } from './PixstoreWorker.js'
+import { readWorkerOptions } from './workerOptionsQuery.js'
 
 interface ExtendableEventLike extends Event {
   waitUntil(promise: Promise<unknown>): void
@@ -21,17 +21,7 @@ interface ServiceWorkerScope {
 }
 
 const scope = globalThis as unknown as ServiceWorkerScope
-const params = new URLSearchParams(scope.location.search)
-const number = (name: string) => (params.has(name) ? Number(params.get(name)) : undefined)
-
-const worker = new PixstoreWorker({
-  prefix: params.get('prefix') ?? undefined,
-  channel: params.get('channel') ?? undefined,
-  timeout: number('timeout'),
-  maxEntries: number('maxEntries'),
-  memoryBytes: number('memoryBytes'),
-  imageFormats: (params.get('formats')?.split(',') as ImageFormat[] | undefined) ?? undefined,
-})
+const worker = new PixstoreWorker(readWorkerOptions(new URLSearchParams(scope.location.search)))
 
 scope.addEventListener('install', (event) => event.waitUntil(scope.skipWaiting()))
 scope.addEventListener('activate', (event) =>

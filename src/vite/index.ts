@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Connect, Plugin } from 'vite'
+import { SW_SCRIPT_URL } from '../sw/messages.js'
 
 /** Options of the `pixstoreWorker` Vite plugin. */
 export interface PixstoreWorkerPluginOptions {
@@ -15,7 +16,7 @@ export interface PixstoreWorkerPluginOptions {
  * build, at `path` on the site root so its scope can cover the whole app.
  */
 export function pixstoreWorker(options: PixstoreWorkerPluginOptions = {}): Plugin {
-  const path = options.path ?? '/pixstore-sw.js'
+  const path = options.path ?? SW_SCRIPT_URL
   const file =
     options.workerFile ?? fileURLToPath(new URL(/* @vite-ignore */ './pixstore-sw.js', import.meta.url))
   const serve = (middlewares: Connect.Server): void =>

@@ -1,10 +1,5 @@
-import {
-  createMemoryBackend,
-  type ImageFetcher,
-  type ImageFormat,
-  type ImageRecord,
-  type PixstoreConfig,
-} from '../../src/core'
+import { type ImageFetcher, type ImageFormat, type ImageRecord, type PixstoreConfig } from '../../src/core'
+import { createMemoryBackend } from '../../src/testing'
 import type { RecordsResponse } from '../../dev/pixstoreDevServer'
 import { paintImage } from '../../dev/paintImage'
 

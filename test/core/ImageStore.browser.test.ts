@@ -1,5 +1,7 @@
+import { Dexie } from 'dexie'
 import { describe, expect, it } from 'vitest'
-import { createImageService, createMemoryBackend, ImageStore, PixstoreDatabase } from '../../src/core'
+import { createImageService, ImageStore, PixstoreDatabase } from '../../src/core'
+import { createMemoryBackend } from '../../src/testing'
 import { testDatabase } from '../support/testDatabase'
 
 describe('ImageStore in Chromium IndexedDB', () => {
@@ -110,6 +112,7 @@ describe('ImageStore blocked by another connection', () => {
       .toBeGreaterThanOrEqual(0)
     await service.getImage(record)
     expect(await service.cachedImageExists(record.id)).toBe(true)
-    await service.store.db.delete()
+    await service.close()
+    await Dexie.delete(name)
   })
 })

@@ -1,5 +1,5 @@
 import { Dexie } from 'dexie'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ImageStore, PixstoreDatabase, PixstoreError, type ImageStoreChange } from '../../src/core'
 import { testDatabase } from '../support/testDatabase'
 
@@ -392,17 +392,44 @@ describe('ImageStore: options, batches and eviction runs', () => {
 })
 
 describe('ImageStore and other connections to its database', () => {
-  it('lets another connection delete the database without waiting, and reopens on the next operation', async () => {
+  it('lets another connection delete the database quietly and at once, and reopens by itself', async () => {
     const { store, db } = await filledStore(2)
     await store.stats()
     const { indexedDB } = await import('fake-indexeddb')
-    await new Promise<void>((resolve, reject) => {
-      const deletion = indexedDB.deleteDatabase(db.name)
-      deletion.onsuccess = () => resolve()
-      deletion.onerror = () => reject(deletion.error)
-    })
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const deletion = indexedDB.deleteDatabase(db.name)
+        deletion.onsuccess = () => resolve()
+        deletion.onerror = () => reject(deletion.error)
+      })
+      expect(warn).not.toHaveBeenCalled()
+    } finally {
+      warn.mockRestore()
+    }
+    // A live query reads the database directly: it reopens as any other operation does.
+    expect(await store.liveStats()).toEqual({ entries: 0, bytes: 0 })
     await store.put({ id: 'after', token: 1, encrypted: cipher(4) })
     expect(await store.stats()).toEqual({ entries: 1, bytes: 4 })
+  })
+
+  it('drops the entries a pixstore 3 frontend left in a database of the same name', async () => {
+    const { indexedDB, IDBKeyRange } = await import('fake-indexeddb')
+    const name = `legacy-${Date.now()}`
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open(name, 1)
+      open.onupgradeneeded = () => open.result.createObjectStore('images', { keyPath: 'id' })
+      open.onsuccess = () => {
+        const tx = open.result.transaction('images', 'readwrite')
+        tx.objectStore('images').put({ id: 'old', token: 1, encrypted: new Uint8Array(100), lastUsed: 1 })
+        tx.oncomplete = () => (open.result.close(), resolve())
+        tx.onerror = () => reject(tx.error)
+      }
+      open.onerror = () => reject(open.error)
+    })
+    const store = new ImageStore({ database: new PixstoreDatabase(name, { indexedDB, IDBKeyRange }) })
+    expect(await store.has('old')).toBe(false)
+    expect(await store.stats()).toEqual({ entries: 0, bytes: 0 })
   })
 
   it('gives up opening after openTimeout when an old connection blocks the upgrade, saying so', async () => {

@@ -1,8 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import {
   createImageService,
-  createMemoryBackend,
-  encodeWirePayload,
   PixstoreDatabase,
   WireState,
   type ImageFetcher,
@@ -10,6 +8,7 @@ import {
   type PixstoreConfig,
   type PixstoreError,
 } from '../../src/core'
+import { createMemoryBackend, encodeWirePayload } from '../../src/testing'
 import { memoryLocks } from '../support/memoryLocks'
 import { testDatabase } from '../support/testDatabase'
 
@@ -681,5 +680,19 @@ describe('createImageService: callers, their signals and what each failure says'
     expect(db.isOpen()).toBe(true)
     await service.close()
     expect(db.isOpen()).toBe(false)
+  })
+
+  it('fetches without the lock when the lock manager cannot grant it, and not again when the load itself fails', async () => {
+    const refusing = { request: () => Promise.reject(new DOMException('no locks here', 'SecurityError')) }
+    const { backend, service, fetched } = await setup({ locks: refusing as unknown as LockManager })
+    const record = await backend.save(png, 'png')
+    expect(await bytesOf(await service.getImage(record))).toEqual(png)
+    expect(fetched).toEqual([record.id])
+
+    const { locks } = memoryLocks()
+    const locked = await setup({ locks })
+    const ghost = { ...record, id: 'ghost' }
+    await expect(locked.service.getImage(ghost)).rejects.toMatchObject({ code: 'not-found' })
+    expect(locked.fetched).toEqual(['ghost'])
   })
 })

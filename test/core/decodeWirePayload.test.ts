@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeWirePayload, encodeWirePayload, PixstoreError, WireState } from '../../src/core'
+import { decodeWirePayload, PixstoreError, WireState } from '../../src/core'
+import { encodeWirePayload } from '../../src/testing'
 
 const bytes = (length: number, fill = 7) => new Uint8Array(length).fill(fill)
 

@@ -6,11 +6,11 @@ import {
   formatOfByte,
   decryptImage,
   DEFAULT_IMAGE_FORMATS,
-  encryptImage,
   imageMimeType,
   importDecryptionKey,
   PixstoreError,
 } from '../../src/core'
+import { encryptImage } from '../../src/testing'
 
 async function rejectionCode(promise: Promise<unknown>): Promise<string | undefined> {
   try {

@@ -5,16 +5,15 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createImageService,
-  createMemoryBackend,
   decodeWirePayload,
   decryptImage,
   DEFAULT_IMAGE_FORMATS,
   importDecryptionKey,
   isPixstoreError,
   type ImageRecord,
-  type MemoryBackend,
   type PixstoreErrorCode,
 } from '../../src/core'
+import { createMemoryBackend, type MemoryBackend } from '../../src/testing'
 import { testDatabase } from '../support/testDatabase'
 
 const CODES: readonly PixstoreErrorCode[] = [

@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { commands } from 'vitest/browser'
-import { createImageService, PixstoreError, type ImageRecord, type PixstoreConfig } from '../../src/core'
+import {
+  createImageService,
+  PixstoreDatabase,
+  PixstoreError,
+  type ImageRecord,
+  type PixstoreConfig,
+} from '../../src/core'
 import { makeImage, toBase64 } from '../support/images'
 import { expectNoSecretsAtRest, storedBytes } from '../support/scanIndexedDB'
 
@@ -13,12 +19,13 @@ function service(config: Partial<PixstoreConfig> = {}) {
     requests.push(String(input))
     return fetch(input, init)
   }
+  const db = new PixstoreDatabase(`interop-${Date.now()}-${dbCounter++}`)
   const instance = createImageService({
     endpoint: { baseUrl, fetch: countingFetch },
-    cache: { dbName: `interop-${Date.now()}-${dbCounter++}` },
+    cache: { database: db },
     ...config,
   })
-  return { instance, requests }
+  return { instance, requests, db }
 }
 
 const bytesOf = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer())
@@ -66,13 +73,13 @@ describe('against the real pixstore 3 backend', () => {
     const blob = await newcomer.instance.getImage(stale)
     expect(blob.type).toBe('image/webp')
     expect(await bytesOf(blob)).toEqual(second)
-    expect((await newcomer.instance.store.get(stale.id))?.token).toBe(fresh.token)
+    expect((await newcomer.db.images.get(stale.id))?.token).toBe(fresh.token)
 
     // A client holding the old version gets the fresh record: a new token misses the cache.
     const again = await viewer.instance.getImage(fresh)
     expect(await bytesOf(again)).toEqual(second)
     expect(viewer.requests).toHaveLength(2)
-    expect((await viewer.instance.store.get(stale.id))?.token).toBe(fresh.token)
+    expect((await viewer.db.images.get(stale.id))?.token).toBe(fresh.token)
     await viewer.instance.close()
     await newcomer.instance.close()
   })
@@ -106,10 +113,10 @@ describe('against the real pixstore 3 backend', () => {
       await instance.getImage({ ...record, token: record.token - 1 })
       stored.push({ bytes: image, record })
     }
-    await instance.store.flushTouches()
+    // Closed first: its pending writes land before the scan reads everything.
+    await instance.close()
     expect((await storedBytes()).length).toBeGreaterThanOrEqual(samples.length)
     await expectNoSecretsAtRest(stored)
-    await instance.close()
   })
 })
 
@@ -133,7 +140,7 @@ describe('hostile input built from real payloads', () => {
   })
 
   async function outcome(body: Uint8Array, config: Partial<PixstoreConfig> = {}, r: ImageRecord = record) {
-    const { instance } = service({ fetcher: async () => body.slice(), ...config })
+    const { instance, db } = service({ fetcher: async () => body.slice(), ...config })
     let code: string
     try {
       await instance.getImage(r)
@@ -143,26 +150,26 @@ describe('hostile input built from real payloads', () => {
     }
     const entries = (await instance.stats()).entries
     await instance.close()
-    await instance.store.db.delete()
+    await db.delete()
     return { code, entries }
   }
 
   it('types every truncation of a real Updated payload and caches none', async () => {
-    const { instance } = service()
+    const { instance, db } = service()
     const header = 1 + 8 + 32 + 12 + 16
     for (let length = 0; length < updated.length; length++) {
-      instance.store.db.images.clear()
+      await db.images.clear()
       let code = 'image'
       try {
         await createImageService({
           fetcher: async () => updated.slice(0, length),
-          cache: { database: instance.store.db },
+          cache: { database: db },
         }).getImage({ ...record, token: length })
       } catch (error) {
         code = error instanceof PixstoreError ? error.code : 'untyped'
       }
       expect(code, `length ${length}`).toBe(length <= header ? 'bad-payload' : 'decrypt-failed')
-      expect(await instance.store.db.images.count()).toBe(0)
+      expect(await db.images.count()).toBe(0)
     }
     await instance.close()
   })

@@ -1,10 +1,10 @@
 import * as legacy from 'pixstore/frontend/index.js'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { commands } from 'vitest/browser'
-import * as dropIn from '../../src/core'
+import * as dropIn from '../../src/compat'
 import { indexOfBytes, makeImage, toBase64 } from '../support/images'
 import { storedBytes } from '../support/scanIndexedDB'
-import type { ImageRecord } from '../../src/core'
+import { base64ToBytes, type ImageRecord } from '../../src/core'
 
 let host: string
 let port: number
@@ -126,7 +126,7 @@ describe('drop-in for pixstore/frontend', () => {
     const stale = { ...record, token: record.token - 1 }
     await legacy.getImage(stale)
     await dropIn.getImage(stale)
-    const key = dropIn.base64ToBytes(record.meta.key)
+    const key = base64ToBytes(record.meta.key)
     // pixstore 3 keeps its first database open whatever name a later init gives, so scan all of its.
     const theirs = () => storedBytes((name) => name.startsWith('legacy-'))
     await vi.waitFor(async () => expect((await theirs()).some((b) => indexOfBytes(b, key) >= 0)).toBe(true))

@@ -10,7 +10,8 @@ import {
   useSuspenseImage,
   type ImageRecord,
 } from '../../src'
-import { encodeWirePayload, WireState } from '../../src/core'
+import { WireState } from '../../src/core'
+import { encodeWirePayload } from '../../src/testing'
 import { pixstoreHarness } from '../support/pixstoreHarness'
 
 const bytesOf = async (blob: Blob | undefined) => new Uint8Array(await blob!.arrayBuffer())

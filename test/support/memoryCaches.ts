@@ -57,8 +57,8 @@ class MemoryCache implements Partial<Cache> {
 
 /**
  * A CacheStorage held in memory; `refusePuts` makes every write fail as a full disk does,
- * `holdPuts` and `holdMatches` make writes and `caches.match` reads wait until they resolve,
- * and `puts` and `matches` count the writes and reads begun.
+ * `holdPuts`, `holdMatches` and `holdOpens` make writes, `caches.match` reads and
+ * `caches.open` wait until they resolve, and `puts`, `matches` and `opens` count them.
  */
 export function memoryCaches(origin = 'http://localhost') {
   const caches = new Map<string, MemoryCache>()
@@ -68,8 +68,12 @@ export function memoryCaches(origin = 'http://localhost') {
     puts: 0,
     holdMatches: Promise.resolve(),
     matches: 0,
+    holdOpens: Promise.resolve(),
+    opens: 0,
   }
   const open = async (name: string) => {
+    state.opens++
+    await state.holdOpens
     let cache = caches.get(name)
     if (!cache)
       caches.set(

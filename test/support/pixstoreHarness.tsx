@@ -1,12 +1,7 @@
 import { QueryClient } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
-import {
-  createMemoryBackend,
-  type ImageFetcher,
-  type ImageRecord,
-  type MemoryBackendOptions,
-  type PixstoreConfig,
-} from '../../src/core'
+import { type ImageFetcher, type ImageRecord, type PixstoreConfig } from '../../src/core'
+import { createMemoryBackend, type MemoryBackendOptions } from '../../src/testing'
 import { PixstoreProvider } from '../../src'
 import { makeImage } from './images'
 

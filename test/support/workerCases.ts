@@ -1,7 +1,8 @@
 // The worker's handler with the test playing the page bridges on the channel: the same
 // cases run in Node over an in-memory CacheStorage and in Chromium over the real one.
 import { afterEach, describe, expect, it } from 'vitest'
-import { encryptImage, type ImageDecryptionMeta } from '../../src/core'
+import { type ImageDecryptionMeta } from '../../src/core'
+import { encryptImage } from '../../src/testing'
 import { PixstoreWorker, SW_CACHE_NAME, SW_MESSAGE, type SwMessage } from '../../src/sw'
 
 let counter = 0

@@ -99,4 +99,57 @@ describe('EncryptedCache', () => {
     expect(await again.put('b', 1, bytes(1), again.epoch)).toBe(false)
     expect(await again.put('b', 1, bytes(1), again.epoch)).toBe(true)
   })
+
+  it('reads only its own cache, and takes the newest of versions a crash left behind', async () => {
+    const { cache, caches } = setup()
+    const other = await caches.storage.open('someone-else')
+    await other.put('/_img/a?t=1', new Response(bytes(1)))
+    expect(await cache.match('/_img/a?t=1')).toBeUndefined()
+    // A worker stopped between writing a version and removing the older one.
+    const own = await caches.storage.open(SW_CACHE_NAME)
+    for (const token of [1, 3, 2]) await own.put(`/_img/b?t=${token}`, new Response(bytes(token)))
+    expect(await setup(10, caches).cache.newest('b')).toBe(3)
+  })
+
+  it('writes nothing when a clear comes while it reads its index, and keeps nothing written during a clear', async () => {
+    const caches = memoryCaches()
+    const { cache, urls } = setup(10, caches)
+    let open = () => undefined as void
+    caches.state.holdOpens = new Promise((resolve) => (open = resolve))
+    const first = cache.put('a', 1, bytes(1), cache.epoch)
+    await expect.poll(() => caches.state.opens).toBe(1)
+    const clearing = cache.clear()
+    open()
+    expect(await first).toBe(false)
+    await clearing
+    expect(caches.state.puts).toBe(0)
+
+    // The index is loaded; the clear comes while the write opens the cache.
+    expect(await cache.put('b', 1, bytes(1), cache.epoch)).toBe(true)
+    const opens = caches.state.opens
+    caches.state.holdOpens = new Promise((resolve) => (open = resolve))
+    const second = cache.put('c', 1, bytes(1), cache.epoch)
+    await expect.poll(() => caches.state.opens).toBe(opens + 1)
+    const cleared = cache.clear()
+    open()
+    expect(await second).toBe(false)
+    await cleared
+    expect(urls()).toEqual([])
+  })
+
+  it('runs the stores of one id one after another, however they arrive', async () => {
+    const caches = memoryCaches()
+    const { cache, urls } = setup(10, caches)
+    let release = () => undefined as void
+    caches.state.holdPuts = new Promise((resolve) => (release = resolve))
+    const first = cache.put('a', 1, bytes(1), cache.epoch)
+    const second = cache.put('a', 2, bytes(2), cache.epoch)
+    await expect.poll(() => caches.state.puts).toBe(1)
+    release()
+    await first
+    // The second is running now; a third arrives and must wait for it.
+    const third = cache.put('a', 3, bytes(3), cache.epoch)
+    expect(await Promise.all([second, third])).toEqual([true, true])
+    expect(urls()).toEqual(['/_img/a?t=3'])
+  })
 })

@@ -1,7 +1,7 @@
 // The worker's handler in Node, over an in-memory CacheStorage: the shared cases, and what
 // only a controlled clock and cache can show.
 import { describe, expect, it } from 'vitest'
-import { encryptImage } from '../../src/core'
+import { encryptImage } from '../../src/testing'
 import { SW_CACHE_NAME } from '../../src/sw'
 import { PixstoreWorker, SW_MESSAGE } from '../../src/sw'
 import { memoryCaches } from '../support/memoryCaches'
@@ -286,27 +286,34 @@ describe('PixstoreWorker: clients, memory and failures', () => {
     caches.state.holdPuts = storing.closed
     const held = heldCrypto()
     const { get, question, answer, page, cached, questions } = await harness({ crypto: held.crypto }, caches)
+    // A request that stays pending: a BRIDGE_READY posted after an EVICT asks its question
+    // again, so once that repost is seen the EVICT has been handled (messages keep their order).
+    const other = await question((void get('other', 1), 0))
+    const evictHandled = async (ids: string[]) => {
+      const reposts = () => questions.filter((q) => q.requestId === other.requestId).length
+      const before = reposts()
+      page.postMessage({ type: SW_MESSAGE.EVICT, ids })
+      page.postMessage({ type: SW_MESSAGE.BRIDGE_READY })
+      await expect.poll(reposts).toBe(before + 1)
+    }
     const response = get('ev', 1)
-    answer((await question(0)).requestId, 1, await encryptImage(png(7), 'png'))
+    answer((await question(1)).requestId, 1, await encryptImage(png(7), 'png'))
     await expect.poll(() => caches.state.puts).toBe(1)
-    page.postMessage({ type: SW_MESSAGE.EVICT, ids: ['ev'] })
+    await evictHandled(['ev'])
     storing.open()
     expect((await response).status).toBe(200)
-    await expect.poll(cached).toEqual([])
+    expect(await cached()).toEqual([])
+    const asked = questions.length
     void get('ev', 1)
-    await question(1)
+    await question(asked)
 
     // Evicted while its answer is being decrypted: it is not even written.
     const decrypting = gate()
     held.state.hold = decrypting.closed
     const later = get('ev2', 1)
-    answer((await question(2)).requestId, 1, await encryptImage(png(8), 'png'))
+    answer((await question(asked + 1)).requestId, 1, await encryptImage(png(8), 'png'))
     await expect.poll(() => held.state.decrypts).toBe(1)
-    const pending = await question((void get('p', 1), 3))
-    page.postMessage({ type: SW_MESSAGE.EVICT, ids: ['ev2'] })
-    // Messages are handled in order: once the BRIDGE_READY after it has asked again, the EVICT is in.
-    page.postMessage({ type: SW_MESSAGE.BRIDGE_READY })
-    await expect.poll(() => questions.filter((q) => q.requestId === pending.requestId)).toHaveLength(2)
+    await evictHandled(['ev2'])
     decrypting.open()
     expect((await later).status).toBe(200)
     expect(caches.state.puts).toBe(1)
@@ -345,27 +352,57 @@ describe('PixstoreWorker: clients, memory and failures', () => {
     expect(questions).toEqual([])
   })
 
-  it('after a CLEAR while it decrypts from Cache Storage answers 504 and keeps nothing in memory', async () => {
-    const caches = memoryCaches(ORIGIN)
-    const held = heldCrypto()
-    const { get, question, answer, page, questions } = await harness(
-      { crypto: held.crypto, memoryBytes: 0 },
-      caches,
-    )
-    const first = get('z', 1)
-    answer((await question(0)).requestId, 1, await encryptImage(png(9), 'png'))
-    await first
-    const decrypting = gate()
-    held.state.hold = decrypting.closed
-    const response = get('z', 1)
-    await expect.poll(() => held.state.decrypts).toBe(2)
-    page.postMessage({ type: SW_MESSAGE.CLEAR })
-    await expect.poll(async () => await caches.storage.has(SW_CACHE_NAME)).toBe(false)
-    decrypting.open()
+  it.each(['CLEAR', 'EVICT'] as const)(
+    'after %s while it decrypts from Cache Storage keeps nothing in memory',
+    async (what) => {
+      const caches = memoryCaches(ORIGIN)
+      const version = await encryptImage(png(9), 'png')
+      const first = await harness({}, caches)
+      const stored = first.get('z', 1)
+      first.answer((await first.question(0)).requestId, 1, version)
+      await stored
+      first.worker.close()
+      // A restart: the ciphertext is in Cache Storage, nothing is in memory.
+      const held = heldCrypto()
+      const { get, question, page, questions } = await harness({ crypto: held.crypto }, caches)
+      const decrypting = gate()
+      held.state.hold = decrypting.closed
+      const response = get('z', 1)
+      const asked = await question(0)
+      page.postMessage({
+        type: SW_MESSAGE.KEY_RESPONSE,
+        requestId: asked.requestId,
+        ok: true,
+        meta: version.meta,
+      })
+      await expect.poll(() => held.state.decrypts).toBe(1)
+      page.postMessage(what === 'CLEAR' ? { type: SW_MESSAGE.CLEAR } : { type: SW_MESSAGE.EVICT, ids: ['z'] })
+      await expect.poll(async () => (await caches.storage.match('/_img/z?t=1')) === undefined).toBe(true)
+      decrypting.open()
+      expect((await response).status).toBe(what === 'CLEAR' ? 504 : 200)
+      // Not served from memory: the next request asks the page.
+      void get('z', 1)
+      await question(1)
+      expect(questions).toHaveLength(2)
+    },
+  )
+
+  it('listens on the pixstore channel by default', async () => {
+    const page = new BroadcastChannel('pixstore')
+    const asked: unknown[] = []
+    page.onmessage = (event: MessageEvent) => asked.push(event.data)
+    const worker = new PixstoreWorker({
+      caches: memoryCaches(ORIGIN).storage,
+      origin: ORIGIN,
+      timeout: 10_000,
+    })
+    const response = worker.handle(new Request(`${ORIGIN}/_img/chan?t=1`))!
+    await expect
+      .poll(() => asked)
+      .toEqual([expect.objectContaining({ type: SW_MESSAGE.IMAGE_REQUEST, id: 'chan' })])
+    worker.close()
+    page.close()
     expect((await response).status).toBe(504)
-    void get('z', 1)
-    await question(1)
-    expect(questions).toHaveLength(2)
   })
 
   it('answers 504 to a question pending when it closes', async () => {

@@ -1,12 +1,13 @@
+import { Dexie } from 'dexie'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   createImageService,
-  createMemoryBackend,
   decryptImage,
   DEFAULT_IMAGE_FORMATS,
   importDecryptionKey,
   type ImageFetcher,
 } from '../../src/core'
+import { createMemoryBackend } from '../../src/testing'
 import { SW_CACHE_NAME, SW_MESSAGE, WorkerBridge, type SwMessage } from '../../src/sw'
 
 let counter = 0
@@ -39,7 +40,7 @@ async function setup() {
   cleanups.push(
     () => bridge.stop(),
     () => worker.close(),
-    () => service.store.db.delete(),
+    () => Dexie.delete(channelName),
   )
   const answers = () => received.filter((m) => !('requestId' in m && m.requestId.startsWith('sentinel-')))
   const next = async (count = 1) => {

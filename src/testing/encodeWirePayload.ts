@@ -1,7 +1,13 @@
-import type { WirePayload } from './decodeWirePayload.js'
-import { PixstoreError } from './PixstoreError.js'
-import { WireState } from './WireState.js'
-import { IV_BYTES, KEY_BYTES, TAG_BYTES, TOKEN_BYTES, UPDATED_HEADER_BYTES } from './wireLayout.js'
+import {
+  IV_BYTES,
+  KEY_BYTES,
+  PixstoreError,
+  TAG_BYTES,
+  TOKEN_BYTES,
+  UPDATED_HEADER_BYTES,
+  WireState,
+  type WirePayload,
+} from '../core/index.js'
 
 /**
  * Encodes a payload exactly as a pixstore 3 backend would send it. Used by fixture

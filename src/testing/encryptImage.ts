@@ -1,7 +1,13 @@
-import { bytesToBase64 } from './base64.js'
-import type { ImageDecryptionMeta } from './ImageRecord.js'
-import { byteOfFormat, DEFAULT_IMAGE_FORMATS, type ImageFormat } from './imageFormats.js'
-import { IV_BYTES, KEY_BYTES, TAG_BYTES } from './wireLayout.js'
+import {
+  byteOfFormat,
+  bytesToBase64,
+  DEFAULT_IMAGE_FORMATS,
+  IV_BYTES,
+  KEY_BYTES,
+  TAG_BYTES,
+  type ImageDecryptionMeta,
+  type ImageFormat,
+} from '../core/index.js'
 
 /** Ciphertext and meta of one image version, as a pixstore 3 backend produces them. */
 export interface EncryptedImage {

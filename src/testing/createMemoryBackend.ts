@@ -1,10 +1,14 @@
-import { base64ToBytes, bytesToBase64 } from './base64.js'
+import {
+  base64ToBytes,
+  bytesToBase64,
+  DEFAULT_IMAGE_FORMATS,
+  WireState,
+  type ImageFetcher,
+  type ImageFormat,
+  type ImageRecord,
+} from '../core/index.js'
 import { encodeWirePayload } from './encodeWirePayload.js'
 import { encryptImage } from './encryptImage.js'
-import type { ImageFetcher } from './ImageFetcher.js'
-import { DEFAULT_IMAGE_FORMATS, type ImageFormat } from './imageFormats.js'
-import type { ImageRecord } from './ImageRecord.js'
-import { WireState } from './WireState.js'
 
 /** Options of `createMemoryBackend`. */
 export interface MemoryBackendOptions {

@@ -1,8 +1,11 @@
-import { createImageService, type ImageService } from './createImageService.js'
-import type { ImageFetcher } from './ImageFetcher.js'
-import type { ImageFormat } from './imageFormats.js'
-import type { ImageRecord } from './ImageRecord.js'
-import { PixstoreError } from './PixstoreError.js'
+import {
+  createImageService,
+  PixstoreError,
+  type ImageFetcher,
+  type ImageFormat,
+  type ImageRecord,
+  type ImageService,
+} from '../core/index.js'
 
 /** pixstore 3's error handling modes. */
 export type ErrorHandlingMode = 'hybrid' | 'throw' | 'warn' | 'silent' | 'custom'

@@ -1,0 +1,6 @@
+export { initPixstoreFrontend, getImage, deleteCachedImage, cachedImageExists } from './pixstoreFrontend.js'
+export type {
+  PixstoreFrontendConfig,
+  PixstoreFrontendFetcher,
+  ErrorHandlingMode,
+} from './pixstoreFrontend.js'

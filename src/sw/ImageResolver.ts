@@ -1,0 +1,160 @@
+import {
+  decryptImage,
+  importDecryptionKey,
+  isPixstoreError,
+  PixstoreError,
+  type DecryptionKey,
+  type ImageFormat,
+} from '../core/index.js'
+import type { EncryptedCache } from './EncryptedCache.js'
+import { imageUrl } from './imageUrl.js'
+import { LruMap } from './LruMap.js'
+import { SW_MESSAGE, type ImageResponseMessage, type KeyResponseMessage } from './messages.js'
+import type { Asker, PageQuestion } from './PageQuestions.js'
+
+/** A decrypted image, held in the worker's memory only. */
+export interface ServedImage {
+  bytes: Uint8Array<ArrayBuffer>
+  mimeType: string
+}
+
+/** One image request being answered; shared by every fetch of its URL. */
+export interface Flight extends Asker {
+  id: string
+  /** The clear epoch it started in: after a clear it keeps nothing. */
+  epoch: number
+  /** Dexie evicted the image while this request ran: answer it, keep nothing. */
+  evicted?: boolean
+}
+
+/** What the resolver needs besides its cache. */
+export interface ImageResolverOptions {
+  prefix: string
+  formats: readonly ImageFormat[]
+  /** Most keys held, one per version in Cache Storage. */
+  maxEntries: number
+  /** Bytes of decrypted images held. */
+  memoryBytes: number
+  subtle: SubtleCrypto
+  /** Asks the pages; rejects for a flight from before a clear. */
+  ask: <T extends ImageResponseMessage | KeyResponseMessage>(
+    question: PageQuestion,
+    flight: Flight,
+  ) => Promise<T>
+}
+
+/**
+ * Finds the image of a version: in memory, in Cache Storage (decrypted with a key held in
+ * memory, or asked of the page after a restart), or from the page, then keeps it: ciphertext
+ * in Cache Storage, key and plaintext in memory. Versions only move forward and nothing
+ * outlives a clear or an eviction.
+ */
+export class ImageResolver {
+  /** Keys of the versions in Cache Storage. */
+  private readonly keys: LruMap<DecryptionKey>
+  /** Recently served images. */
+  private readonly served: LruMap<ServedImage>
+
+  constructor(
+    private readonly cache: EncryptedCache,
+    private readonly options: ImageResolverOptions,
+  ) {
+    this.keys = new LruMap(options.maxEntries)
+    this.served = new LruMap(options.memoryBytes, (image) => image.bytes.length)
+  }
+
+  /** The image of version `token` of `id`, whose URL is `key`. */
+  async imageOf(key: string, id: string, token: number, flight: Flight): Promise<ServedImage> {
+    const recent = this.served.get(key)
+    if (recent) return recent
+    const encrypted = await this.cache.match(key)
+    if (encrypted) {
+      try {
+        const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token, flight))
+        const image = await decryptImage(encrypted, decryptionKey, this.options.formats, this.options.subtle)
+        if (!flight.evicted && flight.epoch === this.cache.epoch) this.served.set(key, image)
+        return image
+      } catch (error) {
+        if (!isPixstoreError(error, 'decrypt-failed')) throw error
+        // A stale or damaged entry: drop it and ask the page for the image once.
+        this.keys.delete(key)
+        await this.cache.drop(id)
+      }
+    }
+    const answer = await this.options.ask<ImageResponseMessage>(
+      { type: SW_MESSAGE.IMAGE_REQUEST, id, token },
+      flight,
+    )
+    // Stryker disable next-line StringLiteral: the request answers by the code; the message is never shown
+    if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
+    const decryptionKey = await importDecryptionKey(answer.meta, this.options.subtle)
+    const image = await decryptImage(
+      answer.encrypted,
+      decryptionKey,
+      this.options.formats,
+      this.options.subtle,
+    )
+    // Kept under the version the page answered with (newer than asked after an Updated answer).
+    if (!flight.evicted) await this.keep(id, answer.token, answer.encrypted, decryptionKey, image, flight)
+    // Evicted while it was being stored: undo it, Dexie is the source of truth.
+    if (flight.evicted) await this.drop(id)
+    return image
+  }
+
+  /**
+   * Keeps a verified answer: ciphertext in Cache Storage, key and image in memory. Never
+   * replaces a newer version, never outlives a clear, and a refused write only costs the cache.
+   */
+  private async keep(
+    id: string,
+    token: number,
+    encrypted: Uint8Array<ArrayBuffer>,
+    decryptionKey: DecryptionKey,
+    image: ServedImage,
+    flight: Flight,
+  ): Promise<void> {
+    await this.cache.put(id, token, encrypted, flight.epoch)
+    if (flight.epoch !== this.cache.epoch || flight.evicted) return
+    const newest = await this.cache.newest(id)
+    if (newest !== undefined && newest > token) return
+    // One version per id in memory too: this one replaces every other.
+    this.dropFromMemory(id)
+    const key = imageUrl(id, token, this.options.prefix)
+    // Kept whether or not Cache Storage took it: a full disk costs only the cache.
+    this.keys.set(key, decryptionKey)
+    this.served.set(key, image)
+  }
+
+  private async requestKey(key: string, id: string, token: number, flight: Flight): Promise<DecryptionKey> {
+    const answer = await this.options.ask<KeyResponseMessage>(
+      { type: SW_MESSAGE.KEY_REQUEST, id, token },
+      flight,
+    )
+    // Stryker disable next-line StringLiteral: the request answers by the code; the message is never shown
+    if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
+    const decryptionKey = await importDecryptionKey(answer.meta, this.options.subtle)
+    if (flight.epoch === this.cache.epoch) this.keys.set(key, decryptionKey)
+    return decryptionKey
+  }
+
+  /** Drops every version of `id`: from memory and from Cache Storage. */
+  async drop(id: string): Promise<void> {
+    this.dropFromMemory(id)
+    await this.cache.drop(id)
+  }
+
+  /** Drops every key and image held in memory. */
+  forgetAll(): void {
+    this.keys.clear()
+    this.served.clear()
+  }
+
+  /** Drops the keys and served images of every version of `id`. */
+  private dropFromMemory(id: string): void {
+    // Every version's URL starts like this one's, up to its token.
+    const versions = imageUrl(id, 0, this.options.prefix).slice(0, -1)
+    const ofId = (key: string) => key.startsWith(versions)
+    this.keys.deleteWhere(ofId)
+    this.served.deleteWhere(ofId)
+  }
+}

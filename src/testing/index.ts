@@ -1,0 +1,5 @@
+export { createMemoryBackend } from './createMemoryBackend.js'
+export type { MemoryBackend, MemoryBackendOptions } from './createMemoryBackend.js'
+export { encryptImage } from './encryptImage.js'
+export type { EncryptedImage } from './encryptImage.js'
+export { encodeWirePayload } from './encodeWirePayload.js'
