@@ -17,17 +17,24 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**', 'src/sw/**'],
+    files: ['src/core/**', 'src/sw/**', 'src/client/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: reactPackages.map((name) => ({ name, message: 'src/core and src/sw never import React.' })),
+          paths: reactPackages.map((name) => ({
+            name,
+            message: 'The framework-free layers never import React.',
+          })),
           patterns: [
-            { group: ['react/*', 'react-dom/*'], message: 'src/core and src/sw never import React.' },
+            { group: ['react/*', 'react-dom/*'], message: 'The framework-free layers never import React.' },
             {
               group: ['**/react', '**/react/*'],
-              message: 'src/core and src/sw never import the React layer.',
+              message: 'The framework-free layers never import the React layer.',
+            },
+            {
+              regex: '^(\\.\\./)+(core|sw)/(?!index\\.js$)',
+              message: 'Import another layer through its index only.',
             },
           ],
         },
@@ -84,6 +91,10 @@ export default tseslint.config(
             {
               regex: '^(\\.\\./)+sw/(?!index\\.js$)',
               message: 'Import the worker layer through its index only.',
+            },
+            {
+              regex: '^(\\.\\./)+client/(?!index\\.js$)',
+              message: 'Import the client through its index only.',
             },
           ],
         },

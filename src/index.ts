@@ -1,4 +1,6 @@
 export * from './react/index.js'
+export { PixstoreClient } from './client/index.js'
+export type { PixstoreClientOptions } from './client/index.js'
 export {
   registerPixstoreWorker,
   workerScriptUrl,

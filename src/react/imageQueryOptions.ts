@@ -29,16 +29,17 @@ export function imageQueryOptions(context: PixstoreContextValue, record: ImageRe
       const hash =
         context.queryClient.getQueryCache().find({ queryKey, exact: true })?.queryHash ?? hashKey(queryKey)
       // Streaming costs a render per chunk: only when a component shows the progress.
-      const onProgress = context.progress.watched(hash)
-        ? (progress: DownloadProgress) => context.progress.report(hash, progress)
+      const { progress, service, urls } = context.client
+      const onProgress = progress.watched(hash)
+        ? (received: DownloadProgress) => progress.report(hash, received)
         : undefined
       try {
-        const blob = await context.service.getImage(record, { signal, onProgress })
-        return { blob, url: context.urls.create(hash, blob) }
+        const blob = await service.getImage(record, { signal, onProgress })
+        return { blob, url: urls.create(hash, blob) }
       } catch (error) {
         throw isPixstoreError(error) ? error : new PixstoreError('storage', String(error), { cause: error })
       } finally {
-        context.progress.clear(hash)
+        progress.clear(hash)
       }
     },
     staleTime: Infinity,

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react'
-import { usePixstoreContext } from './usePixstoreContext.js'
+import { useClearEpoch } from './useClearEpoch.js'
 
 /** Whether an image is held after a logout, and how to let it load again. */
 export interface ClearHold {
@@ -15,7 +15,7 @@ export interface ClearHold {
  * refetch or retry).
  */
 export function useClearHold(what: string | undefined): ClearHold {
-  const { clearEpoch } = usePixstoreContext()
+  const clearEpoch = useClearEpoch()
   const [since, setSince] = useState({ what, epoch: clearEpoch })
   let current = since
   if (since.what !== what) {

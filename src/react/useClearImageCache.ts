@@ -9,6 +9,6 @@ import { usePixstoreContext } from './usePixstoreContext.js'
  * new record, or are asked to (`refetch`, `retry`).
  */
 export function useClearImageCache(): () => Promise<void> {
-  const { bridge } = usePixstoreContext()
-  return useCallback(() => bridge.clear(), [bridge])
+  const { client } = usePixstoreContext()
+  return useCallback(() => client.clear(), [client])
 }

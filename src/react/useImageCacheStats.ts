@@ -7,6 +7,6 @@ import { usePixstoreContext } from './usePixstoreContext.js'
  * tab changes it. `undefined` until the first read.
  */
 export function useImageCacheStats(): ImageStoreStats | undefined {
-  const { service } = usePixstoreContext()
+  const { service } = usePixstoreContext().client
   return useLiveQuery(() => service.liveStats(), [service])
 }

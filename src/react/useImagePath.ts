@@ -1,6 +1,7 @@
-import { useState } from 'react'
+import { useState, useSyncExternalStore } from 'react'
 import { PixstoreError, versionKey, type ImageRecord } from '../core/index.js'
 import { imageUrl } from '../sw/index.js'
+import { useClearEpoch } from './useClearEpoch.js'
 import { useClearHold } from './useClearHold.js'
 import { useImageQuery } from './useImageQuery.js'
 import { useImageSwap } from './useImageSwap.js'
@@ -23,7 +24,9 @@ export function useImagePath(
   requested: ImageRecord | null | undefined,
   { enabled, direct, trackProgress }: { enabled: boolean; direct: boolean; trackProgress: boolean },
 ): ImagePath {
-  const { workerStatus, workerPrefix, bridge, clearEpoch } = usePixstoreContext()
+  const { client } = usePixstoreContext()
+  const { workerPrefix, bridge } = client
+  const clearEpoch = useClearEpoch()
   const hold = useClearHold(requested ? versionKey(requested) : undefined)
   const record = hold.held ? null : requested
   // Each image keeps the path it started on: switching a shown image to the worker when it
@@ -35,7 +38,15 @@ export function useImagePath(
     worker: undefined,
   })
   let worker = path.key === key ? path.worker : undefined
-  if (key !== undefined && worker === undefined && workerStatus !== 'registering') {
+  // The status matters only while an image waits for its path: once chosen (or with no
+  // image), a change of status renders nothing here.
+  const choosing = key !== undefined && worker === undefined
+  const workerStatus = useSyncExternalStore(
+    client.subscribeWorkerStatus,
+    () => (choosing ? client.getWorkerStatus() : undefined),
+    () => (choosing ? 'unsupported' : undefined),
+  )
+  if (choosing && workerStatus !== 'registering') {
     worker = workerStatus === 'ready'
     setPath({ key, worker })
   }

@@ -23,12 +23,12 @@ export function useImageQuery(
   // Subscribed before the query, so a fetch it starts knows its progress is watched.
   const hash = base ? hashKey(base.queryKey) : ''
   const subscribe = useCallback(
-    (listener: () => void) => context.progress.subscribe(hash, listener),
-    [context.progress, hash],
+    (listener: () => void) => context.client.progress.subscribe(hash, listener),
+    [context.client, hash],
   )
   const progress = useSyncExternalStore<DownloadProgress | undefined>(
     trackProgress ? subscribe : noSubscription,
-    () => (trackProgress ? context.progress.get(hash) : undefined),
+    () => (trackProgress ? context.client.progress.get(hash) : undefined),
     () => undefined,
   )
   const query = useQuery(

@@ -3,5 +3,5 @@ import { usePixstoreContext } from './usePixstoreContext.js'
 
 /** The provider's image service; throws outside `<PixstoreProvider>`. */
 export function usePixstore(): ImageService {
-  return usePixstoreContext().service
+  return usePixstoreContext().client.service
 }

@@ -3,6 +3,7 @@ import { versionKey, type ImageRecord } from '../core/index.js'
 import { imageUrl } from '../sw/index.js'
 import { useClearHold } from './useClearHold.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
+import { useWorkerStatus } from './useWorkerStatus.js'
 
 /**
  * Fills the encrypted cache with records not cached at their token, at idle priority, and
@@ -11,11 +12,11 @@ import { usePixstoreContext } from './usePixstoreContext.js'
  * to the page. Unmounting, a new list or a logout cancels what has not been fetched yet.
  */
 export function usePrefetchImages(records: readonly ImageRecord[]): void {
-  const { service, bridge, workerStatus, workerPrefix } = usePixstoreContext()
+  const { service, bridge, workerPrefix } = usePixstoreContext().client
+  const worker = useWorkerStatus() === 'ready'
   const signature = records.map(versionKey).join('\u0001')
   // After a logout a mounted prefetch stops and stays stopped until given another list.
   const { held } = useClearHold(signature)
-  const worker = workerStatus === 'ready'
   useEffect(() => {
     if (!signature || held) return
     const controller = new AbortController()

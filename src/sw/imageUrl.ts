@@ -28,6 +28,7 @@ export function parseImageUrl(url: URL, prefix: string = SW_PREFIX): ParsedImage
   }
   if (id.length === 0 || id.length > MAX_ID_LENGTH) return { ok: false, reason: 'id length' }
   if (!ID_PATTERN.test(id) || id.includes('..')) return { ok: false, reason: 'id characters' }
+  // Stryker disable next-line StringLiteral: any string the pattern refuses will do
   const t = url.searchParams.get('t') ?? ''
   if (!/^\d{1,16}$/.test(t) || !Number.isSafeInteger(Number(t))) {
     return { ok: false, reason: 'token' }

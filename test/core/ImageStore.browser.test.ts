@@ -2,6 +2,7 @@ import { Dexie } from 'dexie'
 import { describe, expect, it } from 'vitest'
 import { createImageService, ImageStore, PixstoreDatabase } from '../../src/core'
 import { createMemoryBackend } from '../../src/testing'
+import { writeLegacyDatabase } from '../support/legacyDatabase'
 import { testDatabase } from '../support/testDatabase'
 
 describe('ImageStore in Chromium IndexedDB', () => {
@@ -45,17 +46,7 @@ describe('ImageStore in Chromium IndexedDB', () => {
 
   it('drops entries a pixstore 3 frontend left in a database of the same name', async () => {
     const name = `legacy-${Date.now()}`
-    await new Promise<void>((resolve, reject) => {
-      const open = indexedDB.open(name, 1)
-      open.onupgradeneeded = () => open.result.createObjectStore('images', { keyPath: 'id' })
-      open.onsuccess = () => {
-        const tx = open.result.transaction('images', 'readwrite')
-        tx.objectStore('images').put({ id: 'old', token: 1, encrypted: new Uint8Array(100), lastUsed: 1 })
-        tx.oncomplete = () => (open.result.close(), resolve())
-        tx.onerror = () => reject(tx.error)
-      }
-      open.onerror = () => reject(open.error)
-    })
+    await writeLegacyDatabase(indexedDB, name)
     const db = new PixstoreDatabase(name)
     expect(await db.images.count()).toBe(0)
     const backend = createMemoryBackend()

@@ -1,6 +1,7 @@
 import { Dexie } from 'dexie'
 import { describe, expect, it, vi } from 'vitest'
 import { ImageStore, PixstoreDatabase, PixstoreError, type ImageStoreChange } from '../../src/core'
+import { writeLegacyDatabase } from '../support/legacyDatabase'
 import { testDatabase } from '../support/testDatabase'
 
 const cipher = (length: number, fill = 1) => new Uint8Array(length).fill(fill)
@@ -374,8 +375,8 @@ describe('ImageStore: options, batches and eviction runs', () => {
     expect(changes).toEqual([{ type: 'delete', ids: ['e0'] }])
   })
 
-  it('closes with pending touches written and no empty transaction', async () => {
-    const { store, db, calls, tick } = await filledStore(1)
+  it('closes with pending touches and writes landed, and no empty transaction', async () => {
+    const { store, db, calls } = await filledStore(1)
     await store.stats()
     const before = calls.transactions
     await store.close()
@@ -383,11 +384,13 @@ describe('ImageStore: options, batches and eviction runs', () => {
     const again = new ImageStore({ database: db, now: () => 5_000 })
     await again.stats()
     again.touch('e0')
+    const written = again.put({ id: 'late', token: 1, encrypted: cipher(4) })
     await again.close()
+    await written
     expect(db.isOpen()).toBe(false)
     await db.open()
     expect((await db.images.get('e0'))?.lastUsed).toBe(5_000)
-    void tick
+    expect(await db.images.get('late')).toBeDefined()
   })
 })
 
@@ -416,17 +419,7 @@ describe('ImageStore and other connections to its database', () => {
   it('drops the entries a pixstore 3 frontend left in a database of the same name', async () => {
     const { indexedDB, IDBKeyRange } = await import('fake-indexeddb')
     const name = `legacy-${Date.now()}`
-    await new Promise<void>((resolve, reject) => {
-      const open = indexedDB.open(name, 1)
-      open.onupgradeneeded = () => open.result.createObjectStore('images', { keyPath: 'id' })
-      open.onsuccess = () => {
-        const tx = open.result.transaction('images', 'readwrite')
-        tx.objectStore('images').put({ id: 'old', token: 1, encrypted: new Uint8Array(100), lastUsed: 1 })
-        tx.oncomplete = () => (open.result.close(), resolve())
-        tx.onerror = () => reject(tx.error)
-      }
-      open.onerror = () => reject(open.error)
-    })
+    await writeLegacyDatabase(indexedDB, name)
     const store = new ImageStore({ database: new PixstoreDatabase(name, { indexedDB, IDBKeyRange }) })
     expect(await store.has('old')).toBe(false)
     expect(await store.stats()).toEqual({ entries: 0, bytes: 0 })

@@ -3,6 +3,7 @@ import {
   createImageService,
   PixstoreDatabase,
   WireState,
+  type DownloadProgress,
   type ImageFetcher,
   type ImageRecord,
   type PixstoreConfig,
@@ -247,12 +248,16 @@ describe('createImageService', () => {
  * request is made (the backend as it was then), and arrives even after an abort, as a body
  * already on its way would.
  */
-async function gatedSetup(config: Partial<PixstoreConfig> = {}) {
+async function gatedSetup(
+  config: Partial<PixstoreConfig> = {},
+  onRequest?: (record: ImageRecord, onProgress: ((progress: DownloadProgress) => void) | undefined) => void,
+) {
   const gates: Array<{ id: string; token: number; signal: AbortSignal; open: () => void }> = []
   const parts = await setup(
     config,
-    (inner) => (record, context, signal) =>
+    (inner) => (record, context, signal, onProgress) =>
       new Promise((resolve) => {
+        onRequest?.(record, onProgress)
         const answer = inner(record, context, signal)
         gates.push({ id: record.id, token: record.token, signal, open: () => resolve(answer) })
       }),
@@ -504,30 +509,105 @@ describe('createImageService: callers, their signals and what each failure says'
     const { backend, service } = await setup()
     const record = await backend.save(png, 'png')
     const signal = new AbortController().signal
-    let listening = 0
+    // The listeners in place, as the signal keeps them: by type and function.
+    const listening = new Set<string>()
+    const names = new Map<unknown, number>()
+    const name = (type: string, listener: unknown) => {
+      if (!names.has(listener)) names.set(listener, names.size)
+      return `${type}#${names.get(listener)}`
+    }
     const add = signal.addEventListener.bind(signal)
     const remove = signal.removeEventListener.bind(signal)
-    signal.addEventListener = (...args: Parameters<typeof add>) => (listening++, add(...args))
-    signal.removeEventListener = (...args: Parameters<typeof remove>) => (listening--, remove(...args))
+    signal.addEventListener = (...args: Parameters<typeof add>) => (
+      listening.add(name(args[0], args[1])),
+      add(...args)
+    )
+    signal.removeEventListener = (...args: Parameters<typeof remove>) => (
+      listening.delete(name(args[0], args[1])),
+      remove(...args)
+    )
     await service.getImage(record, { signal })
     await service.getImage(record, { signal })
     await service.getImage({ ...record, id: 'missing' }, { signal }).catch(() => undefined)
-    expect(listening).toBe(0)
+    expect(names.size).toBeGreaterThan(0)
+    expect([...listening]).toEqual([])
   })
 
   it('keeps loading for the callers still waiting when one leaves, and stops giving progress to the one that left', async () => {
-    const { backend, service, gates, waitForGates } = await gatedSetup()
+    let report: ((progress: DownloadProgress) => void) | undefined
+    const { backend, service, gates, waitForGates } = await gatedSetup({}, (record, onProgress) => {
+      report = onProgress
+    })
     const record = await backend.save(png, 'png')
     const leaving = new AbortController()
     const seen = { left: 0, staying: 0 }
     const left = service.getImage(record, { signal: leaving.signal, onProgress: () => seen.left++ })
     const staying = service.getImage(record, { onProgress: () => seen.staying++ })
     await waitForGates(1)
+    report!({ received: 1, total: 2 })
     leaving.abort()
     await expect(left).rejects.toMatchObject({ code: 'aborted' })
+    report!({ received: 2, total: 2 })
+    expect(seen).toEqual({ left: 1, staying: 2 })
     expect(gates[0]!.signal.aborted).toBe(false)
     gates[0]!.open()
     expect(await bytesOf(await staying)).toEqual(png)
+  })
+
+  it('lets a load its callers left end without taking the place of a new load of the same version', async () => {
+    const { backend, service, gates, waitForGates } = await gatedSetup()
+    const record = await backend.save(png, 'png')
+    const leaving = new AbortController()
+    const first = service.getImage(record, { signal: leaving.signal })
+    await waitForGates(1)
+    // In one task: the only caller leaves (its load is aborted and will settle), and a new caller comes.
+    leaving.abort()
+    const second = service.getImage(record)
+    await expect(first).rejects.toMatchObject({ code: 'aborted' })
+    await waitForGates(2)
+    // The old load has settled by now; a third caller joins the second load.
+    const third = service.getImage(record)
+    gates[1]!.open()
+    expect(await bytesOf(await second)).toEqual(png)
+    expect(await bytesOf(await third)).toEqual(png)
+    expect(gates).toHaveLength(2)
+  })
+
+  it('never starts a fetch for a caller that left while waiting for a fetch slot', async () => {
+    const { backend, service, gates, waitForGates } = await gatedSetup({ maxConcurrentFetches: 1 })
+    const [a, b] = await Promise.all([backend.save(png, 'png'), backend.save(png, 'webp')])
+    const first = service.getImage(a!)
+    await waitForGates(1)
+    const leaving = new AbortController()
+    const waiting = service.getImage(b!, { signal: leaving.signal })
+    leaving.abort()
+    await expect(waiting).rejects.toMatchObject({ code: 'aborted' })
+    gates[0]!.open()
+    await first
+    // A sentinel through the freed slot: had the aborted load started, it would have come first.
+    const last = await backend.save(png, 'jpg')
+    const sentinel = service.getImage(last)
+    await waitForGates(2)
+    gates[1]!.open()
+    await sentinel
+    expect(gates.map((gate) => gate.id)).toEqual([a!.id, last.id])
+  })
+
+  it("uses the page's Web Locks by default, none with locks: false, and reads live stats", async () => {
+    const { locks, requested } = memoryLocks()
+    vi.stubGlobal('navigator', { locks })
+    try {
+      const byDefault = await setup({ locks: undefined })
+      const record = await byDefault.backend.save(png, 'png')
+      await byDefault.service.getImage(record)
+      expect(requested).toHaveLength(1)
+      const without = await setup({ locks: false })
+      await without.service.getImage(await without.backend.save(png, 'png'))
+      expect(requested).toHaveLength(1)
+      expect(await byDefault.service.liveStats()).toEqual({ entries: 1, bytes: png.length + 1 })
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('streams progress to every caller that asked for it, and asks no stream when none did', async () => {

@@ -110,7 +110,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: 'Load: object URLs outlive the provider',
-    file: 'src/react/ObjectUrlRegistry.ts',
+    file: 'src/client/ObjectUrlRegistry.ts',
     find: 'for (const url of this.urls.values()) URL.revokeObjectURL(url)',
     replace: '',
     project: 'interop',

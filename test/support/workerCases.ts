@@ -63,12 +63,15 @@ export async function workerHarness(
     token: number,
     version: { encrypted: Uint8Array<ArrayBuffer>; meta: ImageDecryptionMeta },
   ) => page.postMessage({ type: SW_MESSAGE.IMAGE_RESPONSE, requestId, ok: true, token, ...version })
+  /** The page gives only the key of a version (after a restart the worker has lost it). */
+  const answerKey = (requestId: string, meta: ImageDecryptionMeta) =>
+    page.postMessage({ type: SW_MESSAGE.KEY_RESPONSE, requestId, ok: true, meta })
   const cached = async () =>
     (await (await scoped.open(SW_CACHE_NAME)).keys())
       .map((r) => new URL(r.url).pathname + new URL(r.url).search)
       .sort()
   const bytes = async (response: Response) => new Uint8Array(await response.arrayBuffer())
-  return { scope, worker, caches: scoped, page, questions, get, question, answer, cached, bytes }
+  return { scope, worker, caches: scoped, page, questions, get, question, answer, answerKey, cached, bytes }
 }
 
 /** Runs the cases every environment shares. */

@@ -1,0 +1,123 @@
+import { createImageService, Subscribable, type ImageService, type PixstoreConfig } from '../core/index.js'
+import {
+  createWorkerStatusStore,
+  SW_PREFIX,
+  WorkerBridge,
+  type RegisterPixstoreWorkerOptions,
+  type WorkerStatus,
+  type WorkerStatusStore,
+} from '../sw/index.js'
+import { ObjectUrlRegistry } from './ObjectUrlRegistry.js'
+import { ProgressRegistry } from './ProgressRegistry.js'
+
+/** Options of a `PixstoreClient`, read once when it is created. */
+export interface PixstoreClientOptions {
+  /** Image service configuration. @default {} */
+  config?: PixstoreConfig
+  /** Service worker options, or `false` for object URLs only. @default {} (registers '/pixstore-sw.js') */
+  serviceWorker?: false | RegisterPixstoreWorkerOptions
+  /**
+   * BroadcastChannel shared with the worker and the app's other tabs (logouts reach them on
+   * it). @default serviceWorker.channel, else 'pixstore'
+   */
+  channel?: string
+}
+
+const unsupported = (): WorkerStatus => 'unsupported'
+const noSubscription = () => () => undefined
+
+/**
+ * Everything the kit shares between images, without React: the image service, the bridge
+ * to the worker and the other tabs, the worker's status, the object URLs of decrypted
+ * images, download progress and the count of clears. `<PixstoreProvider>` creates one (or
+ * takes one an app made) and gives every hook that one object; state that changes is read
+ * through `subscribe…`/`get…` pairs, made for `useSyncExternalStore`.
+ */
+export class PixstoreClient {
+  /** The image engine: cache, fetch, decrypt. */
+  readonly service: ImageService
+  /** Answers the worker from the service and carries clears between tabs. */
+  readonly bridge: WorkerBridge
+  /** The object URLs of decrypted images, by query hash. */
+  readonly urls = new ObjectUrlRegistry()
+  /** Download progress of image loads, by query hash. */
+  readonly progress = new ProgressRegistry()
+  /** Path prefix of the worker's image URLs. */
+  readonly workerPrefix: string
+  private readonly worker: WorkerStatusStore | undefined
+  private readonly clears = new Subscribable()
+  private clearCount = 0
+  private mounts = 0
+  private stopListening: (() => void) | undefined
+
+  constructor(options: PixstoreClientOptions = {}) {
+    const { config, serviceWorker = {} } = options
+    const channel = options.channel ?? (serviceWorker ? serviceWorker.channel : undefined)
+    this.service = createImageService(config)
+    this.bridge = new WorkerBridge({ service: this.service, channel })
+    this.worker =
+      serviceWorker === false
+        ? undefined
+        : createWorkerStatusStore({ imageFormats: config?.imageFormats, ...serviceWorker, channel })
+    this.workerPrefix = (serviceWorker && serviceWorker.prefix) || SW_PREFIX
+  }
+
+  /** Listens to the worker's status; registering the worker starts with the first listener. */
+  readonly subscribeWorkerStatus = (listener: () => void): (() => void) =>
+    (this.worker?.subscribe ?? noSubscription)(listener)
+
+  /** `ready` when the worker controls the page, so images can use its URLs. */
+  readonly getWorkerStatus = (): WorkerStatus => (this.worker?.getStatus ?? unsupported)()
+
+  /** Listens to clears (logouts), made here or in another tab. */
+  readonly subscribeClears = (listener: () => void): (() => void) => this.clears.subscribe(listener)
+
+  /** How many clears there have been since the client was created; images shown before one are held. */
+  readonly getClearEpoch = (): number => this.clearCount
+
+  /**
+   * Starts the bridge, so the worker's questions and the other tabs' logouts reach this
+   * page, and on a clear revokes every object URL. Returns what stops it again; mounts are
+   * counted, so a remount before the stop keeps it running.
+   */
+  mount(): () => void {
+    if (this.mounts++ === 0) {
+      const stopClears = this.bridge.onClear(() => {
+        this.urls.revokeAll()
+        this.clearCount++
+        this.clears.emit()
+      })
+      // Without BroadcastChannel (server rendering, old browsers) clears stay in this page.
+      const bridged = typeof BroadcastChannel !== 'undefined'
+      if (bridged) this.bridge.start()
+      this.stopListening = () => {
+        stopClears()
+        if (bridged) this.bridge.stop()
+      }
+    }
+    let mounted = true
+    return () => {
+      if (!mounted) return
+      mounted = false
+      if (--this.mounts === 0) {
+        this.stopListening?.()
+        this.stopListening = undefined
+      }
+    }
+  }
+
+  /**
+   * Logout: aborts every image load, empties the encrypted cache and the worker's Cache
+   * Storage, makes the worker drop its keys and revokes every object URL, in this tab and in
+   * every other.
+   */
+  clear(): Promise<void> {
+    return this.bridge.clear()
+  }
+
+  /** Revokes every object URL and closes the database; the client is not used after. */
+  async close(): Promise<void> {
+    this.urls.revokeAll()
+    await this.service.close()
+  }
+}

@@ -1,0 +1,2 @@
+export { PixstoreClient } from './PixstoreClient.js'
+export type { PixstoreClientOptions } from './PixstoreClient.js'
