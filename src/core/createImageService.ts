@@ -30,7 +30,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
   const formats = config.imageFormats ?? DEFAULT_IMAGE_FORMATS
   const subtle = (config.crypto ?? globalThis.crypto).subtle
   const store = new ImageStore({ ...config.cache, now: config.now })
-  const locks = config.locks === false ? undefined : (config.locks ?? globalThis.navigator?.locks)
+  const locks = config.locks ?? globalThis.navigator?.locks
   const lockPrefix = `pixstore/${encodeURIComponent(store.db.name)}/`
   const loads = new SharedLoads<SharedVersion>()
   const changes = new Subscribable<ImageStoreChange>()

@@ -1,4 +1,3 @@
-import { abortError } from './abortError.js'
 import { bytesToBase64 } from './base64.js'
 import { checkOption } from './checkOption.js'
 import { checkRecord } from './checkRecord.js'
@@ -38,10 +37,9 @@ export function createVersionFetcher(
   const limiter = new FetchLimiter(config.maxConcurrentFetches ?? 6)
 
   async function fetchBody(record: ImageRecord, { context, signal, listeners }: LoadRequest) {
-    // Waiting for a slot is not part of the timeout; a load cancelled while it waits never starts.
-    const release = await limiter.acquire(signal).catch(() => {
-      throw abortError(signal)
-    })
+    // Waiting for a slot is not part of the timeout; a load cancelled while it waits never
+    // starts (its callers have the abort already: the load's race rejected with it).
+    const release = await limiter.acquire(signal)
     const bounded = timeoutSignal(signal, timeout, `image ${record.id}`)
     try {
       const body = await raceSignal(

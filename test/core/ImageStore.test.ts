@@ -383,13 +383,19 @@ describe('ImageStore: options, batches and eviction runs', () => {
     expect(calls.transactions).toBe(before)
     const again = new ImageStore({ database: db, now: () => 5_000 })
     await again.stats()
-    again.touch('e0')
+    // A write queued in this task lands before close() resolves, not on a timer after it.
+    const writes = calls.writes
     const written = again.put({ id: 'late', token: 1, encrypted: cipher(4) })
     await again.close()
+    expect(calls.writes).toBe(writes + 1)
     await written
+    const last = new ImageStore({ database: db, now: () => 6_000 })
+    await last.stats()
+    last.touch('e0')
+    await last.close()
     expect(db.isOpen()).toBe(false)
     await db.open()
-    expect((await db.images.get('e0'))?.lastUsed).toBe(5_000)
+    expect((await db.images.get('e0'))?.lastUsed).toBe(6_000)
     expect(await db.images.get('late')).toBeDefined()
   })
 })

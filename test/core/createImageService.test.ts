@@ -235,11 +235,16 @@ describe('createImageService', () => {
   })
 
   it('reports a custom fetcher that throws as a network error, which can heal', async () => {
-    const { service, backend } = await setup({}, () => async () => {
-      throw new TypeError('Failed to fetch')
+    let offline = true
+    const { service, backend } = await setup({}, (inner) => async (record, context, signal) => {
+      if (offline) throw new TypeError('Failed to fetch')
+      return inner(record, context, signal)
     })
     const record = await backend.save(png, 'png')
     await expect(service.getImage(record)).rejects.toMatchObject({ code: 'network', retryable: true })
+    // A failed load is not kept: the next caller tries again.
+    offline = false
+    expect(await bytesOf(await service.getImage(record))).toEqual(png)
   })
 })
 
