@@ -19,8 +19,8 @@ export const IMAGE_QUERY_PREFIX = ['pixstore', 'image'] as const
 const MAX_RETRIES = 3
 
 /**
- * The one base of `useImage` and `useSuspenseImage`: key, fetch, retry policy. Only codes
- * that can heal are retried; errors are always `PixstoreError`s.
+ * The query of a record's image, written once for every hook: key, fetch, retry policy.
+ * Only codes that can heal are retried; errors are always `PixstoreError`s.
  */
 export function imageQueryOptions(context: PixstoreContextValue, record: ImageRecord) {
   return queryOptions<ImageData, PixstoreError, ImageData, ReturnType<typeof imageQueryKey>>({

@@ -77,8 +77,13 @@ describe('renders', () => {
     )
     // The worker did not take over in time: images use object URLs.
     await waitFor(() => expect(renders.has('status:failed')).toBe(true))
+    // Every image shown and decoded: nothing is left to render by itself.
     for (const record of records) {
-      await waitFor(() => expect((screen.getByAltText(record.id) as HTMLImageElement).src).toMatch(/^blob:/))
+      await waitFor(() => {
+        const img = screen.getByAltText(record.id) as HTMLImageElement
+        expect(img.src).toMatch(/^blob:/)
+        expect(img.hasAttribute('aria-busy')).toBe(false)
+      })
     }
     const before = new Map(renders)
     act(() => takeOver())
