@@ -48,6 +48,9 @@ export default defineConfig({
     rollupOptions: { external },
   },
   test: {
+    // A poll waits for a condition; on a busy machine a browser may take more than the
+    // default second to meet it. Only a failing poll waits this long.
+    expect: { poll: { timeout: 15_000 } },
     projects: [
       {
         extends: true,
