@@ -2,7 +2,7 @@ import { Dexie } from 'dexie'
 import { describe, expect, it } from 'vitest'
 import { createImageService, ImageStore, PixstoreDatabase } from '../../src/core'
 import { createMemoryBackend } from '../../src/testing'
-import { writeLegacyDatabase } from '../support/legacyDatabase'
+import { openOldConnection, writeLegacyDatabase } from '../support/legacyDatabase'
 import { testDatabase } from '../support/testDatabase'
 
 describe('ImageStore in Chromium IndexedDB', () => {
@@ -78,13 +78,7 @@ describe('ImageStore in Chromium IndexedDB', () => {
 describe('ImageStore blocked by another connection', () => {
   it('fails over to the network instead of hanging when an old connection blocks the upgrade', async () => {
     const name = `blocked-${Date.now()}`
-    // An old tab: version 1, never closes on versionchange.
-    const old = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open(name, 1)
-      open.onupgradeneeded = () => open.result.createObjectStore('images', { keyPath: 'id' })
-      open.onsuccess = () => resolve(open.result)
-      open.onerror = () => reject(open.error)
-    })
+    const old = await openOldConnection(indexedDB, name)
     const backend = createMemoryBackend()
     const errors: string[] = []
     const service = createImageService({

@@ -1,7 +1,7 @@
 import { Dexie } from 'dexie'
 import { describe, expect, it, vi } from 'vitest'
 import { ImageStore, PixstoreDatabase, PixstoreError, type ImageStoreChange } from '../../src/core'
-import { writeLegacyDatabase } from '../support/legacyDatabase'
+import { openOldConnection, writeLegacyDatabase } from '../support/legacyDatabase'
 import { testDatabase } from '../support/testDatabase'
 
 const cipher = (length: number, fill = 1) => new Uint8Array(length).fill(fill)
@@ -434,12 +434,7 @@ describe('ImageStore and other connections to its database', () => {
   it('gives up opening after openTimeout when an old connection blocks the upgrade, saying so', async () => {
     const { indexedDB, IDBKeyRange } = await import('fake-indexeddb')
     const name = `blocked-${Date.now()}`
-    const old = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open(name, 1)
-      open.onupgradeneeded = () => open.result.createObjectStore('images', { keyPath: 'id' })
-      open.onsuccess = () => resolve(open.result)
-      open.onerror = () => reject(open.error)
-    })
+    const old = await openOldConnection(indexedDB, name)
     const store = new ImageStore({
       database: new PixstoreDatabase(name, { indexedDB, IDBKeyRange }),
       openTimeout: 30,

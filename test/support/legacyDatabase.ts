@@ -15,3 +15,13 @@ export function writeLegacyDatabase(factory: IDBFactory, name: string): Promise<
     open.onerror = () => reject(open.error)
   })
 }
+
+/** An old tab's connection: version 1, and it never closes on `versionchange`. */
+export function openOldConnection(factory: IDBFactory, name: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const open = factory.open(name, 1)
+    open.onupgradeneeded = () => open.result.createObjectStore('images', { keyPath: 'id' })
+    open.onsuccess = () => resolve(open.result)
+    open.onerror = () => reject(open.error)
+  })
+}
