@@ -1,8 +1,17 @@
 import { useSyncExternalStore } from 'react'
 import { usePixstoreContext } from './usePixstoreContext.js'
 
-/** How many clears (logouts) the provider's client has seen, here or in another tab. */
-export function useClearEpoch(): number {
+const noSubscription = () => () => undefined
+
+/**
+ * How many clears (logouts) the provider's client has seen, here or in another tab. With
+ * `watch` false it reads the count without listening (nothing on screen depends on it).
+ */
+export function useClearEpoch(watch = true): number {
   const { client } = usePixstoreContext()
-  return useSyncExternalStore(client.subscribeClears, client.getClearEpoch, client.getClearEpoch)
+  return useSyncExternalStore(
+    watch ? client.subscribeClears : noSubscription,
+    client.getClearEpoch,
+    client.getClearEpoch,
+  )
 }

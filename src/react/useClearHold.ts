@@ -5,6 +5,8 @@ import { useClearEpoch } from './useClearEpoch.js'
 export interface ClearHold {
   held: boolean
   release: () => void
+  /** The clears seen so far. */
+  clearEpoch: number
 }
 
 /**
@@ -15,7 +17,7 @@ export interface ClearHold {
  * refetch or retry).
  */
 export function useClearHold(what: string | undefined): ClearHold {
-  const clearEpoch = useClearEpoch()
+  const clearEpoch = useClearEpoch(what !== undefined)
   const [since, setSince] = useState({ what, epoch: clearEpoch })
   let current = since
   if (since.what !== what) {
@@ -24,5 +26,5 @@ export function useClearHold(what: string | undefined): ClearHold {
     setSince(current)
   }
   const release = useCallback(() => setSince({ what, epoch: clearEpoch }), [what, clearEpoch])
-  return { held: clearEpoch > current.epoch, release }
+  return { held: clearEpoch > current.epoch, release, clearEpoch }
 }

@@ -1,7 +1,6 @@
 import { useState, useSyncExternalStore } from 'react'
 import { PixstoreError, versionKey, type ImageRecord } from '../core/index.js'
 import { imageUrl } from '../sw/index.js'
-import { useClearEpoch } from './useClearEpoch.js'
 import { useClearHold } from './useClearHold.js'
 import { useImageQuery } from './useImageQuery.js'
 import { useImageSwap } from './useImageSwap.js'
@@ -15,6 +14,8 @@ export interface ImagePath extends Omit<SecureImageState, 'isPreview' | 'load'> 
   fetching: boolean
 }
 
+const noSubscription = () => () => undefined
+
 /**
  * One image on its path: the worker's `/_img/...` URL when the service worker is ready,
  * the object URL of its query otherwise or once the worker URL fails. Nothing loads while
@@ -26,8 +27,8 @@ export function useImagePath(
 ): ImagePath {
   const { client } = usePixstoreContext()
   const { workerPrefix, bridge } = client
-  const clearEpoch = useClearEpoch()
   const hold = useClearHold(requested ? versionKey(requested) : undefined)
+  const { clearEpoch } = hold
   const record = hold.held ? null : requested
   // Each image keeps the path it started on: switching a shown image to the worker when it
   // takes over would fetch and decode it twice. While the worker is still registering, the
@@ -42,7 +43,7 @@ export function useImagePath(
   // image), a change of status renders nothing here.
   const choosing = key !== undefined && worker === undefined
   const workerStatus = useSyncExternalStore(
-    client.subscribeWorkerStatus,
+    choosing ? client.subscribeWorkerStatus : noSubscription,
     () => (choosing ? client.getWorkerStatus() : undefined),
     () => (choosing ? 'unsupported' : undefined),
   )

@@ -8,6 +8,10 @@ export interface ImageSwapProps extends ImageSwapState {
   onError(event: SyntheticEvent<HTMLImageElement>): void
 }
 
+const EMPTY: ImageSwapState = { src: undefined, loaded: false, failed: undefined }
+const empty = () => EMPTY
+const noSubscription = () => () => undefined
+
 /** Decodes an image off-screen: the browser's own loader. */
 function decodeImage(src: string): Promise<void> {
   const image = new Image()
@@ -21,17 +25,24 @@ function decodeImage(src: string): Promise<void> {
  * render and the first image needs no second render.
  */
 export function useImageSwap(candidate: string | undefined, direct: boolean): ImageSwapProps {
-  const [swap] = useState(() => new ImageSwap(decodeImage))
-  useSyncExternalStore(swap.subscribe, swap.getSnapshot, swap.getSnapshot)
-  const shown = swap.preview(candidate, direct)
-  useIsomorphicLayoutEffect(() => swap.show(candidate, direct, shown))
-  useEffect(() => () => swap.dispose(), [swap])
+  // Made with the first candidate (once: the holder lives as long as the component), so an
+  // image that never gets one, off screen in a long gallery, costs none.
+  const [holder] = useState<{ swap?: ImageSwap }>(() => ({}))
+  const swap = candidate === undefined ? holder.swap : (holder.swap ??= new ImageSwap(decodeImage))
+  useSyncExternalStore(
+    swap?.subscribe ?? noSubscription,
+    swap?.getSnapshot ?? empty,
+    swap?.getSnapshot ?? empty,
+  )
+  const shown = swap?.preview(candidate, direct) ?? EMPTY
+  useIsomorphicLayoutEffect(() => swap?.show(candidate, direct, shown))
+  useEffect(() => () => holder.swap?.dispose(), [holder])
   return {
     ...shown,
     onLoad: (event) => {
       const img = event.currentTarget
-      swap.loaded(img.getAttribute('src') ?? undefined, () => img.decode())
+      swap?.loaded(img.getAttribute('src') ?? undefined, () => img.decode())
     },
-    onError: (event) => swap.failed(event.currentTarget.getAttribute('src') ?? undefined),
+    onError: (event) => swap?.failed(event.currentTarget.getAttribute('src') ?? undefined),
   }
 }
