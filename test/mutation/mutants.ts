@@ -51,8 +51,8 @@ export const MUTANTS: Mutant[] = [
   {
     name: 'Logout with images mounted: shown images fetch themselves back',
     file: 'src/react/useClearHold.ts',
-    find: 'return { held: clearEpoch > current.epoch, release }',
-    replace: 'return { held: false, release }',
+    find: 'return { held: clearEpoch > current.epoch, release, clearEpoch }',
+    replace: 'return { held: false, release, clearEpoch }',
     project: 'e2e',
     test: 'test/privacy/logout.e2e.test.ts',
     filter: 'README',
