@@ -51,10 +51,11 @@ export class ForwardWrites {
       lastUsed,
     }
     return new Promise((resolve, reject) => {
-      this.queued.add(row.id, (pending) => ({
-        row: pending && pending.row.token > row.token ? pending.row : row,
-        waiters: [...(pending?.waiters ?? []), { resolve, reject }],
-      }))
+      this.queued.add(row.id, (pending = { row, waiters: [] }) => {
+        if (row.token >= pending.row.token) pending.row = row
+        pending.waiters.push({ resolve, reject })
+        return pending
+      })
     })
   }
 

@@ -3,8 +3,8 @@ import { evictLeastRecent, type Excess } from './evictLeastRecent.js'
 import { ForwardWrites } from './ForwardWrites.js'
 import type { ImageStoreChange, ImageStoreOptions, ImageStoreStats } from './ImageStoreOptions.js'
 import { KeyedBatch } from './KeyedBatch.js'
+import { openWithin } from './openWithin.js'
 import { PixstoreDatabase, LRU_INDEX, type StoredImage } from './PixstoreDatabase.js'
-import { PixstoreError } from './PixstoreError.js'
 import { storageError } from './storageError.js'
 import { Subscribable } from './Subscribable.js'
 import type { Waiter } from './Waiter.js'
@@ -53,46 +53,26 @@ export class ImageStore {
       options.touchDelay ?? 1000,
       (batch) => void this.writeTouches(batch).catch(() => undefined),
     )
-    // Another tab upgrading or deleting the database must not wait on this one: close
-    // quietly and reopen on the next operation.
-    this.db.on('versionchange', () => {
-      // Stryker disable next-line ObjectLiteral: Dexie 4 reopens on the next operation either way
-      this.db.close({ disableAutoOpen: false })
-      return false
-    })
   }
 
   /**
-   * Runs `operation` once the database is open; a failure is a `storage` error saying
-   * `what` failed. An open blocked by another connection (an old tab that ignores
-   * `versionchange`) fails after `openTimeout` instead of hanging every caller.
+   * Runs `operation` once the database is open (within `openTimeout`); a failure is a
+   * `storage` error saying `what` failed.
    */
   private async whenOpen<T>(what: string, operation: () => Promise<T>): Promise<T> {
     try {
       // Stryker disable next-line ConditionalExpression,BooleanLiteral: open() on an open database resolves at once; a blocked open is tested
-      if (!this.db.isOpen()) await this.openWithin(this.openTimeout)
+      if (!this.db.isOpen()) await openWithin(this.db, this.openTimeout)
       return await operation()
     } catch (error) {
       throw storageError(error, what)
     }
   }
 
-  private async openWithin(ms: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new PixstoreError('storage', `The image cache did not open in ${ms} ms`)),
-        ms,
-      )
-    })
-    // Stryker disable next-line ArrowFunction: the timer would only reject a race already settled
-    await Promise.race([this.db.open(), timeout]).finally(() => clearTimeout(timer))
-  }
-
   /** Reads one entry. Reads requested in the same task share one transaction. */
   get(id: string): Promise<StoredImage | undefined> {
     return new Promise((resolve, reject) => {
-      this.reads.add(id, (waiters = []) => [...waiters, { resolve, reject }])
+      this.reads.add(id, (waiters = []) => (waiters.push({ resolve, reject }), waiters))
     })
   }
 
@@ -108,11 +88,9 @@ export class ImageStore {
   }
 
   /**
-   * Writes an entry, then enforces the limits. Writes requested in the same task share one
-   * transaction. Versions only move forward: an entry whose cached token is newer is left
-   * as it is. A `delete(id)` or `clear()` before the write lands cancels it. A full disk
-   * (`QuotaExceededError`) evicts room for the batch and tries once more; a second failure
-   * is a `storage` error.
+   * Writes an entry (see `ForwardWrites`: one transaction per task, versions forward only,
+   * cancelled by a `delete(id)` or `clear()` before it lands, a full disk retried once), then
+   * enforces the limits.
    */
   put(entry: Omit<StoredImage, 'bytes' | 'lastUsed'>): Promise<void> {
     this.touches.pending.delete(entry.id)

@@ -25,5 +25,12 @@ export class PixstoreDatabase extends Dexie {
     this.version(2)
       .stores({ images: `id, ${LRU_INDEX}` })
       .upgrade((tx) => tx.table('images').clear())
+    // Another tab upgrading or deleting the database must not wait on this one: close
+    // quietly and reopen on the next operation.
+    this.on('versionchange', () => {
+      // Stryker disable next-line ObjectLiteral: Dexie 4 reopens on the next operation either way
+      this.close({ disableAutoOpen: false })
+      return false
+    })
   }
 }
