@@ -22,6 +22,7 @@ const external = [
   'react-dom',
   'react/jsx-runtime',
   '@tanstack/react-query',
+  '@tanstack/query-core',
   'dexie',
   'dexie-react-hooks',
   'vite',
@@ -31,6 +32,8 @@ const external = [
 
 export default defineConfig({
   plugins: [react()],
+  // Found late by the scan (only src/client imports it), it would reload a running browser test.
+  optimizeDeps: { include: ['@tanstack/query-core'] },
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -1,6 +1,20 @@
 export * from './react/index.js'
-export { PixstoreClient } from './client/index.js'
-export type { PixstoreClientOptions } from './client/index.js'
+export {
+  PixstoreClient,
+  ImageObserver,
+  ImageQueryObserver,
+  bindImageQueries,
+  imageQueryKey,
+} from './client/index.js'
+export type {
+  PixstoreClientOptions,
+  ImageObserverOptions,
+  ImageObserverResult,
+  ImageQueryObserverOptions,
+  ImageQueryResult,
+  ImageData,
+  LoadFull,
+} from './client/index.js'
 export {
   registerPixstoreWorker,
   workerScriptUrl,

@@ -1,7 +1,8 @@
 import { forwardRef, useCallback, type ImgHTMLAttributes, type ReactNode, type Ref } from 'react'
+import type { LoadFull } from '../client/index.js'
 import type { DownloadProgress, ImageRecord, PixstoreError } from '../core/index.js'
 import { useInView } from './useInView.js'
-import { useSecureImage, type LoadFull } from './useSecureImage.js'
+import { useSecureImage } from './useSecureImage.js'
 
 /** Props of `<SecureImage>`: every `<img>` prop except `src`, plus the record. */
 export interface SecureImageProps extends Omit<

@@ -1,7 +1,9 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
+import { ClearHold } from '../client/index.js'
 import { versionKey, type ImageRecord } from '../core/index.js'
 import { imageUrl } from '../sw/index.js'
-import { useClearHold } from './useClearHold.js'
+import { useClearEpoch } from './useClearEpoch.js'
+import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
 import { useWorkerStatus } from './useWorkerStatus.js'
 
@@ -12,11 +14,15 @@ import { useWorkerStatus } from './useWorkerStatus.js'
  * to the page. Unmounting, a new list or a logout cancels what has not been fetched yet.
  */
 export function usePrefetchImages(records: readonly ImageRecord[]): void {
-  const { service, bridge, workerPrefix } = usePixstoreContext().client
+  const { client } = usePixstoreContext()
+  const { service, bridge, workerPrefix } = client
   const worker = useWorkerStatus() === 'ready'
   const signature = records.map(versionKey).join('\u0001')
   // After a logout a mounted prefetch stops and stays stopped until given another list.
-  const { held } = useClearHold(signature)
+  const [hold] = useState(() => new ClearHold(client))
+  useClearEpoch(signature !== '')
+  const held = hold.isHeld(signature)
+  useIsomorphicLayoutEffect(() => hold.follow(signature), [hold, signature])
   useEffect(() => {
     if (!signature || held) return
     const controller = new AbortController()

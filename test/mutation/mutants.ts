@@ -50,9 +50,9 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: 'Logout with images mounted: shown images fetch themselves back',
-    file: 'src/react/useClearHold.ts',
-    find: 'return { held: clearEpoch > current.epoch, release, clearEpoch }',
-    replace: 'return { held: false, release, clearEpoch }',
+    file: 'src/client/ClearHold.ts',
+    find: 'return what !== undefined && what === this.what && this.client.getClearEpoch() > this.since',
+    replace: 'return false',
     project: 'e2e',
     test: 'test/privacy/logout.e2e.test.ts',
     filter: 'README',

@@ -14,33 +14,16 @@ import {
   type ImageRecord,
 } from '../../src'
 import { createMemoryBackend } from '../../src/testing'
+import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
 import { makeImage } from '../support/images'
 
 let counter = 0
-
-/** A service worker container that never takes control until `takeOver()`. */
-function fakeContainer() {
-  const target = new EventTarget()
-  let controller: { scriptURL: string } | null = null
-  let scriptUrl = ''
-  const container = Object.defineProperties(target, {
-    controller: { get: () => controller },
-    register: {
-      value: (url: string) => ((scriptUrl = new URL(url, location.href).href), Promise.resolve({})),
-    },
-  }) as unknown as ServiceWorkerContainer
-  const takeOver = () => {
-    controller = { scriptURL: scriptUrl }
-    target.dispatchEvent(new Event('controllerchange'))
-  }
-  return { container, takeOver }
-}
 
 describe('renders', () => {
   it('a worker taking over renders no image whose path is chosen, and a logout elsewhere renders no hook that reads the service', async () => {
     const backend = createMemoryBackend()
     const name = `renders-${Date.now()}-${counter++}`
-    const { container, takeOver } = fakeContainer()
+    const { container, takeOver } = fakeWorkerContainer()
     const client = new PixstoreClient({
       config: { fetcher: backend.fetcher, cache: { dbName: name } },
       serviceWorker: { container, readyTimeout: 30 },

@@ -1,6 +1,6 @@
-import { hashKey, queryOptions } from '@tanstack/react-query'
+import { hashKey, type QueryClient, type QueryObserverOptions } from '@tanstack/query-core'
 import { isPixstoreError, PixstoreError, type DownloadProgress, type ImageRecord } from '../core/index.js'
-import type { PixstoreContextValue } from './PixstoreContext.js'
+import type { PixstoreClient } from './PixstoreClient.js'
 
 /** The data of an image query: the decrypted blob and its object URL. */
 export interface ImageData {
@@ -13,23 +13,38 @@ export function imageQueryKey(record: Pick<ImageRecord, 'id' | 'token'>) {
   return ['pixstore', 'image', record.id, record.token] as const
 }
 
+/** The key of an image query. */
+export type ImageQueryKey = ReturnType<typeof imageQueryKey>
+
+/** Options of an image query, as a `QueryObserver` takes them. */
+export type ImageQueryOptions = QueryObserverOptions<
+  ImageData,
+  PixstoreError,
+  ImageData,
+  ImageData,
+  ImageQueryKey
+>
+
 /** Prefix of every image query key. */
 export const IMAGE_QUERY_PREFIX = ['pixstore', 'image'] as const
 
 const MAX_RETRIES = 3
 
 /**
- * The query of a record's image, written once for every hook: key, fetch, retry policy.
+ * The query of a record's image, written once for every observer: key, fetch, retry policy.
  * Only codes that can heal are retried; errors are always `PixstoreError`s.
  */
-export function imageQueryOptions(context: PixstoreContextValue, record: ImageRecord) {
-  return queryOptions<ImageData, PixstoreError, ImageData, ReturnType<typeof imageQueryKey>>({
+export function imageQueryOptions(
+  client: PixstoreClient,
+  queryClient: QueryClient,
+  record: ImageRecord,
+): ImageQueryOptions {
+  return {
     queryKey: imageQueryKey(record),
     queryFn: async ({ signal, queryKey }) => {
-      const hash =
-        context.queryClient.getQueryCache().find({ queryKey, exact: true })?.queryHash ?? hashKey(queryKey)
+      const hash = queryClient.getQueryCache().find({ queryKey, exact: true })?.queryHash ?? hashKey(queryKey)
       // Streaming costs a render per chunk: only when a component shows the progress.
-      const { progress, service, urls } = context.client
+      const { progress, service, urls } = client
       const onProgress = progress.watched(hash)
         ? (received: DownloadProgress) => progress.report(hash, received)
         : undefined
@@ -45,5 +60,5 @@ export function imageQueryOptions(context: PixstoreContextValue, record: ImageRe
     staleTime: Infinity,
     structuralSharing: false,
     retry: (failures, error) => error.retryable && failures < MAX_RETRIES,
-  })
+  }
 }

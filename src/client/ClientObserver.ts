@@ -1,0 +1,135 @@
+import { Subscribable } from '../core/index.js'
+
+/** Something an observer listens to: called with a listener, returns what stops it. */
+export type Source = (listener: () => void) => () => void
+
+const shallowEqual = <T>(a: T, b: T) =>
+  a === b ||
+  (typeof a === 'object' &&
+    a !== null &&
+    typeof b === 'object' &&
+    b !== null &&
+    Object.keys(a).length === Object.keys(b).length &&
+    Object.entries(a).every(([key, value]) => Object.is(value, (b as Record<string, unknown>)[key])))
+
+/**
+ * The shape of every observer the hooks sit on, as TanStack Query's `QueryObserver`: a render
+ * asks `getOptimisticResult(options)`, which changes nothing; the commit hands the same options
+ * to `setOptions`, which acts on them. Listeners hear only a result that differs (shallowly)
+ * from the one last rendered or heard, and `getVersion()` counts those changes, so a
+ * `useSyncExternalStore` over it re-renders only for them. The sources (a query, a store, a
+ * child observer) are listened to only while the observer itself has listeners; a change in
+ * one commits the options again, as a render of a hook would run its effects again.
+ */
+export abstract class ClientObserver<TOptions, TResult> {
+  private readonly listeners = new Subscribable()
+  private listening = 0
+  private sources: Source[] = []
+  private readonly stops = new Map<Source, () => void>()
+  private version = 0
+  private last: TResult | undefined
+  private committing = false
+  private committed = false
+  private again = false
+
+  constructor(protected options: TOptions) {}
+
+  /** What a render with `options` shows, computed from the state committed so far. */
+  abstract getOptimisticResult(options: TOptions): TResult
+
+  /** Acts on `options` (starts, stops and follows what they name); called at commit. */
+  protected abstract commit(options: TOptions): void
+
+  /** Listens to changes of the result; the first listener starts the sources. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    const stop = this.listeners.subscribe(listener)
+    if (this.listening++ === 0) {
+      for (const source of this.sources) this.start(source)
+      // What changed between the commit and this subscription is not lost.
+      if (this.committed) this.recommit()
+      else this.update()
+    }
+    let subscribed = true
+    return () => {
+      if (!subscribed) return
+      subscribed = false
+      stop()
+      if (--this.listening > 0) return
+      for (const end of this.stops.values()) end()
+      this.stops.clear()
+      this.stopped()
+    }
+  }
+
+  /** Counts the changes listeners were told of. */
+  readonly getVersion = (): number => this.version
+
+  /** The result for the options committed last. */
+  getCurrentResult(): TResult {
+    return this.getOptimisticResult(this.options)
+  }
+
+  /**
+   * Commits `options`; `rendered` is what a render already shows, so it is not told again.
+   * Options shallowly equal to the committed ones commit nothing new.
+   */
+  setOptions(options: TOptions, rendered?: TResult): void {
+    if (rendered !== undefined) this.last = rendered
+    if (this.committed && shallowEqual(options, this.options)) return this.update()
+    this.options = options
+    this.committed = true
+    this.recommit()
+  }
+
+  /** Acts on the committed options again: something they depend on changed. */
+  protected recommit(): void {
+    if (this.committing) {
+      this.again = true
+      return
+    }
+    this.committing = true
+    try {
+      // A change heard while committing (a child telling its own commit) commits once more.
+      for (let round = 0; round < 3; round++) {
+        this.again = false
+        this.commit(this.options)
+        if (!this.again) break
+      }
+    } finally {
+      this.committing = false
+    }
+    this.update()
+  }
+
+  /** Recomputes the result and tells the listeners if it changed. */
+  protected update(): void {
+    if (this.committing) return
+    const next = this.getCurrentResult()
+    if (this.last !== undefined && shallowEqual(next, this.last)) return
+    this.last = next
+    this.version++
+    this.listeners.emit()
+  }
+
+  /** Stops what runs on its own once nobody listens (a decode, say). @default nothing */
+  protected stopped(): void {}
+
+  /** Listens to `sources`, in order, while there are listeners; stops those left out. */
+  protected follow(sources: Source[]): void {
+    for (const [source, stop] of this.stops)
+      if (!sources.includes(source)) {
+        stop()
+        this.stops.delete(source)
+      }
+    this.sources = sources
+    if (this.listening > 0) for (const source of sources) this.start(source)
+  }
+
+  private start(source: Source): void {
+    if (!this.stops.has(source))
+      this.stops.set(
+        source,
+        source(() => this.recommit()),
+      )
+  }
+}

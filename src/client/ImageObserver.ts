@@ -1,0 +1,154 @@
+import type { QueryClient } from '@tanstack/query-core'
+import { versionKey, type DownloadProgress, type ImageRecord, type PixstoreError } from '../core/index.js'
+import { ClientObserver, type Source } from './ClientObserver.js'
+import { imageQueryKey } from './imageQueryOptions.js'
+import { ImagePath, type ImagePathOptions, type ImagePathResult } from './ImagePath.js'
+import type { PixstoreClient } from './PixstoreClient.js'
+
+/** When the full image of a record is fetched. */
+export type LoadFull = 'eager' | 'visible' | 'manual'
+
+/** Options of an `ImageObserver` (and of `useSecureImage`). */
+export interface ImageObserverOptions {
+  /** Something stands in while loading, so images decode off-screen first. @default false */
+  placeholder?: boolean
+  /** A small version of the image (an ordinary encrypted record) shown first. @default none */
+  preview?: ImageRecord | null
+  /**
+   * When the full image is fetched: at once, while `inView`, or on `load()`. A `'visible'`
+   * image that leaves the screen before it has loaded is cancelled. @default 'eager'
+   */
+  loadFull?: LoadFull
+  /** Whether the image is on screen (for `loadFull: 'visible'`). @default true */
+  inView?: boolean
+  /** Report `progress` as the full image downloads (a change per chunk, so only when asked). @default false */
+  trackProgress?: boolean
+}
+
+/** What an `ImageObserver` reports about one displayed image. */
+export interface ImageObserverResult {
+  status: 'loading' | 'success' | 'error'
+  error: PixstoreError | null
+  /** Which path the image comes through. */
+  via: 'worker' | 'object-url' | undefined
+  /** True while the preview stands in for the full image. */
+  isPreview: boolean
+  /** Bytes of the full image received so far, while its body downloads (object URL path, with `trackProgress`). */
+  progress: DownloadProgress | undefined
+  /** The src of the visible `<img>`; undefined until there is something to load. */
+  src: string | undefined
+}
+
+type Options = ImageObserverOptions & { record: ImageRecord | null | undefined }
+
+/**
+ * One displayed image, without React: its full image and its preview, each on its path
+ * (`ImagePath`), the full one fetched when `loadFull` says so, the preview shown until the
+ * full one is decoded. The decoder is passed in (in a browser `new Image()` and `decode()`),
+ * so the observer runs in Node as well.
+ */
+export class ImageObserver extends ClientObserver<Options, ImageObserverResult> {
+  private readonly full: ImagePath
+  private small: ImagePath | undefined
+  // A full image asked for by `load()`, or shown once, stays wanted: scrolling a shown image
+  // away must not take it off the worker path.
+  private kept: string | undefined
+
+  constructor(
+    private readonly client: PixstoreClient,
+    private readonly queryClient: QueryClient,
+    options: Options,
+    private readonly decode: (src: string) => Promise<void>,
+  ) {
+    super(options)
+    this.full = new ImagePath(client, queryClient, this.fullOptions(options), decode)
+  }
+
+  getOptimisticResult(options: Options): ImageObserverResult {
+    const full = this.full.getOptimisticResult(this.fullOptions(options))
+    const small = options.preview
+      ? this.smallPath().getOptimisticResult(this.smallOptions(options, full))
+      : undefined
+    const isPreview = !!small && full.status === 'loading' && small.status === 'success'
+    const shown = isPreview || (small && full.src === undefined) ? small! : full
+    return {
+      status: full.status,
+      error: full.error,
+      via: isPreview ? small!.via : full.via,
+      isPreview,
+      progress: full.progress,
+      src: shown.src,
+    }
+  }
+
+  protected commit(options: Options): void {
+    const fullOptions = this.fullOptions(options)
+    this.full.setOptions(fullOptions)
+    const full = this.full.getCurrentResult()
+    const { record } = options
+    if (options.loadFull === 'visible' && full.status === 'success' && record) this.kept = versionKey(record)
+    if (options.preview || this.small) this.smallPath().setOptions(this.smallOptions(options, full))
+    // Off screen before it loaded: cancel, so a scrolled-past image costs no request.
+    if (!fullOptions.enabled && full.fetching && record)
+      void this.queryClient.cancelQueries({ queryKey: imageQueryKey(record), exact: true })
+    const sources: Source[] = [this.full.subscribe]
+    if (this.small) sources.push(this.small.subscribe)
+    this.follow(sources)
+  }
+
+  /** Starts loading the full image (for `loadFull: 'manual'`). */
+  readonly load = (): void => {
+    const { record } = this.options
+    this.kept = record ? versionKey(record) : undefined
+    this.recommit()
+  }
+
+  /** Loads the image again after an error, or after a logout held it. */
+  readonly retry = (): void => this.full.retry()
+
+  /** The `<img>` loaded `src`; it counts as shown once `decodeShown` (its own decode) resolves. */
+  loaded(src: string | undefined, decodeShown: () => Promise<void>): void {
+    const decoded = decodeShown()
+    this.full.loaded(src, () => decoded)
+    this.small?.loaded(src, () => decoded)
+  }
+
+  /** The `<img>` could not load or decode `src`. */
+  failed(src: string | undefined): void {
+    this.full.failed(src)
+    this.small?.failed(src)
+  }
+
+  private fullOptions(options: Options): ImagePathOptions {
+    const { record, loadFull = 'eager', inView = true } = options
+    const wanted =
+      loadFull === 'eager' ||
+      (loadFull === 'visible' && inView) ||
+      (this.kept !== undefined && record != null && this.kept === versionKey(record))
+    return {
+      record,
+      enabled: wanted,
+      direct: !options.placeholder && !options.preview,
+      trackProgress: options.trackProgress ?? false,
+    }
+  }
+
+  private smallOptions(options: Options, full: ImagePathResult): ImagePathOptions {
+    const { preview } = options
+    return {
+      record: preview,
+      enabled: !!preview && full.status !== 'success',
+      direct: !options.placeholder,
+      trackProgress: false,
+    }
+  }
+
+  private smallPath(): ImagePath {
+    return (this.small ??= new ImagePath(
+      this.client,
+      this.queryClient,
+      this.smallOptions(this.options, this.full.getCurrentResult()),
+      this.decode,
+    ))
+  }
+}
