@@ -1,5 +1,5 @@
-import { QueryClient } from '@tanstack/react-query'
-import { act, render, renderHook, screen, waitFor } from '@testing-library/react'
+import { QueryClient, useQueryErrorResetBoundary } from '@tanstack/react-query'
+import { act, render, renderHook, screen, waitFor, within } from '@testing-library/react'
 import { StrictMode, Suspense, Component, type ReactNode } from 'react'
 import { describe, expect, it } from 'vitest'
 import {
@@ -10,7 +10,7 @@ import {
   useSuspenseImage,
   type ImageRecord,
 } from '../../src'
-import { WireState } from '../../src/core'
+import { PixstoreError, WireState } from '../../src/core'
 import { encodeWirePayload } from '../../src/testing'
 import { pixstoreHarness } from '../support/pixstoreHarness'
 
@@ -207,7 +207,56 @@ describe('useSuspenseImage', () => {
     )
     expect(await screen.findByText('failed: not-found')).toBeDefined()
   })
+
+  it('after an error fetches again only when a QueryErrorResetBoundary resets, as useSuspenseQuery does', async () => {
+    // The backend is down for the first request only.
+    const calls: string[] = []
+    const h: ReturnType<typeof pixstoreHarness> = pixstoreHarness({
+      config: {
+        fetcher: (record, context, signal) => {
+          calls.push(record.id)
+          if (calls.length === 1) return Promise.reject(new PixstoreError('not-found', 'Not there yet'))
+          return h.backend.fetcher(record, context, signal)
+        },
+      },
+    })
+    const { record } = await h.save(31)
+    function Reset({ children }: { children: ReactNode }) {
+      const { reset } = useQueryErrorResetBoundary()
+      return (
+        <ResettingBoundary onReset={reset}>
+          <Suspense fallback={<p>waiting</p>}>{children}</Suspense>
+        </ResettingBoundary>
+      )
+    }
+    const view = render(
+      <Reset>
+        <Show record={record} />
+      </Reset>,
+      { wrapper: h.wrapper },
+    )
+    const mine = within(view.container)
+    const retry = await mine.findByRole('button', { name: 'retry' })
+    // Shown again by the boundary without a reset, the failed query is not fetched again.
+    expect(calls).toEqual([record.id])
+    retry.click()
+    expect(((await mine.findByAltText('suspended')) as HTMLImageElement).src).toMatch(/^blob:/)
+    expect(calls).toEqual([record.id, record.id])
+  })
 })
+
+/** An error boundary with a retry button that resets it and calls `onReset`. */
+class ResettingBoundary extends Component<{ children: ReactNode; onReset: () => void }, { error?: Error }> {
+  override state: { error?: Error } = {}
+  static getDerivedStateFromError(error: Error) {
+    return { error }
+  }
+  override render() {
+    if (!this.state.error) return this.props.children
+    const retry = () => (this.props.onReset(), this.setState({ error: undefined }))
+    return <button onClick={retry}>retry</button>
+  }
+}
 
 describe('usePixstore', () => {
   it('returns the service inside the provider and names the provider outside it', async () => {
