@@ -33,10 +33,24 @@ export interface BenchOptions {
 }
 
 const ROOT = resolve(import.meta.dirname, '..')
-export const CONTENDERS: ContenderName[] = ['kit-object-url', 'kit-worker', 'pixstore3', 'plain']
+export const CONTENDERS: ContenderName[] = [
+  'kit-object-url',
+  'kit-worker',
+  'kit-core',
+  'pixstore3',
+  'sw-floor',
+  'plain',
+]
 const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'grid', 'screen']
+/** The floors (the bare core, a plain CacheFirst worker) run where the React paths are compared with them. */
+const FLOORS: ContenderName[] = ['kit-core', 'sw-floor']
+const comparedIn = (scenario: ScenarioName, contender: ContenderName) =>
+  !FLOORS.includes(contender) || scenario === 'cold' || scenario === 'warm'
 
-/** The unencrypted images at /plain/{i}.jpg, cached as immutable: the ceiling. */
+/**
+ * The unencrypted images at /plain/{i}.jpg, cached as immutable: the ceiling. With `?no-store`
+ * (the SW floor's own fetches) nothing but the worker's Cache Storage may keep them.
+ */
 function plainImages(samples: SampleImage[]): Plugin & { requests: { count: number } } {
   const requests = { count: 0 }
   return {
@@ -48,7 +62,8 @@ function plainImages(samples: SampleImage[]): Plugin & { requests: { count: numb
         const sample = samples[Number((req.url ?? '').replace(/^\/(\d+)\.jpg.*$/, '$1'))]
         if (!sample) return void ((res.statusCode = 404), res.end())
         res.setHeader('Content-Type', 'image/jpeg')
-        res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+        const noStore = (req.url ?? '').endsWith('?no-store')
+        res.setHeader('Cache-Control', noStore ? 'no-store' : 'public, max-age=31536000, immutable')
         res.end(sample.bytes)
       })
     },
@@ -144,7 +159,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       for (const scenario of options.scenarios ?? SCENARIOS) {
         // Interleaved, and rotated each round so no contender always goes first.
         const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]!)
-        for (const contender of order) {
+        for (const contender of order.filter((name) => comparedIn(scenario, name))) {
           const context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
           const page = await context.newPage()
           page.on(
@@ -157,7 +172,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
           if (scenario === 'warm') {
             await page.goto(url)
             await waitForResult<PageResult>(page)
-            if (contender === 'kit-worker') {
+            if (contender === 'kit-worker' || contender === 'sw-floor') {
               // Measure the worker path itself: a reload the worker already controls.
               await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
             }
@@ -172,7 +187,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
           runs.push({ round, scenario, contender, ...result, backendRequests, heap })
           log(
             `round ${round + 1}/${rounds} ${scenario.padEnd(5)} ${contender.padEnd(15)} ` +
-              `${result.allDecoded.toFixed(0).padStart(6)} ms  ${backendRequests} requests`,
+              `${result.allDecoded.toFixed(0).padStart(6)} ms (first ${Math.min(...result.perImage).toFixed(0)} ms)  ${backendRequests} requests`,
           )
           await context.close()
         }

@@ -1,10 +1,10 @@
-// One page, every contender. Query: ?contender=plain|pixstore3|kit-object-url|kit-worker
+// One page, every contender. Query: ?contender=plain|sw-floor|pixstore3|kit-core|kit-object-url|kit-worker
 // &scenario=cold|warm|grid|screen&n=N&gallery=G, or ?scale=kit|pixstore3&entries=N. Results
 // land in window.__result.
 import * as pixstore3 from 'pixstore/frontend/index.js'
 import { cleanupImageCache } from 'pixstore/frontend/cleanup.js'
 import { createRoot } from 'react-dom/client'
-import { ImageStore, PixstoreDatabase, type ImageRecord } from '../../src/core'
+import { createImageService, ImageStore, PixstoreDatabase, type ImageRecord } from '../../src/core'
 import { PixstoreProvider, SecureImage } from '../../src'
 import type { RecordsResponse } from '../../dev/pixstoreDevServer'
 
@@ -74,6 +74,37 @@ async function plain(indexes: number[], started: number) {
     root.append(img)
     void track(position, img)
   })
+}
+
+/** The minimal CacheFirst worker over the same images: registered and in control first. */
+async function floor(indexes: number[], started: number) {
+  if (!navigator.serviceWorker.controller) {
+    await navigator.serviceWorker.register('/floor-sw.js')
+    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve))
+  }
+  const track = tracker(indexes.length, started)
+  indexes.forEach((i, position) => {
+    const img = new Image()
+    img.alt = ''
+    img.src = `/floor/${i}.jpg`
+    root.append(img)
+    void track(position, img)
+  })
+}
+
+/** The kit's core without React: getImage for every record, each shown as it arrives. */
+async function core(records: ImageRecord[], started: number) {
+  const service = createImageService({ cache: { dbName: 'kit-core-bench', maxEntries: 100_000 } })
+  const track = tracker(records.length, started)
+  await Promise.all(
+    records.map(async (record, position) => {
+      const img = new Image()
+      img.alt = ''
+      img.src = URL.createObjectURL(await service.getImage(record))
+      root.append(img)
+      await track(position, img)
+    }),
+  )
 }
 
 function initLegacy() {
@@ -288,8 +319,12 @@ async function main() {
   switch (params.get('contender')) {
     case 'plain':
       return plain(indexes, started)
+    case 'sw-floor':
+      return floor(indexes, started)
     case 'pixstore3':
       return legacy(shown, started)
+    case 'kit-core':
+      return core(shown, started)
     case 'kit-object-url':
       return kit(shown, started, false)
     case 'kit-worker':
