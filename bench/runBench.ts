@@ -1,15 +1,10 @@
 // The benchmark: this kit against pixstore 3's frontend and plain <img>, side by side in one
 // run in real Chromium, contenders interleaved round by round; medians reported.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
-import { cpus, tmpdir, totalmem } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import react from '@vitejs/plugin-react'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { build, preview, type Plugin } from 'vite'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../dev/chromium.ts'
-import { pixstoreDevServer } from '../dev/pixstoreDevServer.ts'
-import { sampleImage, type SampleImage } from '../dev/sampleImages.ts'
-import { pixstoreWorker } from '../src/vite/index.ts'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, totalmem } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchBrowser, startBenchServer } from './benchServer.ts'
 import type { PageResult, ScaleResult } from './page/main.tsx'
 import { renderChart } from './renderChart.ts'
 import { report, type BenchResults, type ScenarioName, type ContenderName } from './report.ts'
@@ -47,30 +42,7 @@ const FLOORS: ContenderName[] = ['kit-core', 'sw-floor']
 const comparedIn = (scenario: ScenarioName, contender: ContenderName) =>
   !FLOORS.includes(contender) || scenario === 'cold' || scenario === 'warm'
 
-/**
- * The unencrypted images at /plain/{i}.jpg, cached as immutable: the ceiling. With `?no-store`
- * (the SW floor's own fetches) nothing but the worker's Cache Storage may keep them.
- */
-function plainImages(samples: SampleImage[]): Plugin & { requests: { count: number } } {
-  const requests = { count: 0 }
-  return {
-    name: 'bench:plain-images',
-    requests,
-    configurePreviewServer(server) {
-      server.middlewares.use('/plain', (req, res) => {
-        requests.count++
-        const sample = samples[Number((req.url ?? '').replace(/^\/(\d+)\.jpg.*$/, '$1'))]
-        if (!sample) return void ((res.statusCode = 404), res.end())
-        res.setHeader('Content-Type', 'image/jpeg')
-        const noStore = (req.url ?? '').endsWith('?no-store')
-        res.setHeader('Cache-Control', noStore ? 'no-store' : 'public, max-age=31536000, immutable')
-        res.end(sample.bytes)
-      })
-    },
-  }
-}
-
-async function waitForResult<T>(page: Page): Promise<T> {
+export async function waitForResult<T>(page: Page): Promise<T> {
   const handle = await page
     .waitForFunction(() => window.__result, null, { timeout: 60_000, polling: 20 })
     .catch(async (error: unknown) => {
@@ -112,46 +84,15 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   ]
   const out = resolve(options.out ?? join(ROOT, 'bench/results'))
   const log = options.log ?? ((line: string) => console.log(line))
-  const workerFile = join(ROOT, 'dist/pixstore-sw.js')
 
   log(`Generating ${n} photo-like images…`)
-  const samples = Array.from({ length: n }, (_, i) => {
-    const [width, height] = sizes[i % sizes.length]!
-    return sampleImage(i + 1, width, height, 'jpg', 120)
+  const { base, samples, tiles, requests, resetRequests, close } = await startBenchServer({
+    n,
+    gallery: options.gallery,
+    sizes,
   })
-  // The gallery: small photo-like tiles, each saved as its own record (own key, own token).
-  const galleryCount = options.gallery ?? 1000
-  const pictures = Array.from({ length: Math.min(100, galleryCount) }, (_, i) =>
-    sampleImage(1000 + i, 220, 165, 'jpg', 120),
-  )
-  const tiles = Array.from({ length: galleryCount }, (_, i) => pictures[i % pictures.length]!)
-  const pageDir = await mkdtemp(join(tmpdir(), 'pixstore-bench-'))
-  await build({
-    configFile: false,
-    root: join(ROOT, 'bench/page'),
-    logLevel: 'warn',
-    plugins: [react(), pixstoreWorker({ workerFile })],
-    build: { outDir: pageDir, emptyOutDir: true },
-  })
-  const backend = pixstoreDevServer({ samples: [...samples, ...tiles], proxy: true, previews: false })
-  const plain = plainImages([...samples, ...tiles])
-  const server = await preview({
-    configFile: false,
-    root: dirname(pageDir),
-    logLevel: 'warn',
-    build: { outDir: pageDir },
-    plugins: [backend, plain, pixstoreWorker({ workerFile })],
-    preview: { host: '127.0.0.1', port: 0 },
-  })
-  await backend.seeded()
-  const address = server.httpServer.address()
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
-  })
-  // Requests to the image server: the pixstore backend, or the static route for plain <img>.
-  const requests = () => [...backend.requests.values()].reduce((a, b) => a + b, plain.requests.count)
+  const galleryCount = tiles.length
+  const browser: Browser = await launchBrowser()
 
   const runs: BenchResults['runs'] = []
   try {
@@ -177,8 +118,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
               await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
             }
           }
-          backend.requests.clear()
-          plain.requests.count = 0
+          resetRequests()
           if (scenario === 'warm') await page.reload()
           else await page.goto(url)
           const result = await waitForResult<PageResult>(page)
@@ -244,6 +184,6 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     return results
   } finally {
     await browser.close()
-    await server.close()
+    await close()
   }
 }

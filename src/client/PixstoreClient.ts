@@ -24,6 +24,22 @@ export interface PixstoreClientOptions {
 }
 
 const unsupported = (): WorkerStatus => 'unsupported'
+
+/**
+ * Lands the cache writes and `lastUsed` updates still waiting when the page is hidden or
+ * left: images are shown before their ciphertext is written. Returns what stops it.
+ */
+function flushWhenHidden(service: ImageService): () => void {
+  if (typeof addEventListener !== 'function' || typeof document === 'undefined') return () => undefined
+  const flush = () => void service.flush().catch(() => undefined)
+  const onVisibility = () => document.visibilityState === 'hidden' && flush()
+  addEventListener('pagehide', flush)
+  document.addEventListener('visibilitychange', onVisibility)
+  return () => {
+    removeEventListener('pagehide', flush)
+    document.removeEventListener('visibilitychange', onVisibility)
+  }
+}
 const noSubscription = () => () => undefined
 
 /**
@@ -90,8 +106,10 @@ export class PixstoreClient {
       // Without BroadcastChannel (server rendering, old browsers) clears stay in this page.
       const bridged = typeof BroadcastChannel !== 'undefined'
       if (bridged) this.bridge.start()
+      const stopFlushing = flushWhenHidden(this.service)
       this.stopListening = () => {
         stopClears()
+        stopFlushing()
         if (bridged) this.bridge.stop()
       }
     }

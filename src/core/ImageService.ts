@@ -44,6 +44,12 @@ export interface ImageService {
    * again whenever the cache changes.
    */
   liveStats(): Promise<ImageStoreStats>
+  /**
+   * Lands what is waiting to be written: every cache write asked for so far (an image is
+   * shown before its ciphertext is written) and the pending `lastUsed` updates. Resolves
+   * when they have landed or failed.
+   */
+  flush(): Promise<void>
   /** Flushes pending writes and closes the database. */
   close(): Promise<void>
 }

@@ -27,6 +27,7 @@ export class ImageStore {
   private readonly writes: ForwardWrites
   private readonly touches: KeyedBatch<number>
   private readonly changes = new Subscribable<ImageStoreChange>()
+  private readonly unsettled = new Set<Promise<void>>()
   private evicting: Promise<string[]> | undefined
   // Stryker disable next-line BooleanLiteral: every run sets it to false before it starts
   private evictAgain = false
@@ -78,11 +79,21 @@ export class ImageStore {
 
   private async flushReads(batch: Map<string, Array<Waiter<StoredImage | undefined>>>): Promise<void> {
     if (batch.size === 0) return
-    const ids = [...batch.keys()]
+    const { db } = this
     try {
-      const rows = await this.whenOpen('Reading the image cache', () => this.db.images.bulkGet(ids))
-      ids.forEach((id, i) => batch.get(id)!.forEach((w) => w.resolve(rows[i])))
+      // One transaction, but each read answers as it lands: the first image does not wait
+      // for the last.
+      await this.whenOpen('Reading the image cache', () =>
+        db.transaction('r', db.images, () =>
+          Promise.all(
+            [...batch].map(([id, waiters]) =>
+              db.images.get(id).then((row) => waiters.forEach((w) => w.resolve(row))),
+            ),
+          ),
+        ),
+      )
     } catch (error) {
+      // Waiters already answered ignore this.
       for (const waiters of batch.values()) waiters.forEach((w) => w.reject(error))
     }
   }
@@ -94,7 +105,19 @@ export class ImageStore {
    */
   put(entry: Omit<StoredImage, 'bytes' | 'lastUsed'>): Promise<void> {
     this.touches.pending.delete(entry.id)
-    return this.writes.add(entry, this.now())
+    const written = this.writes.add(entry, this.now())
+    this.unsettled.add(written)
+    const settled = () => void this.unsettled.delete(written)
+    written.then(settled, settled)
+    return written
+  }
+
+  /** Writes what is queued now and resolves once every write asked for so far has landed or failed. */
+  async flush(): Promise<void> {
+    const unsettled = [...this.unsettled]
+    await this.writes.flushNow()
+    await Promise.allSettled(unsettled)
+    await this.flushTouches().catch(() => undefined)
   }
 
   /** Marks an entry as used now; written later, together with other touches. */
@@ -212,8 +235,7 @@ export class ImageStore {
   /** Writes pending touches and closes the database. */
   async close(): Promise<void> {
     await this.flushReads(this.reads.take())
-    await this.writes.flushNow()
-    await this.flushTouches().catch(() => undefined)
+    await this.flush()
     this.db.close()
   }
 }

@@ -28,9 +28,21 @@ describe('ImageStore', () => {
     const before = { ...calls }
     const rows = await Promise.all(Array.from({ length: 100 }, (_, i) => store.get(`e${i}`)))
     expect(rows.map((r) => r?.id)).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`))
-    expect(calls.reads - before.reads).toBe(1)
+    expect(calls.reads - before.reads).toBe(100)
     expect(calls.transactions - before.transactions).toBe(1)
     expect(await store.get('missing')).toBeUndefined()
+  })
+
+  it('answers each read of a batch as it lands, not when the last one has', async () => {
+    const { store } = await filledStore(100)
+    const rows = Array.from({ length: 100 }, (_, i) => store.get(`e${i}`))
+    let lastLanded = false
+    void rows[99]!.then(() => (lastLanded = true))
+    expect((await rows[0])?.id).toBe('e0')
+    // A few turns of the microtask queue: reads answered together would all be in by now.
+    for (let turn = 0; turn < 5; turn++) await Promise.resolve()
+    expect(lastLanded).toBe(false)
+    expect((await rows[99])?.id).toBe('e99')
   })
 
   it('batches writes made together into one transaction', async () => {

@@ -42,6 +42,7 @@ describe('createImageService', () => {
     const first = await service.getImage(record)
     expect(first.type).toBe('image/jpeg')
     expect(await bytesOf(first)).toEqual(png)
+    await service.flush()
     expect(await db.images.get(record.id)).toMatchObject({ token: record.token, bytes: png.length + 1 })
     const second = await service.getImage(record)
     expect(await bytesOf(second)).toEqual(png)
@@ -56,6 +57,7 @@ describe('createImageService', () => {
     const blob = await service.getImage(stale)
     expect(blob.type).toBe('image/webp')
     expect(await bytesOf(blob)).toEqual(png.slice(0, 100))
+    await service.flush()
     expect((await db.images.get(stale.id))?.token).toBe(fresh.token)
   })
 
@@ -112,13 +114,27 @@ describe('createImageService', () => {
     expect(refreshRecord).toHaveBeenCalledTimes(2)
   })
 
+  it('hands over a fetched image before its write lands, and flush() lands it', async () => {
+    const { backend, service, db, calls } = await setup()
+    const record = await backend.save(png, 'png')
+    const writesBefore = calls.writes
+    await service.getImage(record)
+    // The write waits for the end of the task; the image did not wait for it.
+    expect(calls.writes).toBe(writesBefore)
+    await service.flush()
+    expect(calls.writes).toBeGreaterThan(writesBefore)
+    expect((await db.images.get(record.id))?.token).toBe(record.token)
+  })
+
   it('deletes a cached entry that fails to decrypt and fetches it once more', async () => {
     const { backend, service, db, fetched } = await setup()
     const record = await backend.save(png, 'png')
     await service.getImage(record)
+    await service.flush()
     await db.images.update(record.id, { encrypted: new Uint8Array(png.length + 1) })
     expect(await bytesOf(await service.getImage(record))).toEqual(png)
     expect(fetched).toHaveLength(2)
+    await service.flush()
     const row = await db.images.get(record.id)
     expect(row?.encrypted.some((b) => b !== 0)).toBe(true)
   })
@@ -185,21 +201,22 @@ describe('createImageService', () => {
     })
     const record = await backend.save(png, 'png')
     expect(await bytesOf(await service.getImage(record))).toEqual(png)
+    await service.flush()
     expect(errors.map((e) => e.code)).toEqual(['storage'])
   })
 
   it('prefetches records not cached at their token, and reports stats', async () => {
-    // Reads counted when the first fetch starts: the cache reads of the misses, not the writes'.
+    // Transactions counted when the first fetch starts: the cache reads of the misses, not the writes'.
     const reads = { now: () => 0, atFirstFetch: undefined as number | undefined }
     const { backend, service, fetched, calls } = await setup({}, (inner) => (record, context, signal) => {
       reads.atFirstFetch ??= reads.now()
       return inner(record, context, signal)
     })
-    reads.now = () => calls.reads
+    reads.now = () => calls.transactions
     const records = await Promise.all([1, 2, 3].map((n) => backend.save(png.slice(0, n * 100), 'png')))
-    const readsBefore = calls.reads
+    const readsBefore = calls.transactions
     await service.prefetch(records)
-    // One batched cache read for the three misses, then the fetches.
+    // One read transaction for the three misses, then the fetches.
     expect(reads.atFirstFetch! - readsBefore).toBe(1)
     await service.prefetch(records)
     expect(fetched).toHaveLength(3)
@@ -289,6 +306,7 @@ describe('createImageService: clear, abort, delete and token races', () => {
     await waitForGates(2)
     gates[1]!.open()
     await after
+    await service.flush()
     expect((await db.images.toArray()).map((row) => row.id)).toEqual([b.id])
   })
 
@@ -318,6 +336,7 @@ describe('createImageService: clear, abort, delete and token races', () => {
     decrypts[1]!()
     await after
     expect(fetched).toEqual([a.id, b.id])
+    await service.flush()
     expect((await db.images.toArray()).map((row) => row.id)).toEqual([b.id])
   })
 
@@ -342,6 +361,7 @@ describe('createImageService: clear, abort, delete and token races', () => {
     await waitForGates(2)
     gates[1]!.open()
     await fast
+    await service.flush()
     expect((await db.images.get(old.id))?.token).toBe(current.token)
     gates[0]!.open()
     expect(await bytesOf(await slow)).toEqual(png)
@@ -668,6 +688,7 @@ describe('createImageService: callers, their signals and what each failure says'
     await service.deleteCachedImage(a!.id)
     gates.forEach((gate) => gate.open())
     await Promise.all(loads)
+    await service.flush()
     expect(await db.images.toCollection().primaryKeys()).toEqual([b!.id])
   })
 
