@@ -127,7 +127,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
           runs.push({ round, scenario, contender, ...result, backendRequests, heap })
           log(
             `round ${round + 1}/${rounds} ${scenario.padEnd(5)} ${contender.padEnd(15)} ` +
-              `${result.allDecoded.toFixed(0).padStart(6)} ms (first ${Math.min(...result.perImage).toFixed(0)} ms)  ${backendRequests} requests`,
+              `${result.allDecoded.toFixed(0).padStart(6)} ms (first ${Math.min(...result.perImage).toFixed(0)} ms; ` +
+              `asked ${result.phases.firstAsked.toFixed(0)}, answered ${result.phases.firstAnswered.toFixed(0)})  ${backendRequests} requests`,
           )
           await context.close()
         }

@@ -4,8 +4,14 @@
 import * as pixstore3 from 'pixstore/frontend/index.js'
 import { cleanupImageCache } from 'pixstore/frontend/cleanup.js'
 import { createRoot } from 'react-dom/client'
-import { createImageService, ImageStore, PixstoreDatabase, type ImageRecord } from '../../src/core'
-import { PixstoreProvider, SecureImage } from '../../src'
+import {
+  createImageService,
+  ImageStore,
+  PixstoreDatabase,
+  type ImageRecord,
+  type ImageService,
+} from '../../src/core'
+import { PixstoreClient, PixstoreProvider, SecureImage } from '../../src'
 import type { RecordsResponse } from '../../dev/pixstoreDevServer'
 
 export interface PageResult {
@@ -18,6 +24,8 @@ export interface PageResult {
   idbTransactions: number
   /** How many shown images came through the worker. */
   viaWorker: number
+  /** ms from the start until the kit was first asked for an image, and first answered (object URL paths). */
+  phases: { firstAsked: number; firstAnswered: number }
 }
 
 export interface ScaleResult {
@@ -38,6 +46,21 @@ declare global {
 const params = new URLSearchParams(location.search)
 const root = document.querySelector<HTMLDivElement>('#root')!
 
+const phases = { firstAsked: NaN, firstAnswered: NaN }
+
+/** Marks when `service` is first asked for an image and first answers, from `started`. */
+function timePhases(service: ImageService, started: number): ImageService {
+  const getImage = service.getImage
+  service.getImage = (...args) => {
+    if (Number.isNaN(phases.firstAsked)) phases.firstAsked = performance.now() - started
+    return getImage(...args).then((blob) => {
+      if (Number.isNaN(phases.firstAnswered)) phases.firstAnswered = performance.now() - started
+      return blob
+    })
+  }
+  return service
+}
+
 function finish(times: number[]) {
   const workerResponses = performance
     .getEntriesByType('resource')
@@ -48,6 +71,7 @@ function finish(times: number[]) {
     perImage: times,
     workerResponses,
     idbTransactions: window.__idbTransactions,
+    phases,
     viaWorker: [...root.querySelectorAll('img')].filter((img) =>
       img.getAttribute('src')?.startsWith('/_img/'),
     ).length,
@@ -94,7 +118,10 @@ async function floor(indexes: number[], started: number) {
 
 /** The kit's core without React: getImage for every record, each shown as it arrives. */
 async function core(records: ImageRecord[], started: number) {
-  const service = createImageService({ cache: { dbName: 'kit-core-bench', maxEntries: 100_000 } })
+  const service = timePhases(
+    createImageService({ cache: { dbName: 'kit-core-bench', maxEntries: 100_000 } }),
+    started,
+  )
   const track = tracker(records.length, started)
   await Promise.all(
     records.map(async (record, position) => {
@@ -135,11 +162,13 @@ async function legacy(records: ImageRecord[], started: number) {
 
 function kit(records: ImageRecord[], started: number, worker: boolean) {
   const track = tracker(records.length, started)
+  const client = new PixstoreClient({
+    config: { cache: { dbName: 'kit-bench', maxEntries: 100_000 } },
+    serviceWorker: worker ? {} : false,
+  })
+  timePhases(client.service, started)
   createRoot(root).render(
-    <PixstoreProvider
-      config={{ cache: { dbName: 'kit-bench', maxEntries: 100_000 } }}
-      serviceWorker={worker ? {} : false}
-    >
+    <PixstoreProvider client={client}>
       {records.map((record, i) => (
         <SecureImage
           key={i}

@@ -45,9 +45,8 @@ export interface ImageService {
    */
   liveStats(): Promise<ImageStoreStats>
   /**
-   * Lands what is waiting to be written: every cache write asked for so far (an image is
-   * shown before its ciphertext is written) and the pending `lastUsed` updates. Resolves
-   * when they have landed or failed.
+   * Writes now what waits for a timer: queued cache writes and the pending `lastUsed`
+   * updates (kept for `touchDelay` to share a transaction).
    */
   flush(): Promise<void>
   /** Flushes pending writes and closes the database. */

@@ -27,7 +27,6 @@ export class ImageStore {
   private readonly writes: ForwardWrites
   private readonly touches: KeyedBatch<number>
   private readonly changes = new Subscribable<ImageStoreChange>()
-  private readonly unsettled = new Set<Promise<void>>()
   private evicting: Promise<string[]> | undefined
   // Stryker disable next-line BooleanLiteral: every run sets it to false before it starts
   private evictAgain = false
@@ -105,18 +104,12 @@ export class ImageStore {
    */
   put(entry: Omit<StoredImage, 'bytes' | 'lastUsed'>): Promise<void> {
     this.touches.pending.delete(entry.id)
-    const written = this.writes.add(entry, this.now())
-    this.unsettled.add(written)
-    const settled = () => void this.unsettled.delete(written)
-    written.then(settled, settled)
-    return written
+    return this.writes.add(entry, this.now())
   }
 
-  /** Writes what is queued now and resolves once every write asked for so far has landed or failed. */
+  /** Writes the queued writes and `lastUsed` updates now, without waiting for their timers. */
   async flush(): Promise<void> {
-    const unsettled = [...this.unsettled]
     await this.writes.flushNow()
-    await Promise.allSettled(unsettled)
     await this.flushTouches().catch(() => undefined)
   }
 

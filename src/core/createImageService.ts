@@ -65,50 +65,43 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
   }
 
   /**
-   * Fetches a version and starts caching it, unless its load was cancelled, cleared or
-   * deleted meanwhile. The image does not wait for the write; `written` settles once it has
-   * landed or was refused (a refused write costs the cache, not the image).
+   * Fetches a version and caches it, unless its load was cancelled, cleared or deleted
+   * meanwhile. The image waits for its write: a page closed or reloaded as soon as its
+   * images show keeps them cached (a write still in flight when a page goes is lost).
    */
-  async function fetchAndCache(record: ImageRecord, request: LoadRequest) {
+  async function fetchAndCache(record: ImageRecord, request: LoadRequest): Promise<LoadedVersion> {
     const version = await fetchVersion(record, request)
-    const { token, encrypted } = version
-    const written =
-      request.signal.aborted || request.uncacheable
-        ? undefined
-        : store.put({ id: record.id, token, encrypted }).catch(report)
-    return { version, written }
+    // A refused write costs the cache, not the image.
+    if (!request.signal.aborted && !request.uncacheable) {
+      const { token, encrypted } = version
+      await store.put({ id: record.id, token, encrypted }).catch(report)
+    }
+    return version
   }
 
   /**
    * Fetches on a miss under a Web Lock named after the version, so tabs of one origin fetch
-   * it once: the lock is held until the write has landed, so a tab waiting for it finds the
-   * version in the cache. The cache is read again inside the lock: another tab may have
-   * fetched and cached it since the first read, whether or not this tab had to wait.
+   * it once. The cache is read again inside the lock: another tab may have fetched and
+   * cached it since the first read, whether or not this tab had to wait.
    */
   async function fetchOnce(record: ImageRecord, request: LoadRequest): Promise<LoadedVersion> {
-    const unlocked = async () => (await fetchAndCache(record, request)).version
     // Stryker disable next-line ConditionalExpression: without a lock manager the request below throws and the fallback fetches the same way
-    if (!locks) return unlocked()
+    if (!locks) return fetchAndCache(record, request)
     const name = `${lockPrefix}${encodeURIComponent(record.id)}/${record.token}`
     let granted = false
-    return new Promise<LoadedVersion>((resolve, reject) => {
-      locks
-        .request(name, { signal: request.signal }, async () => {
-          granted = true
-          request.signal.throwIfAborted()
-          const cached = await readCache(record)
-          if (cached) return resolve(cached)
-          const { version, written } = await fetchAndCache(record, request)
-          resolve(version)
-          await written
-        })
-        .catch((error: unknown) => {
-          // An abort, or a failure of the load itself, is the load's answer (the race has the
-          // abort already). A lock manager that fails to grant the lock does not cost the image.
-          if (granted || request.signal.aborted) reject(error)
-          else unlocked().then(resolve, reject)
-        })
-    })
+    try {
+      // The DOM typings see the callback's promise as the result; the lock manager awaits it.
+      return (await locks.request(name, { signal: request.signal }, async () => {
+        granted = true
+        request.signal.throwIfAborted()
+        return (await readCache(record)) ?? (await fetchAndCache(record, request))
+      })) as LoadedVersion
+    } catch (error) {
+      // An abort, or a failure of the load itself, is the load's answer (the race has the abort
+      // already). A lock manager that fails to grant the lock does not cost the image.
+      if (granted || request.signal.aborted) throw error
+      return fetchAndCache(record, request)
+    }
   }
 
   /** Joins the load of a record's version (cache first, then the network), shared with every caller of it. */

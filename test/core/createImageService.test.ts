@@ -42,7 +42,6 @@ describe('createImageService', () => {
     const first = await service.getImage(record)
     expect(first.type).toBe('image/jpeg')
     expect(await bytesOf(first)).toEqual(png)
-    await service.flush()
     expect(await db.images.get(record.id)).toMatchObject({ token: record.token, bytes: png.length + 1 })
     const second = await service.getImage(record)
     expect(await bytesOf(second)).toEqual(png)
@@ -57,7 +56,6 @@ describe('createImageService', () => {
     const blob = await service.getImage(stale)
     expect(blob.type).toBe('image/webp')
     expect(await bytesOf(blob)).toEqual(png.slice(0, 100))
-    await service.flush()
     expect((await db.images.get(stale.id))?.token).toBe(fresh.token)
   })
 
@@ -114,27 +112,25 @@ describe('createImageService', () => {
     expect(refreshRecord).toHaveBeenCalledTimes(2)
   })
 
-  it('hands over a fetched image before its write lands, and flush() lands it', async () => {
-    const { backend, service, db, calls } = await setup()
+  it('flush() lands pending lastUsed updates at once, not after touchDelay', async () => {
+    let clock = 1000
+    const { backend, service, db } = await setup({ now: () => clock })
     const record = await backend.save(png, 'png')
-    const writesBefore = calls.writes
     await service.getImage(record)
-    // The write waits for the end of the task; the image did not wait for it.
-    expect(calls.writes).toBe(writesBefore)
+    expect((await db.images.get(record.id))!.lastUsed).toBe(1000)
+    clock = 2000
+    await service.getImage(record)
     await service.flush()
-    expect(calls.writes).toBeGreaterThan(writesBefore)
-    expect((await db.images.get(record.id))?.token).toBe(record.token)
+    expect((await db.images.get(record.id))!.lastUsed).toBe(2000)
   })
 
   it('deletes a cached entry that fails to decrypt and fetches it once more', async () => {
     const { backend, service, db, fetched } = await setup()
     const record = await backend.save(png, 'png')
     await service.getImage(record)
-    await service.flush()
     await db.images.update(record.id, { encrypted: new Uint8Array(png.length + 1) })
     expect(await bytesOf(await service.getImage(record))).toEqual(png)
     expect(fetched).toHaveLength(2)
-    await service.flush()
     const row = await db.images.get(record.id)
     expect(row?.encrypted.some((b) => b !== 0)).toBe(true)
   })
@@ -201,7 +197,6 @@ describe('createImageService', () => {
     })
     const record = await backend.save(png, 'png')
     expect(await bytesOf(await service.getImage(record))).toEqual(png)
-    await service.flush()
     expect(errors.map((e) => e.code)).toEqual(['storage'])
   })
 
@@ -306,7 +301,6 @@ describe('createImageService: clear, abort, delete and token races', () => {
     await waitForGates(2)
     gates[1]!.open()
     await after
-    await service.flush()
     expect((await db.images.toArray()).map((row) => row.id)).toEqual([b.id])
   })
 
@@ -336,7 +330,6 @@ describe('createImageService: clear, abort, delete and token races', () => {
     decrypts[1]!()
     await after
     expect(fetched).toEqual([a.id, b.id])
-    await service.flush()
     expect((await db.images.toArray()).map((row) => row.id)).toEqual([b.id])
   })
 
@@ -361,7 +354,6 @@ describe('createImageService: clear, abort, delete and token races', () => {
     await waitForGates(2)
     gates[1]!.open()
     await fast
-    await service.flush()
     expect((await db.images.get(old.id))?.token).toBe(current.token)
     gates[0]!.open()
     expect(await bytesOf(await slow)).toEqual(png)
@@ -688,7 +680,6 @@ describe('createImageService: callers, their signals and what each failure says'
     await service.deleteCachedImage(a!.id)
     gates.forEach((gate) => gate.open())
     await Promise.all(loads)
-    await service.flush()
     expect(await db.images.toCollection().primaryKeys()).toEqual([b!.id])
   })
 

@@ -135,7 +135,6 @@ describe('wire fuzzing', () => {
               expectCoded(error)
               errors++
             }
-            await service.flush()
             const current = backend.record(record.id)!
             const key = await importDecryptionKey(current.meta)
             for (const entry of await db.images.toArray()) {

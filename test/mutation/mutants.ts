@@ -67,15 +67,6 @@ export const MUTANTS: Mutant[] = [
     filter: 'once',
   },
   {
-    name: 'Tabs together: the lock is let go before the write lands, so a waiting tab misses and fetches again',
-    file: 'src/core/createImageService.ts',
-    find: 'await written',
-    replace: 'void written',
-    project: 'e2e',
-    test: 'test/privacy/logout.e2e.test.ts',
-    filter: 'once',
-  },
-  {
     name: 'Bridge: clear() does not tell the worker',
     file: 'src/sw/WorkerBridge.ts',
     find: 'this.channel?.postMessage({ type: SW_MESSAGE.CLEAR })',
