@@ -5,6 +5,7 @@ import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './dev/chromium.ts'
+import { useClientDirective } from './dev/useClientDirective.ts'
 import { backendCommands } from './test/support/backendCommands.ts'
 
 const chromium = playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } })
@@ -31,7 +32,7 @@ const external = [
 ]
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), useClientDirective()],
   // Found late by the scan (only src/client imports it), it would reload a running browser test.
   optimizeDeps: { include: ['@tanstack/query-core'] },
   build: {
