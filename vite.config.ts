@@ -18,6 +18,15 @@ const browser = () => ({
   screenshotFailures: false,
 })
 
+/** React 18 for the `browser-react18` project: its own install under test/react18 (see `prepare`). */
+const react18 = (name: string) => resolve(import.meta.dirname, 'test/react18/node_modules', name)
+const onReact18 = [
+  { find: /^react$/, replacement: react18('react') },
+  { find: /^react\/(.*)$/, replacement: `${react18('react')}/$1` },
+  { find: /^react-dom$/, replacement: react18('react-dom') },
+  { find: /^react-dom\/(.*)$/, replacement: `${react18('react-dom')}/$1` },
+]
+
 const external = [
   'react',
   'react-dom',
@@ -82,6 +91,17 @@ export default defineConfig({
           name: 'browser',
           include: ['test/**/*.browser.test.{ts,tsx}'],
           exclude: ['test/interop/**'],
+          browser: browser(),
+        },
+      },
+      {
+        // The React layer's browser tests again on React 18, which the peer range promises.
+        extends: true,
+        resolve: { alias: onReact18 },
+        cacheDir: 'node_modules/.vite-react18',
+        test: {
+          name: 'browser-react18',
+          include: ['test/react/**/*.browser.test.tsx'],
           browser: browser(),
         },
       },
