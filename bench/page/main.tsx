@@ -89,12 +89,13 @@ function tracker(count: number, started: number) {
     })
 }
 
-async function plain(indexes: number[], started: number) {
+/** Plain `<img>`s over the images under `path`, in order. */
+function plainImages(path: string, indexes: number[], started: number) {
   const track = tracker(indexes.length, started)
   indexes.forEach((i, position) => {
     const img = new Image()
     img.alt = ''
-    img.src = `/plain/${i}.jpg`
+    img.src = `${path}/${i}.jpg`
     root.append(img)
     void track(position, img)
   })
@@ -106,14 +107,7 @@ async function floor(indexes: number[], started: number) {
     await navigator.serviceWorker.register('/floor-sw.js')
     await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve))
   }
-  const track = tracker(indexes.length, started)
-  indexes.forEach((i, position) => {
-    const img = new Image()
-    img.alt = ''
-    img.src = `/floor/${i}.jpg`
-    root.append(img)
-    void track(position, img)
-  })
+  plainImages('/floor', indexes, started)
 }
 
 /** The kit's core without React: getImage for every record, each shown as it arrives. */
@@ -347,7 +341,7 @@ async function main() {
   const started = performance.now()
   switch (params.get('contender')) {
     case 'plain':
-      return plain(indexes, started)
+      return plainImages('/plain', indexes, started)
     case 'sw-floor':
       return floor(indexes, started)
     case 'pixstore3':

@@ -25,10 +25,8 @@ export interface ImageObserverOptions {
   trackProgress?: boolean
 }
 
-/** What an `ImageObserver` reports about one displayed image. */
-export interface ImageObserverResult {
-  status: 'loading' | 'success' | 'error'
-  error: PixstoreError | null
+/** What an `ImageObserver` reports about one displayed image, whatever its status. */
+interface ImageObserverState {
   /** Which path the image comes through. */
   via: 'worker' | 'object-url' | undefined
   /** True while the preview stands in for the full image. */
@@ -38,6 +36,14 @@ export interface ImageObserverResult {
   /** The src of the visible `<img>`; undefined until there is something to load. */
   src: string | undefined
 }
+
+/** What an `ImageObserver` reports: `status === 'error'` narrows `error` to a `PixstoreError`. */
+export type ImageObserverResult = ImageObserverState &
+  (
+    | { status: 'loading'; error: null }
+    | { status: 'error'; error: PixstoreError }
+    | { status: 'success'; error: null }
+  )
 
 type Options = ImageObserverOptions & { record: ImageRecord | null | undefined }
 
@@ -72,8 +78,9 @@ export class ImageObserver extends ClientObserver<Options, ImageObserverResult> 
     const isPreview = !!small && full.status === 'loading' && small.status === 'success'
     const shown = isPreview || (small && full.src === undefined) ? small! : full
     return {
-      status: full.status,
-      error: full.error,
+      ...(full.status === 'error'
+        ? { status: 'error', error: full.error }
+        : { status: full.status, error: null }),
       via: isPreview ? small!.via : full.via,
       isPreview,
       progress: full.progress,

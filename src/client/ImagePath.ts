@@ -21,10 +21,8 @@ export interface ImagePathOptions {
   trackProgress: boolean
 }
 
-/** The state of one image on its path. */
-export interface ImagePathResult {
-  status: 'loading' | 'success' | 'error'
-  error: PixstoreError | null
+/** The state of one image on its path; `status === 'error'` narrows `error`. */
+export type ImagePathResult = {
   /** Which path the shown image came through, once it has loaded. */
   via: 'worker' | 'object-url' | undefined
   /** The src of the visible `<img>`. */
@@ -32,7 +30,11 @@ export interface ImagePathResult {
   progress: DownloadProgress | undefined
   /** Whether its query is fetching now. */
   fetching: boolean
-}
+} & (
+  | { status: 'loading'; error: null }
+  | { status: 'error'; error: PixstoreError }
+  | { status: 'success'; error: null }
+)
 
 const NOTHING_SHOWN: ImageSwapState = { src: undefined, loaded: false, failed: undefined }
 

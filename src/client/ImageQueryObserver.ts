@@ -19,13 +19,11 @@ export interface ImageQueryObserverOptions {
   retryOnMount?: boolean
 }
 
-/** What an `ImageQueryObserver` reports. */
-export interface ImageQueryResult {
+/** What an `ImageQueryObserver` reports, whatever its status. */
+interface ImageQueryState {
   /** Object URL of the decrypted image; the preview's while the full image loads, the previous version's while a new token loads. */
   url: string | undefined
   blob: Blob | undefined
-  status: 'pending' | 'error' | 'success'
-  error: PixstoreError | null
   isLoading: boolean
   isError: boolean
   /** Whether the full image's query is fetching now. */
@@ -37,6 +35,17 @@ export interface ImageQueryResult {
   /** Bytes of the full image received so far, while its body downloads (with `trackProgress`). */
   progress: DownloadProgress | undefined
 }
+
+/**
+ * What an `ImageQueryObserver` reports: `error` is tied to `status`, as in TanStack Query's
+ * results, so `status === 'error'` narrows it to a `PixstoreError`.
+ */
+export type ImageQueryResult = ImageQueryState &
+  (
+    | { status: 'pending'; error: null }
+    | { status: 'error'; error: PixstoreError }
+    | { status: 'success'; error: null }
+  )
 
 const DISABLED_KEY = imageQueryKey({ id: '', token: -1 })
 
@@ -79,8 +88,9 @@ export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions
     return {
       url: data?.url,
       blob: data?.blob,
-      status: full.status,
-      error: full.error,
+      ...(full.status === 'error'
+        ? { status: 'error', error: full.error }
+        : { status: full.status, error: null }),
       isLoading: full.isLoading,
       isError: full.isError,
       isFetching: full.isFetching,

@@ -70,7 +70,7 @@ export const SecureImage = forwardRef<HTMLImageElement, SecureImageProps>(functi
     [observe, ref],
   )
   if (status === 'error')
-    return <>{typeof fallback === 'function' ? fallback(error!, retry) : (fallback ?? null)}</>
+    return <>{typeof fallback === 'function' ? fallback(error, retry) : (fallback ?? null)}</>
   const loading = status === 'loading'
   const meter = loading && progress && state.progress ? progress(state.progress) : null
   if (loading && !state.isPreview && placeholder !== undefined) {

@@ -5,8 +5,8 @@ import { useObserver } from './useObserver.js'
 /** Options of `useImage`. */
 export type UseImageOptions = Omit<ImageQueryObserverOptions, 'record' | 'retryOnMount'>
 
-/** What `useImage` returns. */
-export interface UseImageResult extends ImageQueryResult {
+/** What `useImage` returns; `status === 'error'` narrows `error` to a `PixstoreError`. */
+export type UseImageResult = ImageQueryResult & {
   /** Loads the image again; after a logout, the only way (besides a new record or a remount) to load it. */
   refetch: () => Promise<unknown>
 }

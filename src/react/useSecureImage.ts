@@ -6,8 +6,14 @@ import { useObserver } from './useObserver.js'
 /** Options of `useSecureImage`. */
 export type UseSecureImageOptions = ImageObserverOptions
 
-/** What `useSecureImage` returns: the state of the image and the props of its `<img>`. */
-export interface SecureImageState extends Omit<ImageObserverResult, 'src'> {
+/** `Omit` that keeps a union a union, so `status` still narrows `error`. */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+/**
+ * What `useSecureImage` returns: the state of the image and the props of its `<img>`;
+ * `status === 'error'` narrows `error` to a `PixstoreError`.
+ */
+export type SecureImageState = OmitEach<ImageObserverResult, 'src'> & {
   /** Starts loading the full image (for `loadFull: 'manual'`). */
   load: () => void
   /** Loads the image again after an error (or after a logout held it). */

@@ -10,6 +10,7 @@ import {
   type ImageRecord,
   type PixstoreError,
   type PixstoreErrorCode,
+  type SecureImageState,
   type UseImageResult,
 } from '../../src'
 
@@ -47,6 +48,26 @@ describe('public types', () => {
     expectTypeOf(usePixstore).returns.toHaveProperty('getImage')
     expectTypeOf(useImageCacheStats).returns.toEqualTypeOf<{ entries: number; bytes: number } | undefined>()
     expectTypeOf(useClearImageCache).returns.toEqualTypeOf<() => Promise<void>>()
+  })
+
+  it("ties error to status, as TanStack Query's results do", () => {
+    const image = {} as UseImageResult
+    if (image.status === 'error') expectTypeOf(image.error).toEqualTypeOf<PixstoreError>()
+    else expectTypeOf(image.error).toEqualTypeOf<null>()
+    const secure = {} as SecureImageState
+    if (secure.status === 'error') expectTypeOf(secure.error).toEqualTypeOf<PixstoreError>()
+    else expectTypeOf(secure.error).toEqualTypeOf<null>()
+    expectTypeOf(secure.img.src).toEqualTypeOf<string | undefined>()
+    expectTypeOf<SecureImageState>().not.toHaveProperty('src')
+  })
+
+  it("compiles the README's useImage example as written", () => {
+    function Photo({ record }: { record: ImageRecord }) {
+      const { url, status, error } = useImage(record)
+      if (status === 'error') return <p>Could not show the image ({error.code})</p>
+      return url ? <img src={url} alt="" /> : <span>Loading…</span>
+    }
+    expectTypeOf(Photo).returns.not.toBeAny()
   })
 })
 
