@@ -101,4 +101,27 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The devtools use the public React API only: what an app could build itself.
+    files: ['src/devtools/**'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+react/(?!index\\.js$)',
+              message: 'Import the React layer through its index only.',
+            },
+            {
+              regex: '^(\\.\\./)+(core|sw|client)(/|$)',
+              message: 'The devtools use the public React API only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 )

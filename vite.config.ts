@@ -41,7 +41,7 @@ const external = [
 ]
 
 export default defineConfig({
-  plugins: [react(), useClientDirective()],
+  plugins: [react(), useClientDirective(['/src/react/', '/src/devtools/'])],
   // Found late by the scan (only src/client imports it), it would reload a running browser test.
   optimizeDeps: { include: ['@tanstack/query-core'] },
   build: {
@@ -54,6 +54,7 @@ export default defineConfig({
         core: resolve(import.meta.dirname, 'src/core/index.ts'),
         compat: resolve(import.meta.dirname, 'src/compat/index.ts'),
         testing: resolve(import.meta.dirname, 'src/testing/index.ts'),
+        devtools: resolve(import.meta.dirname, 'src/devtools/index.ts'),
         vite: resolve(import.meta.dirname, 'src/vite/index.ts'),
       },
       formats: ['es'],

@@ -9,6 +9,8 @@ const config: StorybookConfig = {
   addons: ['@storybook/addon-docs', '@storybook/addon-vitest'],
   framework: { name: '@storybook/react-vite', options: {} },
   core: { disableTelemetry: true },
+  // The sidebar's "Get started" checklist is for a new Storybook, not for readers of this one.
+  features: { sidebarOnboardingChecklist: false },
   async viteFinal(viteConfig, { configType }) {
     return mergeConfig(viteConfig, {
       plugins: [

@@ -42,4 +42,7 @@ export type {
   ImageService,
   GetImageOptions,
   ImageStoreStats,
+  ImageEvent,
+  ImageSource,
+  ImageMetricsSnapshot,
 } from './core/index.js'

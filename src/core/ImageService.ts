@@ -1,7 +1,8 @@
 import type { DecryptedImage } from './decryptImage.js'
 import type { DownloadProgress } from './ImageFetcher.js'
 import type { ImageDecryptionMeta, ImageRecord } from './ImageRecord.js'
-import type { ImageStoreChange, ImageStoreStats } from './ImageStoreOptions.js'
+import type { ImageMetricsSnapshot, ImageSource } from './ImageMetrics.js'
+import type { ImageStoreChange, ImageStoreEntry, ImageStoreStats } from './ImageStoreOptions.js'
 
 /** Per-call options of `getImage`. */
 export interface GetImageOptions {
@@ -45,10 +46,22 @@ export interface ImageService {
    */
   liveStats(): Promise<ImageStoreStats>
   /**
+   * The `limit` most recently used cache entries (id, token, bytes, lastUsed; never the
+   * ciphertext), newest first; like `liveStats()`, made for `liveQuery`. @default limit 50
+   */
+  liveEntries(limit?: number): Promise<ImageStoreEntry[]>
+  /**
    * Writes now what waits for a timer: queued cache writes and the pending `lastUsed`
    * updates (kept for `touchDelay` to share a transaction).
    */
   flush(): Promise<void>
+  /**
+   * Requests answered per source (the encrypted cache or the network), their bytes and time,
+   * the hit rate and the last errors; the same object until the next request settles.
+   */
+  metrics(): ImageMetricsSnapshot
+  /** Listens to changes of `metrics()`. */
+  subscribeMetrics(listener: () => void): () => void
   /** Flushes pending writes and closes the database. */
   close(): Promise<void>
 }
@@ -66,4 +79,6 @@ export interface EncryptedVersion {
 /** A version loaded for the service's callers: what `getEncrypted` gives, and the image. */
 export interface LoadedVersion extends EncryptedVersion {
   image: DecryptedImage
+  /** Where it was found. */
+  source: ImageSource
 }

@@ -1,7 +1,12 @@
 import { checkOption } from './checkOption.js'
 import { evictLeastRecent, type Excess } from './evictLeastRecent.js'
 import { ForwardWrites } from './ForwardWrites.js'
-import type { ImageStoreChange, ImageStoreOptions, ImageStoreStats } from './ImageStoreOptions.js'
+import type {
+  ImageStoreChange,
+  ImageStoreEntry,
+  ImageStoreOptions,
+  ImageStoreStats,
+} from './ImageStoreOptions.js'
 import { KeyedBatch } from './KeyedBatch.js'
 import { openWithin } from './openWithin.js'
 import { PixstoreDatabase, LRU_INDEX, type StoredImage } from './PixstoreDatabase.js'
@@ -178,6 +183,18 @@ export class ImageStore {
         bytes += (key as [number, number])[1]
       })
       .then(() => ({ entries, bytes }))
+  }
+
+  /**
+   * The `limit` most recently used entries, newest first, without their ciphertext; Dexie
+   * calls only, so it can run inside `liveQuery`.
+   */
+  async liveEntries(limit: number): Promise<ImageStoreEntry[]> {
+    const ids = await this.db.images.orderBy(LRU_INDEX).reverse().limit(limit).primaryKeys()
+    const rows = await this.db.images.bulkGet(ids)
+    return rows.flatMap((row) =>
+      row ? [{ id: row.id, token: row.token, bytes: row.bytes, lastUsed: row.lastUsed }] : [],
+    )
   }
 
   /**

@@ -33,3 +33,13 @@ export interface ImageStoreChange {
   /** The ids removed; empty for `clear`. */
   ids: string[]
 }
+
+/** One cached version as listed for inspection: never its ciphertext. */
+export interface ImageStoreEntry {
+  id: string
+  token: number
+  /** Ciphertext bytes. */
+  bytes: number
+  /** When it was last shown (the store's clock, ms). */
+  lastUsed: number
+}

@@ -1,6 +1,7 @@
 import type { EndpointOptions } from './createEndpointFetcher.js'
 import type { ImageFetcher } from './ImageFetcher.js'
 import type { ImageFormat } from './imageFormats.js'
+import type { ImageEvent } from './ImageMetrics.js'
 import type { ImageRecord } from './ImageRecord.js'
 import type { ImageStoreOptions } from './ImageStoreOptions.js'
 import type { PixstoreError } from './PixstoreError.js'
@@ -36,6 +37,12 @@ export interface PixstoreConfig {
   locks?: LockManager | false
   /** Receives failures that do not fail a request, such as a cache write refused. */
   onError?: (error: PixstoreError) => void
+  /**
+   * Receives every request as it settles: where the image came from, its ciphertext bytes
+   * and the time to it, or the error's code; ids and tokens, never a key or image bytes.
+   * For an app's own monitoring (`metrics()` keeps the counts). @default none
+   */
+  onEvent?: (event: ImageEvent) => void
   /** Clock. @default Date.now */
   now?: () => number
   /** WebCrypto. @default globalThis.crypto */

@@ -4,6 +4,7 @@ import { decryptImage, importDecryptionKey } from './decryptImage.js'
 import { DEFAULT_IMAGE_FORMATS } from './imageFormats.js'
 import type { ImageRecord } from './ImageRecord.js'
 import type { GetImageOptions, ImageService, LoadedVersion } from './ImageService.js'
+import { ImageMetrics, type ImageEvent } from './ImageMetrics.js'
 import { ImageStore } from './ImageStore.js'
 import type { ImageStoreChange } from './ImageStoreOptions.js'
 import type { PixstoreConfig } from './PixstoreConfig.js'
@@ -33,6 +34,12 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
   const locks = config.locks ?? globalThis.navigator?.locks
   const lockPrefix = `pixstore/${encodeURIComponent(store.db.name)}/`
   const loads = new SharedLoads<SharedVersion>()
+  const clock = config.now ?? Date.now
+  const metrics = new ImageMetrics(clock)
+  const count = (event: ImageEvent) => {
+    metrics.record(event)
+    config.onEvent?.(event)
+  }
   const changes = new Subscribable<ImageStoreChange>()
   // Stryker disable all: every failure that reaches here is typed; the fallback keeps a bug from handing onError something else
   const report = (error: unknown) =>
@@ -56,7 +63,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
       const image = await decryptImage(cached.encrypted, key, formats, subtle)
       store.touch(record.id)
       const { token, meta } = record
-      return { image, token, encrypted: cached.encrypted, meta, mimeType: image.mimeType }
+      return { image, token, encrypted: cached.encrypted, meta, mimeType: image.mimeType, source: 'dexie' }
     } catch {
       // A poisoned entry is dropped and the image fetched once more.
       await store.delete(record.id).catch(report)
@@ -118,7 +125,19 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     // An aborted load stops at the lock or the fetch slot, before any request.
     const load = async (request: LoadRequest) =>
       shareBlob((await readCache(record)) ?? (await fetchOnce(record, request)))
-    return loads.join(versionKey(record), record.id, load, options, select)
+    const started = clock()
+    const { id, token } = record
+    return loads.join(versionKey(record), record.id, load, options, (result) => {
+      result.then(
+        ({ source, encrypted }) =>
+          count({ type: 'image', id, token, source, bytes: encrypted.byteLength, ms: clock() - started }),
+        (error: unknown) => {
+          if (isPixstoreError(error) && error.code !== 'aborted')
+            count({ type: 'error', id, token, code: error.code, ms: clock() - started })
+        },
+      )
+      return select(result)
+    })
   }
 
   return {
@@ -151,8 +170,11 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
       return store.clear()
     },
     stats: () => store.stats(),
+    metrics: metrics.snapshot,
+    subscribeMetrics: metrics.subscribe,
     flush: () => store.flush(),
     liveStats: () => store.liveStats(),
+    liveEntries: (limit = 50) => store.liveEntries(limit),
     subscribe: (listener) => changes.subscribe(listener),
     close: () => store.close(),
   }

@@ -107,6 +107,7 @@ export function createVersionFetcher(
       encrypted: payload.encrypted,
       meta,
       mimeType: image.mimeType,
+      source: 'network',
     }
   }
 }

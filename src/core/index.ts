@@ -22,7 +22,14 @@ export type { EndpointOptions } from './createEndpointFetcher.js'
 export { PixstoreDatabase } from './PixstoreDatabase.js'
 export type { StoredImage } from './PixstoreDatabase.js'
 export { ImageStore } from './ImageStore.js'
-export type { ImageStoreOptions, ImageStoreStats, ImageStoreChange } from './ImageStoreOptions.js'
+export type {
+  ImageStoreOptions,
+  ImageStoreStats,
+  ImageStoreChange,
+  ImageStoreEntry,
+} from './ImageStoreOptions.js'
 export type { PixstoreConfig } from './PixstoreConfig.js'
 export { createImageService } from './createImageService.js'
+export { ImageMetrics, RECENT_ERRORS } from './ImageMetrics.js'
+export type { ImageEvent, ImageSource, ImageMetricsSnapshot, SourceCount } from './ImageMetrics.js'
 export type { ImageService, GetImageOptions, EncryptedVersion } from './ImageService.js'

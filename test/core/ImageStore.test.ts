@@ -33,6 +33,14 @@ describe('ImageStore', () => {
     expect(await store.get('missing')).toBeUndefined()
   })
 
+  it('lists the most recently used entries first, without their ciphertext', async () => {
+    const { store } = await filledStore(5)
+    const entries = await store.liveEntries(3)
+    expect(entries.map((e) => e.id)).toEqual(['e4', 'e3', 'e2'])
+    expect(Object.keys(entries[0]!).sort()).toEqual(['bytes', 'id', 'lastUsed', 'token'])
+    expect(entries[0]!.bytes).toBeGreaterThan(0)
+  })
+
   it('answers each read of a batch as it lands, not when the last one has', async () => {
     const { store } = await filledStore(100)
     const rows = Array.from({ length: 100 }, (_, i) => store.get(`e${i}`))

@@ -1,0 +1,91 @@
+import type { PixstoreErrorCode } from './PixstoreError.js'
+import { Subscribable } from './Subscribable.js'
+
+/** Where the service found an image: its encrypted cache, or the backend. */
+export type ImageSource = 'dexie' | 'network'
+
+/**
+ * One request to the service, answered or failed. Ids, tokens, sizes and times only: no
+ * key and no image bytes are ever part of an event.
+ */
+export type ImageEvent =
+  | { type: 'image'; id: string; token: number; source: ImageSource; bytes: number; ms: number }
+  | { type: 'error'; id: string; token: number; code: PixstoreErrorCode; ms: number }
+
+/** Answers from one source: how many, their ciphertext bytes and the time to each, summed. */
+export interface SourceCount {
+  count: number
+  bytes: number
+  totalMs: number
+}
+
+/** What the service has answered since it was created (or since `reset`). */
+export interface ImageMetricsSnapshot {
+  /** Requests answered or failed (aborted ones are not counted). */
+  requests: number
+  /** Answers per source. */
+  sources: Readonly<Record<ImageSource, SourceCount>>
+  /** Share of answers that came from the cache, 0 to 1; 0 before any. */
+  hitRate: number
+  /** The last failures, oldest first, at most `RECENT_ERRORS`. */
+  errors: ReadonlyArray<{ id: string; token: number; code: PixstoreErrorCode; at: number }>
+}
+
+/** How many failures a snapshot keeps. */
+export const RECENT_ERRORS = 20
+
+const empty = (): ImageMetricsSnapshot => ({
+  requests: 0,
+  sources: { dexie: { count: 0, bytes: 0, totalMs: 0 }, network: { count: 0, bytes: 0, totalMs: 0 } },
+  hitRate: 0,
+  errors: [],
+})
+
+/**
+ * Counts the service's answers per source, hit rate and recent errors, for an app's own
+ * monitoring or a devtools panel; nothing leaves the page by itself. Each change makes a new
+ * snapshot, so `snapshot` and `subscribe` fit `useSyncExternalStore`.
+ */
+export class ImageMetrics {
+  private current = empty()
+  private readonly changes = new Subscribable()
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Counts one event and tells the listeners. */
+  record(event: ImageEvent): void {
+    const { requests, sources, errors } = this.current
+    if (event.type === 'error') {
+      const error = { id: event.id, token: event.token, code: event.code, at: this.now() }
+      this.set({ ...this.current, requests: requests + 1, errors: [...errors, error].slice(-RECENT_ERRORS) })
+      return
+    }
+    const counted = sources[event.source]
+    const next = {
+      ...sources,
+      [event.source]: {
+        count: counted.count + 1,
+        bytes: counted.bytes + event.bytes,
+        totalMs: counted.totalMs + event.ms,
+      },
+    }
+    const answered = next.dexie.count + next.network.count
+    this.set({ ...this.current, requests: requests + 1, sources: next, hitRate: next.dexie.count / answered })
+  }
+
+  /** The counts so far; the same object until the next change. */
+  readonly snapshot = (): ImageMetricsSnapshot => this.current
+
+  /** Listens to changes of the counts. */
+  readonly subscribe = (listener: () => void): (() => void) => this.changes.subscribe(listener)
+
+  /** Starts counting again from zero. */
+  reset(): void {
+    this.set(empty())
+  }
+
+  private set(next: ImageMetricsSnapshot): void {
+    this.current = next
+    this.changes.emit()
+  }
+}

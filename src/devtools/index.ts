@@ -1,0 +1,2 @@
+export { PixstoreDevtools } from './PixstoreDevtools.js'
+export type { PixstoreDevtoolsProps } from './PixstoreDevtools.js'

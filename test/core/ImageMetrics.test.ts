@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { createImageService, ImageMetrics, RECENT_ERRORS, type ImageEvent } from '../../src/core'
+import { createMemoryBackend } from '../../src/testing'
+import { testDatabase } from '../support/testDatabase'
+
+const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 13) % 256)
+
+describe('ImageMetrics', () => {
+  it('counts answers per source and the hit rate, and reports each request as an event without keys or bytes', async () => {
+    const backend = createMemoryBackend()
+    const { db } = await testDatabase()
+    const events: ImageEvent[] = []
+    let clock = 1_000_000
+    const service = createImageService({
+      fetcher: backend.fetcher,
+      cache: { database: db },
+      onEvent: (event) => events.push(event),
+      now: () => clock++,
+    })
+    const record = await backend.save(bytes, 'png')
+    const before = service.metrics()
+    const heard: number[] = []
+    service.subscribeMetrics(() => heard.push(service.metrics().requests))
+    await service.getImage(record)
+    await service.getImage(record)
+    const metrics = service.metrics()
+    expect(metrics).not.toBe(before)
+    expect(service.metrics()).toBe(metrics)
+    expect(heard).toEqual([1, 2])
+    expect(metrics.requests).toBe(2)
+    expect(metrics.sources.network).toMatchObject({ count: 1, bytes: bytes.length + 1 })
+    expect(metrics.sources.dexie).toMatchObject({ count: 1, bytes: bytes.length + 1 })
+    // Time from the request to its answer, on the service's clock.
+    expect(metrics.sources.network.totalMs).toBeGreaterThan(0)
+    expect(metrics.sources.network.totalMs).toBeLessThan(1000)
+    expect(metrics.hitRate).toBe(0.5)
+    expect(events.map((e) => e.type === 'image' && e.source)).toEqual(['network', 'dexie'])
+    for (const event of events)
+      expect(Object.keys(event).sort()).toEqual(['bytes', 'id', 'ms', 'source', 'token', 'type'])
+    expect(events[0]).toMatchObject({ id: record.id, token: record.token })
+  })
+
+  it('keeps the codes of failures, not aborts, the newest last and at most RECENT_ERRORS', async () => {
+    const backend = createMemoryBackend()
+    const { db } = await testDatabase()
+    let clock = 0
+    const service = createImageService({
+      fetcher: backend.fetcher,
+      cache: { database: db },
+      now: () => ++clock,
+    })
+    const record = await backend.save(bytes, 'png')
+    backend.remove(record.id)
+    await expect(service.getImage(record)).rejects.toMatchObject({ code: 'not-found' })
+    const controller = new AbortController()
+    const left = service.getImage(record, { signal: controller.signal })
+    controller.abort()
+    await expect(left).rejects.toMatchObject({ code: 'aborted' })
+    const { errors, requests, hitRate } = service.metrics()
+    expect(requests).toBe(1)
+    expect(hitRate).toBe(0)
+    expect(errors).toEqual([
+      { id: record.id, token: record.token, code: 'not-found', at: expect.any(Number) },
+    ])
+
+    const metrics = new ImageMetrics(() => 7)
+    for (let i = 0; i < RECENT_ERRORS + 5; i++)
+      metrics.record({ type: 'error', id: `i${i}`, token: 1, code: 'network', ms: 1 })
+    const kept = metrics.snapshot().errors
+    expect(kept).toHaveLength(RECENT_ERRORS)
+    expect(kept[0]!.id).toBe('i5')
+    expect(kept.at(-1)).toEqual({ id: `i${RECENT_ERRORS + 4}`, token: 1, code: 'network', at: 7 })
+    metrics.reset()
+    expect(metrics.snapshot()).toMatchObject({ requests: 0, errors: [], hitRate: 0 })
+  })
+})
