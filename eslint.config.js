@@ -79,10 +79,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/react/**'],
+    files: ['src/react/**', 'src/devtools/**'],
     plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    files: ['src/react/**'],
     rules: {
-      ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': [
         'error',
         {
@@ -104,9 +107,7 @@ export default tseslint.config(
   {
     // The devtools use the public React API only: what an app could build itself.
     files: ['src/devtools/**'],
-    plugins: { 'react-hooks': reactHooks },
     rules: {
-      ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': [
         'error',
         {

@@ -1,4 +1,6 @@
+import { BatchedReads } from './BatchedReads.js'
 import { checkOption } from './checkOption.js'
+import { countEntries } from './countEntries.js'
 import { evictLeastRecent, type Excess } from './evictLeastRecent.js'
 import { ForwardWrites } from './ForwardWrites.js'
 import type {
@@ -8,11 +10,11 @@ import type {
   ImageStoreStats,
 } from './ImageStoreOptions.js'
 import { KeyedBatch } from './KeyedBatch.js'
+import { listEntries } from './listEntries.js'
 import { openWithin } from './openWithin.js'
-import { PixstoreDatabase, LRU_INDEX, type StoredImage } from './PixstoreDatabase.js'
+import { PixstoreDatabase, type StoredImage } from './PixstoreDatabase.js'
 import { storageError } from './storageError.js'
 import { Subscribable } from './Subscribable.js'
-import type { Waiter } from './Waiter.js'
 
 /**
  * The encrypted image cache over Dexie: batched reads, batched `lastUsed` updates and LRU
@@ -25,10 +27,8 @@ export class ImageStore {
   private readonly evictionBatch: number
   private readonly now: () => number
   private readonly openTimeout: number
-  private readonly reads = new KeyedBatch<Array<Waiter<StoredImage | undefined>>>(
-    0,
-    (batch) => void this.flushReads(batch),
-  )
+  private readonly reads: BatchedReads
+
   private readonly writes: ForwardWrites
   private readonly touches: KeyedBatch<number>
   private readonly changes = new Subscribable<ImageStoreChange>()
@@ -48,6 +48,10 @@ export class ImageStore {
     this.evictionBatch = Math.min(options.evictionBatch ?? 0, this.maxEntries - 1)
     this.now = options.now ?? Date.now
     this.openTimeout = options.openTimeout ?? 3000
+    this.reads = new BatchedReads({
+      db: this.db,
+      whenOpen: (what, operation) => this.whenOpen(what, operation),
+    })
     this.writes = new ForwardWrites({
       db: this.db,
       whenOpen: (what, operation) => this.whenOpen(what, operation),
@@ -74,32 +78,9 @@ export class ImageStore {
     }
   }
 
-  /** Reads one entry. Reads requested in the same task share one transaction. */
+  /** Reads one entry (see `BatchedReads`: one transaction per task, each row answered as it lands). */
   get(id: string): Promise<StoredImage | undefined> {
-    return new Promise((resolve, reject) => {
-      this.reads.add(id, (waiters = []) => (waiters.push({ resolve, reject }), waiters))
-    })
-  }
-
-  private async flushReads(batch: Map<string, Array<Waiter<StoredImage | undefined>>>): Promise<void> {
-    if (batch.size === 0) return
-    const { db } = this
-    try {
-      // One transaction, but each read answers as it lands: the first image does not wait
-      // for the last.
-      await this.whenOpen('Reading the image cache', () =>
-        db.transaction('r', db.images, () =>
-          Promise.all(
-            [...batch].map(([id, waiters]) =>
-              db.images.get(id).then((row) => waiters.forEach((w) => w.resolve(row))),
-            ),
-          ),
-        ),
-      )
-    } catch (error) {
-      // Waiters already answered ignore this.
-      for (const waiters of batch.values()) waiters.forEach((w) => w.reject(error))
-    }
+    return this.reads.get(id)
   }
 
   /**
@@ -169,32 +150,14 @@ export class ImageStore {
     return this.whenOpen('Reading cache stats', () => this.liveStats())
   }
 
-  /**
-   * `stats()` made of Dexie calls only, so it can run inside `liveQuery` (and
-   * `useLiveQuery`), which tracks what it reads and runs it again on changes.
-   */
+  /** `stats()` made of Dexie calls only, for `liveQuery` (`countEntries`). */
   liveStats(): Promise<ImageStoreStats> {
-    let entries = 0
-    let bytes = 0
-    return this.db.images
-      .orderBy(LRU_INDEX)
-      .eachKey((key) => {
-        entries++
-        bytes += (key as [number, number])[1]
-      })
-      .then(() => ({ entries, bytes }))
+    return countEntries(this.db)
   }
 
-  /**
-   * The `limit` most recently used entries, newest first, without their ciphertext; Dexie
-   * calls only, so it can run inside `liveQuery`.
-   */
-  async liveEntries(limit: number): Promise<ImageStoreEntry[]> {
-    const ids = await this.db.images.orderBy(LRU_INDEX).reverse().limit(limit).primaryKeys()
-    const rows = await this.db.images.bulkGet(ids)
-    return rows.flatMap((row) =>
-      row ? [{ id: row.id, token: row.token, bytes: row.bytes, lastUsed: row.lastUsed }] : [],
-    )
+  /** The `limit` most recently used entries, without ciphertext, for `liveQuery` (`listEntries`). */
+  liveEntries(limit: number): Promise<ImageStoreEntry[]> {
+    return listEntries(this.db, limit)
   }
 
   /**
@@ -244,7 +207,7 @@ export class ImageStore {
 
   /** Writes pending touches and closes the database. */
   async close(): Promise<void> {
-    await this.flushReads(this.reads.take())
+    await this.reads.flushNow()
     await this.flush()
     this.db.close()
   }

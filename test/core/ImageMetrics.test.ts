@@ -38,6 +38,9 @@ describe('ImageMetrics', () => {
     for (const event of events)
       expect(Object.keys(event).sort()).toEqual(['bytes', 'id', 'ms', 'source', 'token', 'type'])
     expect(events[0]).toMatchObject({ id: record.id, token: record.token })
+    expect(await service.liveEntries()).toEqual([
+      { id: record.id, token: record.token, bytes: bytes.length + 1, lastUsed: expect.any(Number) },
+    ])
   })
 
   it('keeps the codes of failures, not aborts, the newest last and at most RECENT_ERRORS', async () => {
