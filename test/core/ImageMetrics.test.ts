@@ -46,11 +46,13 @@ describe('ImageMetrics', () => {
   it('keeps the codes of failures, not aborts, the newest last and at most RECENT_ERRORS', async () => {
     const backend = createMemoryBackend()
     const { db } = await testDatabase()
-    let clock = 0
+    let clock = 1_000_000
+    const events: ImageEvent[] = []
     const service = createImageService({
       fetcher: backend.fetcher,
       cache: { database: db },
       now: () => ++clock,
+      onEvent: (event) => events.push(event),
     })
     const record = await backend.save(bytes, 'png')
     backend.remove(record.id)
@@ -65,6 +67,12 @@ describe('ImageMetrics', () => {
     expect(errors).toEqual([
       { id: record.id, token: record.token, code: 'not-found', at: expect.any(Number) },
     ])
+    // The time to the failure, on the service's clock.
+    expect(events).toEqual([
+      { type: 'error', id: record.id, token: record.token, code: 'not-found', ms: expect.any(Number) },
+    ])
+    expect(events[0]!.ms).toBeGreaterThan(0)
+    expect(events[0]!.ms).toBeLessThan(1000)
 
     const metrics = new ImageMetrics(() => 7)
     for (let i = 0; i < RECENT_ERRORS + 5; i++)

@@ -417,6 +417,13 @@ describe('ImageStore: options, batches and eviction runs', () => {
     await db.open()
     expect((await db.images.get('e0'))?.lastUsed).toBe(6_000)
     expect(await db.images.get('late')).toBeDefined()
+    // A read asked in the task of close() is answered before the database closes, not on a
+    // timer after it (which would open it again).
+    const reader = new ImageStore({ database: db })
+    const read = reader.get('e0')
+    await reader.close()
+    expect((await read)?.id).toBe('e0')
+    expect(db.isOpen()).toBe(false)
   })
 })
 
