@@ -172,7 +172,7 @@ for (const mutant of MUTANTS.filter((m) => !only || m.name.includes(only))) {
       `--outputFile=${outcome}`,
     ]
     if (mutant.filter) args.push('-t', mutant.filter)
-    spawnSync('npx', args, { cwd: dir, encoding: 'utf8', env: process.env })
+    const run = spawnSync('npx', args, { cwd: dir, encoding: 'utf8', env: process.env })
     // Killed only by a test that ran and failed: a mutant that breaks the build or the run proves nothing.
     const tests = existsSync(outcome)
       ? (JSON.parse(readFileSync(outcome, 'utf8')) as { numFailedTests: number; numTotalTests: number })
@@ -181,6 +181,12 @@ for (const mutant of MUTANTS.filter((m) => !only || m.name.includes(only))) {
     const seconds = Math.round((Date.now() - started) / 1000)
     results.push({ name: mutant.name, test: mutant.test, killed, seconds })
     console.log(`${killed ? 'killed  ' : 'SURVIVED'} ${String(seconds).padStart(4)} s  ${mutant.name}`)
+    // A survivor says why: how many tests ran, and the end of their output.
+    if (!killed)
+      console.log(
+        `  ${tests.numTotalTests} test(s) ran, none failed\n` +
+          `${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-40).join('\n'),
+      )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -102,6 +102,12 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
         record: canaryImage,
       },
     )
+    // The HTTP cache writes its entries in the background and may drop one still being
+    // written when the browser closes: wait until the last one, the canary's, is on disk.
+    const httpCanary: Secret = { name: 'http cache', bytes: base64ToBytes(canaryUpdate.meta.key) }
+    await expect
+      .poll(async () => (await scanDirectory(profile, [httpCanary])).length, { timeout: 30_000 })
+      .toBeGreaterThan(0)
     await context.close()
 
     const records = [
@@ -123,7 +129,7 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
       { name: 'indexeddb bytes', bytes: canaryRun(canary.bytes, 0) },
       { name: 'indexeddb blob', bytes: canaryRun(canary.blob, 0) },
       { name: 'cache storage', bytes: canaryRun(canary.cache, 0) },
-      { name: 'http cache', bytes: base64ToBytes(canaryUpdate.meta.key) },
+      httpCanary,
     ]
     const seen = await scanDirectory(profile, [...secrets, ...canaries])
     const where = (name: string) => seen.filter((f) => f.secret === name).map((f) => f.file)
