@@ -1,4 +1,4 @@
-// npm run bench [-- --n 100 --gallery 1000 --rounds 5 --entries 2500,10000 --out bench/results]
+// npm run bench [-- --n 100 --gallery 1000 --rounds 5 --entries 2500,10000 --sizes 520x390,640x480 --out bench/results]
 import { parseArgs } from 'node:util'
 import { runBench } from './runBench.ts'
 
@@ -10,6 +10,7 @@ const { values } = parseArgs({
     entries: { type: 'string' },
     out: { type: 'string' },
     scenarios: { type: 'string' },
+    sizes: { type: 'string' },
   },
 })
 await runBench({
@@ -19,4 +20,6 @@ await runBench({
   scaleEntries: values.entries?.split(',').map(Number),
   out: values.out,
   scenarios: values.scenarios?.split(',') as Array<'cold' | 'warm' | 'grid' | 'screen'> | undefined,
+  // Image sizes, WIDTHxHEIGHT, cycled over the images: a scaling run with large photos.
+  sizes: values.sizes?.split(',').map((size) => size.split('x').map(Number) as [number, number]),
 })
