@@ -8,7 +8,7 @@ import {
   type ImageQueryObserverOptions,
   type ImageQueryResult,
 } from './ImageQueryObserver.js'
-import { ImageSwap, type ImageSwapState } from './ImageSwap.js'
+import { ImageSwap, NOTHING_SHOWN, type ImageSwapState } from './ImageSwap.js'
 import type { PixstoreClient } from './PixstoreClient.js'
 
 /** Options of an `ImagePath`. */
@@ -35,8 +35,6 @@ export type ImagePathResult = {
   | { status: 'error'; error: PixstoreError }
   | { status: 'success'; error: null }
 )
-
-const NOTHING_SHOWN: ImageSwapState = { src: undefined, loaded: false, failed: undefined }
 
 /**
  * One image on its path: the worker's `/_img/...` URL when the service worker controls the

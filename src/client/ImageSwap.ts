@@ -10,7 +10,8 @@ export interface ImageSwapState {
   failed: string | undefined
 }
 
-const EMPTY: ImageSwapState = { src: undefined, loaded: false, failed: undefined }
+/** Nothing on screen yet. */
+export const NOTHING_SHOWN: ImageSwapState = { src: undefined, loaded: false, failed: undefined }
 
 const same = (a: ImageSwapState, b: ImageSwapState) =>
   a.src === b.src && a.loaded === b.loaded && a.failed === b.failed
@@ -24,7 +25,7 @@ const same = (a: ImageSwapState, b: ImageSwapState) =>
  * it is `new Image()` and `decode()`, in tests anything that resolves or rejects.
  */
 export class ImageSwap {
-  private state = EMPTY
+  private state = NOTHING_SHOWN
   private probing: { src: string; live: boolean } | undefined
   private readonly changes = new Subscribable()
 
@@ -42,7 +43,8 @@ export class ImageSwap {
    */
   preview(candidate: string | undefined, direct: boolean): ImageSwapState {
     const { state } = this
-    if (candidate === undefined) return state.src === undefined ? state : { ...EMPTY, failed: state.failed }
+    if (candidate === undefined)
+      return state.src === undefined ? state : { ...NOTHING_SHOWN, failed: state.failed }
     if (direct && !state.loaded && state.src !== candidate && state.failed !== candidate)
       return { src: candidate, loaded: false, failed: state.failed }
     return state
@@ -78,7 +80,7 @@ export class ImageSwap {
 
   /** The `<img>` could not load or decode `src`. */
   failed(src: string | undefined): void {
-    if (this.state.src === src && !this.state.loaded) this.set({ ...EMPTY, failed: src })
+    if (this.state.src === src && !this.state.loaded) this.set({ ...NOTHING_SHOWN, failed: src })
   }
 
   /** Stops what is running; the swap is not used after. */

@@ -28,7 +28,6 @@ export class ImageStore {
   private readonly now: () => number
   private readonly openTimeout: number
   private readonly reads: BatchedReads
-
   private readonly writes: ForwardWrites
   private readonly touches: KeyedBatch<number>
   private readonly changes = new Subscribable<ImageStoreChange>()
