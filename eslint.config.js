@@ -6,7 +6,17 @@ import reactHooks from 'eslint-plugin-react-hooks'
 const reactPackages = ['react', 'react-dom', '@tanstack/react-query', 'dexie-react-hooks']
 
 export default tseslint.config(
-  { ignores: ['dist', 'storybook-static', 'coverage', 'bench/results', 'reports'] },
+  {
+    ignores: [
+      'dist',
+      'storybook-static',
+      'coverage',
+      'bench/results',
+      'reports',
+      'examples/*/.next',
+      'examples/*/public/pixstore-sw.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,10 +1,10 @@
 // A real pixstore 3 backend (npm pixstore@3.2.1), started in this Node process on
 // 127.0.0.1 with explicit config. Used by the interop tests, the demo and Storybook.
 import { mkdtemp } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ImageRecord } from '../src/core/index.ts'
+import { freePort } from './freePort.ts'
 
 export interface PixstoreBackend {
   baseUrl: string
@@ -12,17 +12,6 @@ export interface PixstoreBackend {
   update(id: string, bytes: Uint8Array): Promise<ImageRecord>
   record(id: string): ImageRecord | null
   remove(id: string): Promise<boolean>
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 // pixstore's backend is a process-wide singleton, and this module may be loaded more than
