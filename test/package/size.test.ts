@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { expect, it } from 'vitest'
+import { bundleSize, servedSize } from './bundleSize.ts'
+
+// The size budget: gzipped bytes an app pays for each part, peers (React, TanStack Query,
+// Dexie) excluded. Set from the sizes of 2026-11-22 (15.4, 7.7 and 4.2 KiB) with about 5 %
+// to grow; raise it on purpose, in the commit that needs it. The README quotes the sizes.
+const BUDGET = {
+  /** `pixstore-react`: the hooks, components and client, with the core and dexie-react-hooks. */
+  react: 16.2 * 1024,
+  /** `pixstore-react/core` alone. */
+  core: 8.1 * 1024,
+  /** `pixstore-sw.js` as served (built minified and self-contained). */
+  worker: 4.5 * 1024,
+}
+
+const dist = resolve(import.meta.dirname, '../../dist')
+
+it('keeps each entry within its gzipped budget', async () => {
+  const sizes = {
+    react: await bundleSize(resolve(dist, 'index.js')),
+    core: await bundleSize(resolve(dist, 'core.js')),
+    worker: servedSize(readFileSync(resolve(dist, 'pixstore-sw.js'), 'utf8')),
+  }
+  const kib = (bytes: number) => (bytes / 1024).toFixed(1)
+  console.info(
+    Object.entries(sizes)
+      .map(([name, size]) => `${name} ${kib(size.gzipped)} KiB gzipped`)
+      .join(', '),
+  )
+  // The React entry holds the core: a bundle that lost its code would pass a budget alone.
+  expect(sizes.react.gzipped).toBeGreaterThan(sizes.core.gzipped)
+  expect(sizes.worker.gzipped).toBeGreaterThan(1024)
+  for (const name of ['react', 'core', 'worker'] as const)
+    expect(sizes[name].gzipped, `${name}: ${kib(sizes[name].gzipped)} KiB`).toBeLessThanOrEqual(BUDGET[name])
+}, 60_000)
