@@ -5,7 +5,7 @@ import { pixstoreDevServer } from '../dev/pixstoreDevServer.ts'
 import { pixstoreWorker } from '../src/vite/index.ts'
 
 const config: StorybookConfig = {
-  stories: ['../stories/**/*.stories.@(ts|tsx)'],
+  stories: ['../stories/Introduction.mdx', '../stories/**/*.stories.@(ts|tsx)'],
   addons: ['@storybook/addon-docs', '@storybook/addon-vitest'],
   framework: { name: '@storybook/react-vite', options: {} },
   core: { disableTelemetry: true },

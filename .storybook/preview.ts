@@ -4,6 +4,7 @@ const preview: Preview = {
   parameters: {
     layout: 'padded',
     controls: { expanded: true },
+    options: { storySort: { order: ['Introduction', 'Components', 'Hooks', 'Examples', 'Tools'] } },
   },
   tags: ['autodocs'],
 }

@@ -14,6 +14,7 @@ const root = resolve(import.meta.dirname, '../..')
 let server: PreviewServer
 let browser: Browser
 let base: string
+let entries: Array<{ id: string; title: string; name: string; type: string }>
 let stories: Array<{ id: string; title: string; name: string }>
 
 beforeAll(async () => {
@@ -34,7 +35,8 @@ beforeAll(async () => {
   const index = JSON.parse(await readFile(join(outDir, 'index.json'), 'utf8')) as {
     entries: Record<string, { id: string; title: string; name: string; type: string }>
   }
-  stories = Object.values(index.entries).filter((entry) => entry.type === 'story')
+  entries = Object.values(index.entries)
+  stories = entries.filter((entry) => entry.type === 'story')
   server = await preview({
     configFile: false,
     root: outDir,
@@ -60,6 +62,17 @@ describe('the static Storybook build', () => {
     expect(stories.length).toBeGreaterThanOrEqual(20)
     const worker = await fetch(`${base}/pixstore-sw.js`)
     expect(worker.status).toBe(200)
+  })
+
+  it('opens on the introduction: first in the sidebar, saying which backend answers', async () => {
+    expect(entries[0]).toMatchObject({ id: 'introduction--docs', type: 'docs' })
+    const page = await browser.newPage()
+    await page.goto(`${base}/?path=/docs/introduction--docs`)
+    const sidebar = page.locator('#storybook-explorer-tree')
+    await expect.poll(() => sidebar.locator('a, button').first().textContent()).toBe('Introduction')
+    const docs = page.frameLocator('#storybook-preview-iframe')
+    await expect.poll(() => docs.locator('h2').allTextContents()).toContain('Which backend answers')
+    await page.close()
   })
 
   it('runs every story and its play function on the fixture backend, without errors', async () => {
