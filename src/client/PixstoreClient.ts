@@ -1,5 +1,6 @@
 import { createImageService, Subscribable, type ImageService, type PixstoreConfig } from '../core/index.js'
 import {
+  countWorkerAnswers,
   createWorkerStatusStore,
   SW_PREFIX,
   WorkerBridge,
@@ -61,6 +62,7 @@ export class PixstoreClient {
   /** Path prefix of the worker's image URLs. */
   readonly workerPrefix: string
   private readonly worker: WorkerStatusStore | undefined
+  private readonly container: ServiceWorkerContainer | undefined
   private readonly clears = new Subscribable()
   private clearCount = 0
   private mounts = 0
@@ -76,6 +78,9 @@ export class PixstoreClient {
         ? undefined
         : createWorkerStatusStore({ imageFormats: config?.imageFormats, ...serviceWorker, channel })
     this.workerPrefix = (serviceWorker && serviceWorker.prefix) || SW_PREFIX
+    this.container = serviceWorker
+      ? (serviceWorker.container ?? globalThis.navigator?.serviceWorker)
+      : undefined
   }
 
   /** Listens to the worker's status; registering the worker starts with the first listener. */
@@ -107,9 +112,11 @@ export class PixstoreClient {
       const bridged = typeof BroadcastChannel !== 'undefined'
       if (bridged) this.bridge.start()
       const stopFlushing = flushWhenHidden(this.service)
+      const stopCounting = this.container ? countWorkerAnswers(this.service, this.container) : undefined
       this.stopListening = () => {
         stopClears()
         stopFlushing()
+        stopCounting?.()
         if (bridged) this.bridge.stop()
       }
     }

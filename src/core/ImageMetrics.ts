@@ -1,12 +1,19 @@
 import type { PixstoreErrorCode } from './PixstoreError.js'
 import { Subscribable } from './Subscribable.js'
 
-/** Where the service found an image: its encrypted cache, or the backend. */
-export type ImageSource = 'dexie' | 'network'
+/**
+ * Which layer answered a request: the worker's memory (decrypted there before) or its Cache
+ * Storage (ciphertext), the page's encrypted cache (Dexie), or the backend.
+ */
+export type ImageSource = 'worker-memory' | 'cache-storage' | 'dexie' | 'network'
+
+/** Every layer, nearest to the screen first. */
+export const IMAGE_SOURCES: readonly ImageSource[] = ['worker-memory', 'cache-storage', 'dexie', 'network']
 
 /**
- * One request to the service, answered or failed. Ids, tokens, sizes and times only: no
- * key and no image bytes are ever part of an event.
+ * One image request, answered or failed. Ids, tokens, sizes and times only: no key and no
+ * image bytes are ever part of an event. `bytes` is the ciphertext's size, except for the
+ * worker's memory, which holds the decrypted image only (its size, a few bytes less).
  */
 export type ImageEvent =
   | { type: 'image'; id: string; token: number; source: ImageSource; bytes: number; ms: number }
@@ -25,7 +32,7 @@ export interface ImageMetricsSnapshot {
   requests: number
   /** Answers per source. */
   sources: Readonly<Record<ImageSource, SourceCount>>
-  /** Share of answers that came from the cache, 0 to 1; 0 before any. */
+  /** Share of answers that came from a cache (any layer but the network), 0 to 1; 0 before any. */
   hitRate: number
   /** The last failures, oldest first, at most `RECENT_ERRORS`. */
   errors: ReadonlyArray<{ id: string; token: number; code: PixstoreErrorCode; at: number }>
@@ -36,13 +43,16 @@ export const RECENT_ERRORS = 20
 
 const empty = (): ImageMetricsSnapshot => ({
   requests: 0,
-  sources: { dexie: { count: 0, bytes: 0, totalMs: 0 }, network: { count: 0, bytes: 0, totalMs: 0 } },
+  sources: Object.fromEntries(
+    IMAGE_SOURCES.map((source) => [source, { count: 0, bytes: 0, totalMs: 0 }]),
+  ) as Record<ImageSource, SourceCount>,
   hitRate: 0,
   errors: [],
 })
 
 /**
- * Counts the service's answers per source, hit rate and recent errors, for an app's own
+ * Counts the answers per layer (the worker's, reported by the page's client, and the
+ * service's own), hit rate and recent errors, for an app's own
  * monitoring or a devtools panel; nothing leaves the page by itself. Each change makes a new
  * snapshot, so `snapshot` and `subscribe` fit `useSyncExternalStore`.
  */
@@ -69,8 +79,9 @@ export class ImageMetrics {
         totalMs: counted.totalMs + event.ms,
       },
     }
-    const answered = next.dexie.count + next.network.count
-    this.set({ ...this.current, requests: requests + 1, sources: next, hitRate: next.dexie.count / answered })
+    const answered = IMAGE_SOURCES.reduce((sum, source) => sum + next[source].count, 0)
+    const hitRate = (answered - next.network.count) / answered
+    this.set({ ...this.current, requests: requests + 1, sources: next, hitRate })
   }
 
   /** The counts so far; the same object until the next change. */

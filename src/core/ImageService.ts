@@ -1,7 +1,7 @@
 import type { DecryptedImage } from './decryptImage.js'
 import type { DownloadProgress } from './ImageFetcher.js'
 import type { ImageDecryptionMeta, ImageRecord } from './ImageRecord.js'
-import type { ImageMetricsSnapshot, ImageSource } from './ImageMetrics.js'
+import type { ImageEvent, ImageMetricsSnapshot, ImageSource } from './ImageMetrics.js'
 import type { ImageStoreChange, ImageStoreEntry, ImageStoreStats } from './ImageStoreOptions.js'
 
 /** Per-call options of `getImage`. */
@@ -56,10 +56,16 @@ export interface ImageService {
    */
   flush(): Promise<void>
   /**
-   * Requests answered per source (the encrypted cache or the network), their bytes and time,
-   * the hit rate and the last errors; the same object until the next request settles.
+   * Requests answered per layer (the worker's memory and Cache Storage as reported to it, the
+   * encrypted cache, the network), their bytes and time, the hit rate and the last errors;
+   * the same object until the next request settles.
    */
   metrics(): ImageMetricsSnapshot
+  /**
+   * Counts a request answered outside the service (the worker's memory or Cache Storage) in
+   * `metrics()` and passes it to `onEvent`, as the service's own.
+   */
+  recordEvent(event: ImageEvent): void
   /** Listens to changes of `metrics()`. */
   subscribeMetrics(listener: () => void): () => void
   /** Flushes pending writes and closes the database. */
@@ -80,5 +86,5 @@ export interface EncryptedVersion {
 export interface LoadedVersion extends EncryptedVersion {
   image: DecryptedImage
   /** Where it was found. */
-  source: ImageSource
+  source: Extract<ImageSource, 'dexie' | 'network'>
 }

@@ -171,6 +171,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     },
     stats: () => store.stats(),
     metrics: metrics.snapshot,
+    recordEvent: count,
     subscribeMetrics: metrics.subscribe,
     flush: () => store.flush(),
     liveStats: () => store.liveStats(),

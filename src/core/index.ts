@@ -30,6 +30,6 @@ export type {
 } from './ImageStoreOptions.js'
 export type { PixstoreConfig } from './PixstoreConfig.js'
 export { createImageService } from './createImageService.js'
-export { ImageMetrics, RECENT_ERRORS } from './ImageMetrics.js'
+export { ImageMetrics, IMAGE_SOURCES, RECENT_ERRORS } from './ImageMetrics.js'
 export type { ImageEvent, ImageSource, ImageMetricsSnapshot, SourceCount } from './ImageMetrics.js'
 export type { ImageService, GetImageOptions, EncryptedVersion } from './ImageService.js'

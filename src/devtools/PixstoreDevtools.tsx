@@ -12,6 +12,16 @@ export interface PixstoreDevtoolsProps {
   limit?: number
 }
 
+type Source = keyof ReturnType<ReturnType<typeof usePixstore>['metrics']>['sources']
+
+/** Every layer that answers, nearest to the screen first; the type keeps the list complete. */
+const SOURCE_NAMES: Record<Source, string> = {
+  'worker-memory': 'worker memory',
+  'cache-storage': 'Cache Storage (worker)',
+  dexie: 'encrypted cache (Dexie)',
+  network: 'network',
+}
+
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
 const percent = (share: number) => `${Math.round(share * 100)} %`
 const average = (totalMs: number, count: number) => (count ? `${(totalMs / count).toFixed(0)} ms` : '–')
@@ -42,7 +52,6 @@ export function PixstoreDevtools({
         pixstore
       </button>
     )
-  const { dexie, network } = metrics.sources
   return (
     <section
       aria-label="pixstore devtools"
@@ -82,19 +91,16 @@ export function PixstoreDevtools({
           </tr>
         </thead>
         <tbody>
-          {(
-            [
-              ['encrypted cache (Dexie)', dexie],
-              ['network', network],
-            ] as const
-          ).map(([name, count]) => (
-            <tr key={name}>
-              <td>{name}</td>
-              <td align="right">{count.count}</td>
-              <td align="right">{kib(count.bytes)}</td>
-              <td align="right">{average(count.totalMs, count.count)}</td>
-            </tr>
-          ))}
+          {(Object.keys(SOURCE_NAMES) as Source[])
+            .map((source) => [source, metrics.sources[source]] as const)
+            .map(([source, count]) => (
+              <tr key={source} data-testid={`source-${source}`}>
+                <td>{SOURCE_NAMES[source]}</td>
+                <td align="right">{count.count}</td>
+                <td align="right">{kib(count.bytes)}</td>
+                <td align="right">{average(count.totalMs, count.count)}</td>
+              </tr>
+            ))}
         </tbody>
       </table>
       <p>

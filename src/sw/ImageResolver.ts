@@ -18,6 +18,12 @@ export interface ServedImage {
   mimeType: string
 }
 
+/** An image and the layer it was found in. */
+export interface ResolvedImage {
+  image: ServedImage
+  source: 'worker-memory' | 'cache-storage' | 'page'
+}
+
 /** One image request being answered; shared by every fetch of its URL. */
 export interface Flight extends Asker {
   id: string
@@ -63,17 +69,17 @@ export class ImageResolver {
     this.served = new LruMap(options.memoryBytes, (image) => image.bytes.length)
   }
 
-  /** The image of version `token` of `id`, whose URL is `key`. */
-  async imageOf(key: string, id: string, token: number, flight: Flight): Promise<ServedImage> {
+  /** The image of version `token` of `id`, whose URL is `key`, and where it was found. */
+  async imageOf(key: string, id: string, token: number, flight: Flight): Promise<ResolvedImage> {
     const recent = this.served.get(key)
-    if (recent) return recent
+    if (recent) return { image: recent, source: 'worker-memory' }
     const encrypted = await this.cache.match(key)
     if (encrypted) {
       try {
         const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token, flight))
         const image = await decryptImage(encrypted, decryptionKey, this.options.formats, this.options.subtle)
         if (!flight.evicted && flight.epoch === this.cache.epoch) this.served.set(key, image)
-        return image
+        return { image, source: 'cache-storage' }
       } catch (error) {
         if (!isPixstoreError(error, 'decrypt-failed')) throw error
         // A stale or damaged entry: drop it and ask the page for the image once.
@@ -98,7 +104,7 @@ export class ImageResolver {
     if (!flight.evicted) await this.keep(id, answer.token, answer.encrypted, decryptionKey, image, flight)
     // Evicted while it was being stored: undo it, Dexie is the source of truth.
     if (flight.evicted) await this.drop(id)
-    return image
+    return { image, source: 'page' }
   }
 
   /**

@@ -9,8 +9,20 @@ import {
 import { EncryptedCache } from './EncryptedCache.js'
 import { ImageResolver, type Flight, type ServedImage } from './ImageResolver.js'
 import { imageUrl, parseImageUrl } from './imageUrl.js'
-import { SW_CACHE_NAME, SW_CHANNEL, SW_MESSAGE, SW_PREFIX, type SwMessage } from './messages.js'
+import {
+  SW_CACHE_NAME,
+  SW_CHANNEL,
+  SW_MESSAGE,
+  SW_PREFIX,
+  type ServedMessage,
+  type SwMessage,
+} from './messages.js'
 import { PageQuestions } from './PageQuestions.js'
+
+/** The part of a service worker's `clients` the worker uses: the page of a fetch. */
+export interface WorkerClients {
+  get(id: string): Promise<{ postMessage(message: ServedMessage): void } | undefined>
+}
 
 /** Options of the worker; the worker script reads them from its own URL's query. */
 export interface PixstoreWorkerOptions {
@@ -33,6 +45,10 @@ export interface PixstoreWorkerOptions {
   origin?: string
   /** WebCrypto for decryption and request ids. @default globalThis.crypto */
   crypto?: Crypto
+  /** The pages, told which layer answered their images (`SERVED`). @default globalThis.clients */
+  clients?: WorkerClients
+  /** Clock of the time to each answer, in ms. @default performance.now */
+  now?: () => number
 }
 
 /** A request being answered, shared by every fetch of the same URL. */
@@ -40,6 +56,8 @@ interface SharedFlight extends Flight {
   response: Promise<Response>
   /** Clients whose fetches joined; a new one gets the question posted again. */
   clients: Set<string>
+  /** Set once answered from the worker's own memory or Cache Storage. */
+  served?: ServedMessage
 }
 
 const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {
@@ -85,6 +103,8 @@ export class PixstoreWorker {
   private readonly questions: PageQuestions
   private readonly images: ImageResolver
   private readonly inflight = new Map<string, SharedFlight>()
+  private readonly clients: WorkerClients | undefined
+  private readonly now: () => number
 
   /** @throws `invalid-option` when `timeout`, `maxEntries` or `memoryBytes` is out of range. */
   constructor(options: PixstoreWorkerOptions = {}) {
@@ -96,6 +116,8 @@ export class PixstoreWorker {
     const crypto = options.crypto ?? globalThis.crypto
     this.caches = options.caches ?? globalThis.caches
     this.origin = options.origin ?? globalThis.location.origin
+    this.clients = options.clients ?? (globalThis as { clients?: WorkerClients }).clients
+    this.now = options.now ?? (() => performance.now())
     this.cache = new EncryptedCache(this.caches, this.cacheName, this.prefix, maxEntries)
     this.channel = new BroadcastChannel(options.channel ?? SW_CHANNEL)
     this.channel.onmessage = (event: MessageEvent<SwMessage>) => void this.onMessage(event.data)
@@ -144,7 +166,11 @@ export class PixstoreWorker {
       flight.repost?.()
     }
     // Concurrent requests share one round trip; each gets its own body.
-    return flight.response.then((r) => r.clone())
+    const joined = flight
+    return joined.response.then((response) => {
+      if (joined.served) this.tell(clientId, joined.served)
+      return response.clone()
+    })
   }
 
   /** Stops listening to the pages; questions still pending answer `504`. */
@@ -164,16 +190,31 @@ export class PixstoreWorker {
     )
   }
 
-  private async respond(key: string, id: string, token: number, flight: Flight): Promise<Response> {
+  private async respond(key: string, id: string, token: number, flight: SharedFlight): Promise<Response> {
+    const start = this.now()
     try {
-      const image = await this.images.imageOf(key, id, token, flight)
+      const { image, source } = await this.images.imageOf(key, id, token, flight)
       // Asked before a clear: nothing of it is answered after.
       if (flight.epoch !== this.cache.epoch) throw cleared()
+      // The page counts what it answered itself; what the worker answered alone, it is told.
+      if (source !== 'page') {
+        const ms = this.now() - start
+        flight.served = { type: SW_MESSAGE.SERVED, id, token, source, bytes: image.bytes.length, ms }
+      }
       return imageResponse(image)
     } catch (error) {
       const code = isPixstoreError(error) ? error.code : 'server-error'
       return textResponse(STATUS_OF[code] ?? 502, `Image unavailable: ${code}`)
     }
+  }
+
+  /** Tells the page whose fetch was answered which layer answered it. */
+  private tell(clientId: string, message: ServedMessage): void {
+    if (!clientId || !this.clients) return
+    this.clients.get(clientId).then(
+      (client) => client?.postMessage(message),
+      () => undefined,
+    )
   }
 
   /** Logout: every question pending is refused, every key and image held dropped, the cache deleted. */

@@ -11,13 +11,15 @@ export type {
   EvictMessage,
   ClearMessage,
   BridgeReadyMessage,
+  ServedMessage,
 } from './messages.js'
 export { imageUrl, parseImageUrl, MAX_ID_LENGTH } from './imageUrl.js'
 export type { ParsedImageUrl } from './imageUrl.js'
 export { PixstoreWorker } from './PixstoreWorker.js'
-export type { PixstoreWorkerOptions } from './PixstoreWorker.js'
+export type { PixstoreWorkerOptions, WorkerClients } from './PixstoreWorker.js'
 export { EncryptedCache } from './EncryptedCache.js'
 export { WorkerBridge } from './WorkerBridge.js'
+export { countWorkerAnswers } from './countWorkerAnswers.js'
 export type { WorkerBridgeOptions } from './WorkerBridge.js'
 export { registerPixstoreWorker, workerScriptUrl, isControlledBy } from './registerPixstoreWorker.js'
 export { createWorkerStatusStore } from './createWorkerStatusStore.js'

@@ -1,4 +1,4 @@
-import type { ImageDecryptionMeta, PixstoreErrorCode } from '../core/index.js'
+import type { ImageDecryptionMeta, ImageSource, PixstoreErrorCode } from '../core/index.js'
 
 /** Message types on the BroadcastChannel between page bridges and the worker. */
 export const SW_MESSAGE = {
@@ -16,6 +16,11 @@ export const SW_MESSAGE = {
   CLEAR: 'pixstore:clear',
   /** page → worker: a bridge started; questions posted before it existed are asked again. */
   BRIDGE_READY: 'pixstore:bridge-ready',
+  /**
+   * worker → the page whose `<img>` asked (posted to that client, not on the channel): the
+   * worker answered from its own memory or Cache Storage, for the page's metrics.
+   */
+  SERVED: 'pixstore:served',
 } as const
 
 /** Any message type of the worker protocol. */
@@ -82,6 +87,18 @@ export interface BridgeReadyMessage {
   type: typeof SW_MESSAGE.BRIDGE_READY
 }
 
+/** Ids, sizes and times only, as every metrics event. */
+export interface ServedMessage {
+  type: typeof SW_MESSAGE.SERVED
+  id: string
+  token: number
+  source: Extract<ImageSource, 'worker-memory' | 'cache-storage'>
+  /** Size of the image answered. */
+  bytes: number
+  /** Milliseconds from the request to the answer, in the worker. */
+  ms: number
+}
+
 /** Every message of the protocol. */
 export type SwMessage =
   | ImageRequestMessage
@@ -91,3 +108,4 @@ export type SwMessage =
   | EvictMessage
   | ClearMessage
   | BridgeReadyMessage
+  | ServedMessage

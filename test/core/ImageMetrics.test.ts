@@ -43,6 +43,27 @@ describe('ImageMetrics', () => {
     ])
   })
 
+  it("counts what the worker's layers answered, passed in by the page, as hits of their own", async () => {
+    const events: ImageEvent[] = []
+    const service = createImageService({
+      fetcher: createMemoryBackend().fetcher,
+      cache: { database: (await testDatabase()).db },
+      onEvent: (event) => events.push(event),
+    })
+    const served = { type: 'image', id: 'a', token: 1, bytes: 10, ms: 2 } as const
+    service.recordEvent({ ...served, source: 'worker-memory' })
+    service.recordEvent({ ...served, source: 'cache-storage', ms: 4 })
+    service.recordEvent({ ...served, source: 'network', bytes: 30 })
+    const { sources, requests, hitRate } = service.metrics()
+    expect(requests).toBe(3)
+    expect(sources['worker-memory']).toEqual({ count: 1, bytes: 10, totalMs: 2 })
+    expect(sources['cache-storage']).toEqual({ count: 1, bytes: 10, totalMs: 4 })
+    expect(sources.dexie).toEqual({ count: 0, bytes: 0, totalMs: 0 })
+    expect(sources.network).toEqual({ count: 1, bytes: 30, totalMs: 2 })
+    expect(hitRate).toBeCloseTo(2 / 3)
+    expect(events).toHaveLength(3)
+  })
+
   it('keeps the codes of failures, not aborts, the newest last and at most RECENT_ERRORS', async () => {
     const backend = createMemoryBackend()
     const { db } = await testDatabase()

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ImageDecryptionMeta } from '../../src/core'
 import { encryptImage } from '../../src/testing'
-import { PixstoreWorker, SW_CACHE_NAME, SW_MESSAGE, type SwMessage } from '../../src/sw'
+import { PixstoreWorker, SW_CACHE_NAME, SW_MESSAGE, type ServedMessage, type SwMessage } from '../../src/sw'
 
 let counter = 0
 const cleanups: Array<() => unknown> = []
@@ -41,8 +41,14 @@ export async function workerHarness(
     maxEntries: options.maxEntries,
     memoryBytes: options.memoryBytes,
     crypto: options.crypto,
+    clients: {
+      get: (clientId) =>
+        Promise.resolve({ postMessage: (message: ServedMessage) => void told.push({ clientId, message }) }),
+    },
   })
   const page = new BroadcastChannel(scope)
+  /** What the worker told each page about the layer that answered it. */
+  const told: Array<{ clientId: string; message: ServedMessage }> = []
   const questions: Array<Extract<SwMessage, { requestId: string }>> = []
   page.onmessage = (event: MessageEvent<SwMessage>) => {
     if ('requestId' in event.data) questions.push(event.data)
@@ -71,7 +77,20 @@ export async function workerHarness(
       .map((r) => new URL(r.url).pathname + new URL(r.url).search)
       .sort()
   const bytes = async (response: Response) => new Uint8Array(await response.arrayBuffer())
-  return { scope, worker, caches: scoped, page, questions, get, question, answer, answerKey, cached, bytes }
+  return {
+    scope,
+    worker,
+    caches: scoped,
+    page,
+    questions,
+    told,
+    get,
+    question,
+    answer,
+    answerKey,
+    cached,
+    bytes,
+  }
 }
 
 /** Runs the cases every environment shares. */
@@ -83,7 +102,7 @@ export function workerCases(
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup()
   })
-  const setup = (options: { maxEntries?: number; refuse?: boolean } = {}) =>
+  const setup = (options: { maxEntries?: number; refuse?: boolean; memoryBytes?: number } = {}) =>
     workerHarness(origin, makeCaches, options)
 
   describe(`PixstoreWorker (${where})`, () => {
@@ -134,6 +153,36 @@ export function workerCases(
       answer(second.requestId, 5, v5)
       expect((await again).status).toBe(200)
       expect(questions).toHaveLength(2)
+    })
+
+    it("tells each page which of the worker's layers answered it: ids, sizes and times only", async () => {
+      const memory = await setup()
+      const v6 = await encryptImage(png(6), 'png')
+      const first = memory.get('t', 6, undefined, 'tab-1')
+      memory.answer((await memory.question(0)).requestId, 6, v6)
+      expect((await first).status).toBe(200)
+      // Answered by the page, which counts it itself: nothing to tell.
+      expect((await memory.get('t', 6, undefined, 'tab-2')).status).toBe(200)
+      await expect.poll(() => memory.told.length).toBe(1)
+      const [{ clientId, message }] = memory.told as [(typeof memory.told)[number]]
+      expect(clientId).toBe('tab-2')
+      expect(message).toMatchObject({
+        type: SW_MESSAGE.SERVED,
+        id: 't',
+        token: 6,
+        source: 'worker-memory',
+        bytes: 64,
+      })
+      expect(Object.keys(message).sort()).toEqual(['bytes', 'id', 'ms', 'source', 'token', 'type'])
+      expect(message.ms).toBeGreaterThanOrEqual(0)
+
+      // With no memory for decrypted images, the next view comes from Cache Storage.
+      const disk = await setup({ memoryBytes: 0 })
+      const answered = disk.get('u', 7, undefined, 'tab-1')
+      disk.answer((await disk.question(0)).requestId, 7, await encryptImage(png(7), 'png'))
+      await answered
+      expect((await disk.get('u', 7, undefined, 'tab-1')).status).toBe(200)
+      await expect.poll(() => disk.told.map((told) => told.message.source)).toEqual(['cache-storage'])
     })
 
     it('serves the image when Cache Storage refuses the write', async () => {
