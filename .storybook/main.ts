@@ -20,8 +20,9 @@ const config: StorybookConfig = {
         // has none and the stories switch to the in-browser fixture backend.
         ...(configType === 'DEVELOPMENT' ? [pixstoreDevServer({ count: 120, proxy: true })] : []),
       ],
-      // Imported only under src/client, it is found late and would reload a running story test.
-      optimizeDeps: { include: ['@tanstack/query-core'] },
+      // Imported only under src/client or by one story, they are found late and would reload
+      // a running story test.
+      optimizeDeps: { include: ['@tanstack/query-core', 'react-error-boundary'] },
     })
   },
 }

@@ -1,0 +1,47 @@
+import type { Meta, StoryObj } from '@storybook/react-vite'
+import { expect, waitFor, within } from 'storybook/test'
+import { useWorkerStatus } from '../src'
+import { StoryProvider } from './support/StoryProvider'
+import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
+
+type Loaded = { backend: StoryBackend }
+
+/** `useWorkerStatus()`: `'ready'` once the worker controls the page, so images use its URLs. */
+function WorkerStatusBadge() {
+  const status = useWorkerStatus()
+  return <small data-testid="path">images via {status === 'ready' ? 'service worker' : 'object URLs'}</small>
+}
+
+const meta = {
+  title: 'Hooks/useWorkerStatus',
+  component: WorkerStatusBadge,
+  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+} satisfies Meta<typeof WorkerStatusBadge>
+
+export default meta
+type Story = StoryObj<typeof meta>
+
+export const WithTheWorker: Story = {
+  render: (_, { loaded }) => (
+    <StoryProvider backend={(loaded as Loaded).backend} worker>
+      <WorkerStatusBadge />
+    </StoryProvider>
+  ),
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement)
+    await waitFor(() => expect(canvas.getByTestId('path')).toHaveTextContent('images via service worker'), {
+      timeout: 30_000,
+    })
+  },
+}
+
+export const WithoutTheWorker: Story = {
+  render: (_, { loaded }) => (
+    <StoryProvider backend={(loaded as Loaded).backend}>
+      <WorkerStatusBadge />
+    </StoryProvider>
+  ),
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByTestId('path')).toHaveTextContent('images via object URLs')
+  },
+}
