@@ -29,6 +29,7 @@ export async function workerHarness(
     memoryBytes?: number
     scope?: string
     crypto?: Crypto
+    now?: () => number
   } = {},
 ) {
   const scope = options.scope ?? `worker-test-${Date.now()}-${counter++}`
@@ -41,10 +42,16 @@ export async function workerHarness(
     maxEntries: options.maxEntries,
     memoryBytes: options.memoryBytes,
     crypto: options.crypto,
+    // A page that is gone (a closed tab) is not found.
     clients: {
       get: (clientId) =>
-        Promise.resolve({ postMessage: (message: ServedMessage) => void told.push({ clientId, message }) }),
+        Promise.resolve(
+          clientId === 'gone'
+            ? undefined
+            : { postMessage: (message: ServedMessage) => void told.push({ clientId, message }) },
+        ),
     },
+    now: options.now,
   })
   const page = new BroadcastChannel(scope)
   /** What the worker told each page about the layer that answered it. */
@@ -102,8 +109,9 @@ export function workerCases(
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup()
   })
-  const setup = (options: { maxEntries?: number; refuse?: boolean; memoryBytes?: number } = {}) =>
-    workerHarness(origin, makeCaches, options)
+  const setup = (
+    options: { maxEntries?: number; refuse?: boolean; memoryBytes?: number; now?: () => number } = {},
+  ) => workerHarness(origin, makeCaches, options)
 
   describe(`PixstoreWorker (${where})`, () => {
     it('stores an Updated answer under its own token and never goes back to an older version', async () => {
@@ -156,7 +164,8 @@ export function workerCases(
     })
 
     it("tells each page which of the worker's layers answered it: ids, sizes and times only", async () => {
-      const memory = await setup()
+      let clock = 1000
+      const memory = await setup({ now: () => (clock += 5) })
       const v6 = await encryptImage(png(6), 'png')
       const first = memory.get('t', 6, undefined, 'tab-1')
       memory.answer((await memory.question(0)).requestId, 6, v6)
@@ -174,7 +183,13 @@ export function workerCases(
         bytes: 64,
       })
       expect(Object.keys(message).sort()).toEqual(['bytes', 'id', 'ms', 'source', 'token', 'type'])
-      expect(message.ms).toBeGreaterThanOrEqual(0)
+      // From the request to the answer, on the worker's clock.
+      expect(message.ms).toBe(5)
+      // A fetch without a page, or from a page gone since, is answered and told to no one.
+      expect((await memory.get('t', 6)).status).toBe(200)
+      expect((await memory.get('t', 6, undefined, 'gone')).status).toBe(200)
+      expect((await memory.get('t', 6, undefined, 'tab-3')).status).toBe(200)
+      await expect.poll(() => memory.told.map((told) => told.clientId)).toEqual(['tab-2', 'tab-3'])
 
       // With no memory for decrypted images, the next view comes from Cache Storage.
       const disk = await setup({ memoryBytes: 0 })
@@ -183,6 +198,8 @@ export function workerCases(
       await answered
       expect((await disk.get('u', 7, undefined, 'tab-1')).status).toBe(200)
       await expect.poll(() => disk.told.map((told) => told.message.source)).toEqual(['cache-storage'])
+      // On the worker's own clock by default.
+      expect(disk.told[0]!.message.ms).toBeGreaterThanOrEqual(0)
     })
 
     it('serves the image when Cache Storage refuses the write', async () => {
