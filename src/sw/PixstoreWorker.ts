@@ -15,6 +15,7 @@ import {
   SW_MESSAGE,
   SW_PREFIX,
   type ServedMessage,
+  type ServedReport,
   type SwMessage,
 } from './messages.js'
 import { PageQuestions } from './PageQuestions.js'
@@ -57,8 +58,11 @@ interface SharedFlight extends Flight {
   /** Clients whose fetches joined; a new one gets the question posted again. */
   clients: Set<string>
   /** Set once answered from the worker's own memory or Cache Storage. */
-  served?: ServedMessage
+  served?: ServedReport
 }
+
+/** Milliseconds the worker gathers reports for a page before sending them. */
+const REPORT_DELAY = 50
 
 const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {
   'not-found': 404,
@@ -104,6 +108,8 @@ export class PixstoreWorker {
   private readonly images: ImageResolver
   private readonly inflight = new Map<string, SharedFlight>()
   private readonly clients: WorkerClients | undefined
+  /** Reports waiting to be sent, by page: one message per burst of images, not per image. */
+  private readonly reports = new Map<string, ServedReport[]>()
   private readonly now: () => number
 
   /** @throws `invalid-option` when `timeout`, `maxEntries` or `memoryBytes` is out of range. */
@@ -199,7 +205,7 @@ export class PixstoreWorker {
       // The page counts what it answered itself; what the worker answered alone, it is told.
       if (source !== 'page') {
         const ms = this.now() - start
-        flight.served = { type: SW_MESSAGE.SERVED, id, token, source, bytes: image.bytes.length, ms }
+        flight.served = { id, token, source, bytes: image.bytes.length, ms }
       }
       return imageResponse(image)
     } catch (error) {
@@ -208,11 +214,24 @@ export class PixstoreWorker {
     }
   }
 
-  /** Tells the page whose fetch was answered which layer answered it. */
-  private tell(clientId: string, message: ServedMessage): void {
+  /**
+   * Tells the page whose fetch was answered which layer answered it. Reports of a burst go
+   * together once it settles, so a gallery costs the page a few messages, not one per image.
+   */
+  private tell(clientId: string, report: ServedReport): void {
     if (!clientId || !this.clients) return
-    this.clients.get(clientId).then(
-      (client) => client?.postMessage(message),
+    const waiting = this.reports.get(clientId)
+    if (waiting) return void waiting.push(report)
+    this.reports.set(clientId, [report])
+    // Stryker disable next-line NumberLiteral: any delay sends every report; it only sets how many go together
+    setTimeout(() => this.send(clientId), REPORT_DELAY)
+  }
+
+  private send(clientId: string): void {
+    const images = this.reports.get(clientId)!
+    this.reports.delete(clientId)
+    this.clients!.get(clientId).then(
+      (client) => client?.postMessage({ type: SW_MESSAGE.SERVED, images }),
       () => undefined,
     )
   }

@@ -1,22 +1,25 @@
 import type { ImageService } from '../core/index.js'
-import { SW_MESSAGE, type ServedMessage } from './messages.js'
+import { SW_MESSAGE, type ServedMessage, type ServedReport } from './messages.js'
 
-const WORKER_SOURCES: ReadonlySet<unknown> = new Set<ServedMessage['source']>([
+const WORKER_SOURCES: ReadonlySet<unknown> = new Set<ServedReport['source']>([
   'worker-memory',
   'cache-storage',
 ])
 
-function isServedMessage(data: unknown): data is ServedMessage {
-  const message = data as Partial<ServedMessage> | null
+function isServedReport(data: unknown): data is ServedReport {
+  const report = data as Partial<ServedReport> | null
   return (
-    message?.type === SW_MESSAGE.SERVED &&
-    typeof message.id === 'string' &&
-    typeof message.token === 'number' &&
-    WORKER_SOURCES.has(message.source) &&
-    typeof message.bytes === 'number' &&
-    typeof message.ms === 'number'
+    typeof report?.id === 'string' &&
+    typeof report.token === 'number' &&
+    WORKER_SOURCES.has(report.source) &&
+    typeof report.bytes === 'number' &&
+    typeof report.ms === 'number'
   )
 }
+
+const isServedMessage = (data: unknown): data is ServedMessage =>
+  (data as Partial<ServedMessage> | null)?.type === SW_MESSAGE.SERVED &&
+  Array.isArray((data as ServedMessage).images)
 
 /**
  * Counts in the service's metrics the images the worker answered from its own memory or
@@ -26,8 +29,11 @@ function isServedMessage(data: unknown): data is ServedMessage {
 export function countWorkerAnswers(service: ImageService, container: ServiceWorkerContainer): () => void {
   const onMessage = (event: MessageEvent<unknown>) => {
     if (!isServedMessage(event.data)) return
-    const { id, token, source, bytes, ms } = event.data
-    service.recordEvent({ type: 'image', id, token, source, bytes, ms })
+    for (const report of event.data.images) {
+      if (!isServedReport(report)) continue
+      const { id, token, source, bytes, ms } = report
+      service.recordEvent({ type: 'image', id, token, source, bytes, ms })
+    }
   }
   container.addEventListener('message', onMessage)
   // Messages wait in the container's queue until the page asks for them.

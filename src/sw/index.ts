@@ -12,6 +12,7 @@ export type {
   ClearMessage,
   BridgeReadyMessage,
   ServedMessage,
+  ServedReport,
 } from './messages.js'
 export { imageUrl, parseImageUrl, MAX_ID_LENGTH } from './imageUrl.js'
 export type { ParsedImageUrl } from './imageUrl.js'

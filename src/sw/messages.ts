@@ -17,8 +17,8 @@ export const SW_MESSAGE = {
   /** page → worker: a bridge started; questions posted before it existed are asked again. */
   BRIDGE_READY: 'pixstore:bridge-ready',
   /**
-   * worker → the page whose `<img>` asked (posted to that client, not on the channel): the
-   * worker answered from its own memory or Cache Storage, for the page's metrics.
+   * worker → the page whose `<img>`s asked (posted to that client, not on the channel): the
+   * images the worker answered from its own memory or Cache Storage, for the page's metrics.
    */
   SERVED: 'pixstore:served',
 } as const
@@ -87,9 +87,8 @@ export interface BridgeReadyMessage {
   type: typeof SW_MESSAGE.BRIDGE_READY
 }
 
-/** Ids, sizes and times only, as every metrics event. */
-export interface ServedMessage {
-  type: typeof SW_MESSAGE.SERVED
+/** One image the worker answered alone: ids, sizes and times only, as every metrics event. */
+export interface ServedReport {
   id: string
   token: number
   source: Extract<ImageSource, 'worker-memory' | 'cache-storage'>
@@ -97,6 +96,12 @@ export interface ServedMessage {
   bytes: number
   /** Milliseconds from the request to the answer, in the worker. */
   ms: number
+}
+
+/** What the worker answered for one page, sent together (one message per burst, not per image). */
+export interface ServedMessage {
+  type: typeof SW_MESSAGE.SERVED
+  images: ServedReport[]
 }
 
 /** Every message of the protocol. */

@@ -3,7 +3,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ImageDecryptionMeta } from '../../src/core'
 import { encryptImage } from '../../src/testing'
-import { PixstoreWorker, SW_CACHE_NAME, SW_MESSAGE, type ServedMessage, type SwMessage } from '../../src/sw'
+import {
+  PixstoreWorker,
+  SW_CACHE_NAME,
+  SW_MESSAGE,
+  type ServedMessage,
+  type ServedReport,
+  type SwMessage,
+} from '../../src/sw'
 
 let counter = 0
 const cleanups: Array<() => unknown> = []
@@ -175,21 +182,25 @@ export function workerCases(
       await expect.poll(() => memory.told.length).toBe(1)
       const [{ clientId, message }] = memory.told as [(typeof memory.told)[number]]
       expect(clientId).toBe('tab-2')
-      expect(message).toMatchObject({
-        type: SW_MESSAGE.SERVED,
-        id: 't',
-        token: 6,
-        source: 'worker-memory',
-        bytes: 64,
-      })
-      expect(Object.keys(message).sort()).toEqual(['bytes', 'id', 'ms', 'source', 'token', 'type'])
+      expect(message.type).toBe(SW_MESSAGE.SERVED)
+      expect(message.images).toHaveLength(1)
+      const [report] = message.images as [ServedReport]
+      expect(report).toMatchObject({ id: 't', token: 6, source: 'worker-memory', bytes: 64 })
+      expect(Object.keys(report).sort()).toEqual(['bytes', 'id', 'ms', 'source', 'token'])
       // From the request to the answer, on the worker's clock.
-      expect(message.ms).toBe(5)
-      // A fetch without a page, or from a page gone since, is answered and told to no one.
+      expect(report.ms).toBe(5)
+      // A fetch without a page, or from a page gone since, is told to no one; what one page
+      // asked at once goes in one message.
       expect((await memory.get('t', 6)).status).toBe(200)
       expect((await memory.get('t', 6, undefined, 'gone')).status).toBe(200)
-      expect((await memory.get('t', 6, undefined, 'tab-3')).status).toBe(200)
-      await expect.poll(() => memory.told.map((told) => told.clientId)).toEqual(['tab-2', 'tab-3'])
+      const burst = [memory.get('t', 6, undefined, 'tab-3'), memory.get('t', 6, undefined, 'tab-3')]
+      expect((await Promise.all(burst)).map((response) => response.status)).toEqual([200, 200])
+      await expect
+        .poll(() => memory.told.map((told) => [told.clientId, told.message.images.length]))
+        .toEqual([
+          ['tab-2', 1],
+          ['tab-3', 2],
+        ])
 
       // With no memory for decrypted images, the next view comes from Cache Storage.
       const disk = await setup({ memoryBytes: 0 })
@@ -197,9 +208,10 @@ export function workerCases(
       disk.answer((await disk.question(0)).requestId, 7, await encryptImage(png(7), 'png'))
       await answered
       expect((await disk.get('u', 7, undefined, 'tab-1')).status).toBe(200)
-      await expect.poll(() => disk.told.map((told) => told.message.source)).toEqual(['cache-storage'])
+      const reports = () => disk.told.flatMap((told) => told.message.images)
+      await expect.poll(() => reports().map((report) => report.source)).toEqual(['cache-storage'])
       // On the worker's own clock by default.
-      expect(disk.told[0]!.message.ms).toBeGreaterThanOrEqual(0)
+      expect(reports()[0]!.ms).toBeGreaterThanOrEqual(0)
     })
 
     it('serves the image when Cache Storage refuses the write', async () => {
