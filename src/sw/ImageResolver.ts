@@ -12,10 +12,18 @@ import { LruMap } from './LruMap.js'
 import { SW_MESSAGE, type ImageResponseMessage, type KeyResponseMessage } from './messages.js'
 import type { Asker, PageQuestion } from './PageQuestions.js'
 
-/** A decrypted image, held in the worker's memory only. */
+/**
+ * A decrypted image, held in memory only, as a Blob: a response with a Blob body is handed
+ * to the page by reference, where bytes would be copied through the worker's thread.
+ */
 export interface ServedImage {
-  bytes: Uint8Array<ArrayBuffer>
-  mimeType: string
+  blob: Blob
+}
+
+/** The decrypted bytes as a Blob of their type; the bytes themselves are left to be collected. */
+async function decryptToBlob(...args: Parameters<typeof decryptImage>): Promise<ServedImage> {
+  const { bytes, mimeType } = await decryptImage(...args)
+  return { blob: new Blob([bytes], { type: mimeType }) }
 }
 
 /** An image and the layer it was found in. */
@@ -66,7 +74,7 @@ export class ImageResolver {
     private readonly options: ImageResolverOptions,
   ) {
     this.keys = new LruMap(options.maxEntries)
-    this.served = new LruMap(options.memoryBytes, (image) => image.bytes.length)
+    this.served = new LruMap(options.memoryBytes, (image) => image.blob.size)
   }
 
   /** The image of version `token` of `id`, whose URL is `key`, and where it was found. */
@@ -77,7 +85,7 @@ export class ImageResolver {
     if (encrypted) {
       try {
         const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token, flight))
-        const image = await decryptImage(encrypted, decryptionKey, this.options.formats, this.options.subtle)
+        const image = await decryptToBlob(encrypted, decryptionKey, this.options.formats, this.options.subtle)
         if (!flight.evicted && flight.epoch === this.cache.epoch) this.served.set(key, image)
         return { image, source: 'cache-storage' }
       } catch (error) {
@@ -94,7 +102,7 @@ export class ImageResolver {
     // Stryker disable next-line StringLiteral: the request answers by the code; the message is never shown
     if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
     const decryptionKey = await importDecryptionKey(answer.meta, this.options.subtle)
-    const image = await decryptImage(
+    const image = await decryptToBlob(
       answer.encrypted,
       decryptionKey,
       this.options.formats,

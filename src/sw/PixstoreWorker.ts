@@ -72,12 +72,12 @@ const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {
   aborted: 504,
 }
 
-function imageResponse({ bytes, mimeType }: ServedImage): Response {
-  return new Response(bytes, {
+function imageResponse({ blob }: ServedImage): Response {
+  return new Response(blob, {
     headers: {
-      'Content-Type': mimeType,
+      'Content-Type': blob.type,
       'Cache-Control': 'private, immutable',
-      'Content-Length': String(bytes.length),
+      'Content-Length': String(blob.size),
     },
   })
 }
@@ -205,7 +205,7 @@ export class PixstoreWorker {
       // The page counts what it answered itself; what the worker answered alone, it is told.
       if (source !== 'page') {
         const ms = this.now() - start
-        flight.served = { id, token, source, bytes: image.bytes.length, ms }
+        flight.served = { id, token, source, bytes: image.blob.size, ms }
       }
       return imageResponse(image)
     } catch (error) {
