@@ -6,13 +6,14 @@ import { bundleSize, servedSize } from './bundleSize.ts'
 // The size budget: gzipped bytes an app pays for each part, peers (React, TanStack Query,
 // Dexie) excluded. Set from the sizes of 2026-11-22 (15.4, 7.7 and 4.2 KiB) with about 5 %
 // to grow; raise it on purpose, in the commit that needs it. The README quotes the sizes.
+// Raised for the worker once: its telemetry (SERVED reports, batched) took it to 4.5 KiB.
 const BUDGET = {
   /** `pixstore-react`: the hooks, components and client, with the core and dexie-react-hooks. */
   react: 16.2 * 1024,
   /** `pixstore-react/core` alone. */
   core: 8.1 * 1024,
   /** `pixstore-sw.js` as served (built minified and self-contained). */
-  worker: 4.5 * 1024,
+  worker: 4.8 * 1024,
 }
 
 const dist = resolve(import.meta.dirname, '../../dist')
