@@ -13,7 +13,7 @@ export const IMAGE_SOURCES: readonly ImageSource[] = ['worker-memory', 'cache-st
 /**
  * One image request, answered or failed. Ids, tokens, sizes and times only: no key and no
  * image bytes are ever part of an event. `bytes` is the ciphertext's size, except for the
- * worker's memory, which holds the decrypted image only (its size, a few bytes less).
+ * worker's two layers, which report the size of the decrypted image they answered with.
  */
 export type ImageEvent =
   | { type: 'image'; id: string; token: number; source: ImageSource; bytes: number; ms: number }
