@@ -223,7 +223,6 @@ export class PixstoreWorker {
     const waiting = this.reports.get(clientId)
     if (waiting) return void waiting.push(report)
     this.reports.set(clientId, [report])
-    // Stryker disable next-line NumberLiteral: any delay sends every report; it only sets how many go together
     setTimeout(() => this.send(clientId), REPORT_DELAY)
   }
 
