@@ -2,9 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { SecureImage, useClearImageCache, useImageCacheStats, usePixstore, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type Loaded } from './support/storyBackend'
 
 /** Live cache statistics with actions: what an app's settings page might show. */
 function CacheInspector({ records }: { records: ImageRecord[] }) {
@@ -40,7 +38,7 @@ function CacheInspector({ records }: { records: ImageRecord[] }) {
 const meta = {
   title: 'Examples/CacheInspector',
   component: CacheInspector,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   args: { records: [] },
   argTypes: { records: { control: false } },
   parameters: {

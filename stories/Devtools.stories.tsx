@@ -3,9 +3,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { SecureImage, type ImageRecord } from '../src'
 import { PixstoreDevtools, type PixstoreDevtoolsProps } from '../src/devtools'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type Loaded } from './support/storyBackend'
 
 /** A few images and the devtools panel over them, open. */
 function DevtoolsDemo({ records, ...props }: PixstoreDevtoolsProps & { records: ImageRecord[] }) {
@@ -24,7 +22,7 @@ function DevtoolsDemo({ records, ...props }: PixstoreDevtoolsProps & { records: 
 const meta = {
   title: 'Tools/PixstoreDevtools',
   component: DevtoolsDemo,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   args: { records: [], initialIsOpen: true, position: 'bottom-right', limit: 50 },
   argTypes: {
     records: { control: false },

@@ -2,9 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, waitFor, within } from 'storybook/test'
 import { SecureImage, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type Loaded } from './support/storyBackend'
 
 /** A grid of encrypted images, as an app would render one. */
 function Gallery({ records }: { records: ImageRecord[] }) {
@@ -33,7 +31,7 @@ function Gallery({ records }: { records: ImageRecord[] }) {
 const meta = {
   title: 'Examples/Gallery',
   component: Gallery,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   args: { records: [] },
   argTypes: { records: { control: false } },
   parameters: {

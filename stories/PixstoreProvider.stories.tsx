@@ -1,14 +1,12 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, waitFor, within } from 'storybook/test'
 import { PixstoreProvider, SecureImage } from '../src'
-import { backendConfig, loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, backendConfig, type Loaded } from './support/storyBackend'
 
 const meta = {
   title: 'Components/PixstoreProvider',
   component: PixstoreProvider,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   argTypes: { client: { control: false }, queryClient: { control: false }, config: { control: false } },
   parameters: {
     docs: {

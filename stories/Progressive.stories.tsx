@@ -4,14 +4,12 @@ import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { SecureImage } from '../src'
 import { StoryProvider } from './support/StoryProvider'
 import { slowFetcher } from './support/slowFetcher'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type StoryBackend, type Loaded } from './support/storyBackend'
 
 const meta = {
   title: 'Components/SecureImage/Progressive',
   component: SecureImage,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   args: { alt: 'A sample photo', width: 240, height: 180, record: null },
   argTypes: { record: { control: false }, preview: { control: false } },
   parameters: {

@@ -2,9 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, waitFor, within } from 'storybook/test'
 import { SecureImage, useImageCacheStats, useWorkerStatus, type ImageFormat } from '../src'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type StoryBackend, type Loaded } from './support/storyBackend'
 
 interface PlaygroundProps {
   /** Images shown. */
@@ -60,7 +58,7 @@ function Playground(props: PlaygroundProps & { backend: StoryBackend }) {
 
 const meta = {
   title: 'Examples/ProviderPlayground',
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   args: {
     count: 12,
     maxEntries: 8,

@@ -5,14 +5,12 @@ import { SecureImage, type ImageRecord, type PixstoreConfig, type PixstoreErrorC
 import { createEndpointFetcher, WireState, type WireErrorState } from '../src/core'
 import { encodeWirePayload } from '../src/testing'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type StoryBackend, type Loaded } from './support/storyBackend'
 
 const meta = {
   title: 'Components/SecureImage',
   component: SecureImage,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   args: { alt: 'A sample photo', width: 240, height: 180, record: null },
   argTypes: { record: { control: false } },
   parameters: {

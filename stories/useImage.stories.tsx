@@ -2,9 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, waitFor, within } from 'storybook/test'
 import { useImage, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type Loaded } from './support/storyBackend'
 
 /** `useImage` used directly: the hook's state, and an `<img>` of its object URL. */
 function ImageState({ record }: { record: ImageRecord | null }) {
@@ -29,7 +27,7 @@ function ImageState({ record }: { record: ImageRecord | null }) {
 const meta = {
   title: 'Hooks/useImage',
   component: ImageState,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   args: { record: null },
   argTypes: { record: { control: false } },
 } satisfies Meta<typeof ImageState>

@@ -2,9 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { SecureImage, useClearImageCache, useImageCacheStats, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type Loaded } from './support/storyBackend'
 
 /**
  * `useImageCacheStats()`: entries and bytes of the encrypted cache, live; `useClearImageCache()`
@@ -29,7 +27,7 @@ function CacheSize({ records }: { records: readonly ImageRecord[] }) {
 const meta = {
   title: 'Hooks/useImageCacheStats',
   component: CacheSize,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   args: { records: [] },
   argTypes: { records: { control: false } },
 } satisfies Meta<typeof CacheSize>

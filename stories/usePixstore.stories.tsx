@@ -3,9 +3,7 @@ import { useState } from 'react'
 import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { SecureImage, usePixstore, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type Loaded } from './support/storyBackend'
 
 /** `usePixstore()`: the provider's image service, for what the hooks do not cover (here: forget one image). */
 function ForgetImage({ record }: { record: ImageRecord }) {
@@ -24,7 +22,7 @@ function ForgetImage({ record }: { record: ImageRecord }) {
 const meta = {
   title: 'Hooks/usePixstore',
   component: ForgetImage,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   argTypes: { record: { control: false } },
 } satisfies Meta<typeof ForgetImage>
 

@@ -2,9 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, waitFor, within } from 'storybook/test'
 import { useImageCacheStats, usePrefetchImages, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type Loaded } from './support/storyBackend'
 
 /** `usePrefetchImages(records)`: fetches and caches the ciphertext of images not shown yet (the next page). */
 function Prefetch({ records }: { records: readonly ImageRecord[] }) {
@@ -16,7 +14,7 @@ function Prefetch({ records }: { records: readonly ImageRecord[] }) {
 const meta = {
   title: 'Hooks/usePrefetchImages',
   component: Prefetch,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   args: { records: [] },
   argTypes: { records: { control: false } },
 } satisfies Meta<typeof Prefetch>

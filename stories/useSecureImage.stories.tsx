@@ -2,9 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { useSecureImage, type ImageRecord, type UseSecureImageOptions } from '../src'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type Loaded } from './support/storyBackend'
 
 /**
  * `useSecureImage(record, options)`: the state `<SecureImage>` renders from, for an app that
@@ -33,7 +31,7 @@ function SecureImageState({ record, ...options }: { record: ImageRecord | null }
 const meta = {
   title: 'Hooks/useSecureImage',
   component: SecureImageState,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   args: { record: null },
   argTypes: { record: { control: false }, preview: { control: false } },
 } satisfies Meta<typeof SecureImageState>

@@ -5,9 +5,7 @@ import { ErrorBoundary } from 'react-error-boundary'
 import { expect, waitFor, within } from 'storybook/test'
 import { useSuspenseImage, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type Loaded } from './support/storyBackend'
 
 /** `useSuspenseImage(record)`: suspends until the image is ready; errors go to the nearest boundary. */
 function SuspenseImage({ record }: { record: ImageRecord }) {
@@ -23,7 +21,7 @@ function SuspenseImage({ record }: { record: ImageRecord }) {
 const meta = {
   title: 'Hooks/useSuspenseImage',
   component: SuspenseImage,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
   argTypes: { record: { control: false } },
   render: (_, { loaded }) => (
     <StoryProvider backend={(loaded as Loaded).backend}>

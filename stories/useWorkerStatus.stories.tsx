@@ -2,9 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, waitFor, within } from 'storybook/test'
 import { useWorkerStatus } from '../src'
 import { StoryProvider } from './support/StoryProvider'
-import { loadStoryBackend, type StoryBackend } from './support/storyBackend'
-
-type Loaded = { backend: StoryBackend }
+import { backendLoader, type Loaded } from './support/storyBackend'
 
 /** `useWorkerStatus()`: `'ready'` once the worker controls the page, so images use its URLs. */
 function WorkerStatusBadge() {
@@ -15,7 +13,7 @@ function WorkerStatusBadge() {
 const meta = {
   title: 'Hooks/useWorkerStatus',
   component: WorkerStatusBadge,
-  loaders: [async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })],
+  loaders: [backendLoader],
 } satisfies Meta<typeof WorkerStatusBadge>
 
 export default meta

@@ -97,6 +97,12 @@ export function loadStoryBackend(): Promise<StoryBackend> {
   return loading
 }
 
+/** What a story's loader hands its render and play functions. */
+export type Loaded = { backend: StoryBackend }
+
+/** The loader of every story: the backend that answers it. */
+export const backendLoader = async (): Promise<Loaded> => ({ backend: await loadStoryBackend() })
+
 /** The service config that reaches a story backend. */
 export function backendConfig(backend: StoryBackend, extra: PixstoreConfig = {}): PixstoreConfig {
   return { ...(backend.fetcher ? { fetcher: backend.fetcher } : {}), ...extra }
