@@ -75,7 +75,8 @@ export const ThumbnailThenFullThroughWorker: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
     await waitFor(() => expect(canvas.getByTestId('worker-status')).toHaveTextContent('worker: ready'), {
-      timeout: 15_000,
+      // Past the provider's readyTimeout (30 s), so a busy machine fails only as the app would.
+      timeout: 40_000,
     })
     await previewThenFull(canvas, /^\/_img\//)
   },

@@ -28,7 +28,7 @@ export const WithTheWorker: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
     await waitFor(() => expect(canvas.getByTestId('path')).toHaveTextContent('images via service worker'), {
-      timeout: 30_000,
+      timeout: 40_000,
     })
   },
 }

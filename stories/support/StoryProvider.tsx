@@ -38,8 +38,9 @@ export function StoryProvider({ backend, config, worker = false, children }: Sto
       <PixstoreProvider
         config={{ ...backendConfig(backend), ...config, cache: { dbName, ...config?.cache } }}
         queryClient={queryClient}
-        // A generous worker timeout: stories also run under a busy test machine.
-        serviceWorker={worker ? { timeout: 15_000 } : false}
+        // Generous worker timeouts (an answer, taking control): stories also run under a busy
+        // test machine, where the default 3 s to take control is not always enough.
+        serviceWorker={worker ? { timeout: 15_000, readyTimeout: 30_000 } : false}
         // Stories on one page must not hear each other's logouts.
         channel={worker ? undefined : dbName}
       >
