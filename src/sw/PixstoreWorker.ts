@@ -4,26 +4,21 @@ import {
   isPixstoreError,
   PixstoreError,
   type ImageFormat,
-  type PixstoreErrorCode,
 } from '../core/index.js'
 import { EncryptedCache } from './EncryptedCache.js'
-import { ImageResolver, type Flight, type ServedImage } from './ImageResolver.js'
+import { ImageResolver, type Flight } from './ImageResolver.js'
 import { imageUrl, parseImageUrl } from './imageUrl.js'
 import {
   SW_CACHE_NAME,
   SW_CHANNEL,
   SW_MESSAGE,
   SW_PREFIX,
-  type ServedMessage,
   type ServedReport,
   type SwMessage,
 } from './messages.js'
 import { PageQuestions } from './PageQuestions.js'
-
-/** The part of a service worker's `clients` the worker uses: the page of a fetch. */
-export interface WorkerClients {
-  get(id: string): Promise<{ postMessage(message: ServedMessage): void } | undefined>
-}
+import { ServedReports, type WorkerClients } from './ServedReports.js'
+import { failedResponse, imageResponse, textResponse } from './workerResponses.js'
 
 /** Options of the worker; the worker script reads them from its own URL's query. */
 export interface PixstoreWorkerOptions {
@@ -61,34 +56,6 @@ interface SharedFlight extends Flight {
   served?: ServedReport
 }
 
-/** Milliseconds the worker gathers reports for a page before sending them. */
-const REPORT_DELAY = 50
-
-const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {
-  'not-found': 404,
-  'missing-proof': 403,
-  'invalid-proof': 403,
-  timeout: 504,
-  aborted: 504,
-}
-
-function imageResponse({ blob }: ServedImage): Response {
-  return new Response(blob, {
-    headers: {
-      'Content-Type': blob.type,
-      'Cache-Control': 'private, immutable',
-      'Content-Length': String(blob.size),
-    },
-  })
-}
-
-function textResponse(status: number, text: string): Response {
-  return new Response(text, {
-    status,
-    headers: { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' },
-  })
-}
-
 // Stryker disable next-line StringLiteral: the request answers 504 by its code; the message is never shown
 const cleared = () => new PixstoreError('aborted', 'The images were cleared')
 
@@ -107,9 +74,7 @@ export class PixstoreWorker {
   private readonly questions: PageQuestions
   private readonly images: ImageResolver
   private readonly inflight = new Map<string, SharedFlight>()
-  private readonly clients: WorkerClients | undefined
-  /** Reports waiting to be sent, by page: one message per burst of images, not per image. */
-  private readonly reports = new Map<string, ServedReport[]>()
+  private readonly reports: ServedReports
   private readonly now: () => number
 
   /** @throws `invalid-option` when `timeout`, `maxEntries` or `memoryBytes` is out of range. */
@@ -122,7 +87,7 @@ export class PixstoreWorker {
     const crypto = options.crypto ?? globalThis.crypto
     this.caches = options.caches ?? globalThis.caches
     this.origin = options.origin ?? globalThis.location.origin
-    this.clients = options.clients ?? (globalThis as { clients?: WorkerClients }).clients
+    this.reports = new ServedReports(options.clients ?? (globalThis as { clients?: WorkerClients }).clients)
     this.now = options.now ?? (() => performance.now())
     this.cache = new EncryptedCache(this.caches, this.cacheName, this.prefix, maxEntries)
     this.channel = new BroadcastChannel(options.channel ?? SW_CHANNEL)
@@ -174,7 +139,7 @@ export class PixstoreWorker {
     // Concurrent requests share one round trip; each gets its own body.
     const joined = flight
     return joined.response.then((response) => {
-      if (joined.served) this.tell(clientId, joined.served)
+      if (joined.served) this.reports.add(clientId, joined.served)
       return response.clone()
     })
   }
@@ -210,29 +175,8 @@ export class PixstoreWorker {
       return imageResponse(image)
     } catch (error) {
       const code = isPixstoreError(error) ? error.code : 'server-error'
-      return textResponse(STATUS_OF[code] ?? 502, `Image unavailable: ${code}`)
+      return failedResponse(code)
     }
-  }
-
-  /**
-   * Tells the page whose fetch was answered which layer answered it. Reports of a burst go
-   * together once it settles, so a gallery costs the page a few messages, not one per image.
-   */
-  private tell(clientId: string, report: ServedReport): void {
-    if (!clientId || !this.clients) return
-    const waiting = this.reports.get(clientId)
-    if (waiting) return void waiting.push(report)
-    this.reports.set(clientId, [report])
-    setTimeout(() => this.send(clientId), REPORT_DELAY)
-  }
-
-  private send(clientId: string): void {
-    const images = this.reports.get(clientId)!
-    this.reports.delete(clientId)
-    this.clients!.get(clientId).then(
-      (client) => client?.postMessage({ type: SW_MESSAGE.SERVED, images }),
-      () => undefined,
-    )
   }
 
   /** Logout: every question pending is refused, every key and image held dropped, the cache deleted. */
