@@ -40,7 +40,7 @@ async function exitOk(child: ChildProcess): Promise<void> {
 
 beforeAll(async () => {
   const env = {
-    // Vitest's NODE_ENV=test would shrink pixstore's proof window from 20 s to 200 ms.
+    // Next.js builds and serves for production; Vitest's own NODE_ENV is 'test'.
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
     PIXSTORE_DATA_DIR: await mkdtemp(join(tmpdir(), 'pixstore-next-')),
