@@ -84,7 +84,9 @@ try {
     if (ms === 0) continue
     const { functionName, url: script, lineNumber, columnNumber } = node.callFrame
     const map = maps.get(script.split('/').pop() ?? '')
-    const original = map?.originalPositionFor({ line: lineNumber + 1, column: columnNumber })
+    // Frames without a position (-1) have nothing to map.
+    const original =
+      lineNumber >= 0 ? map?.originalPositionFor({ line: lineNumber + 1, column: columnNumber }) : undefined
     const source = original?.source ?? (script || functionName)
     const module = source
       .replace(/^.*node_modules\/(@[^/]+\/[^/]+|[^/]+)\/.*$/, '$1')

@@ -16,6 +16,8 @@ export interface BenchOptions {
   n?: number
   /** Images in the first-screen gallery (distinct records, 100 distinct pictures). @default 1000 */
   gallery?: number
+  /** Contenders to run, for a quick comparison of a few. @default all of CONTENDERS */
+  contenders?: ContenderName[]
   /** Rounds of every contender and scenario. @default 5 */
   rounds?: number
   /** Store sizes for the eviction test. @default [2500, 10000] */
@@ -99,7 +101,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     for (let round = 0; round < rounds; round++) {
       for (const scenario of options.scenarios ?? SCENARIOS) {
         // Interleaved, and rotated each round so no contender always goes first.
-        const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]!)
+        const contenders = options.contenders ?? CONTENDERS
+        const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!)
         for (const contender of order.filter((name) => comparedIn(scenario, name))) {
           const context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
           const page = await context.newPage()

@@ -50,5 +50,8 @@ export function useInView(
     if (!enabled || !element || typeof IntersectionObserver === 'undefined') return
     return observe(element, rootMargin, setInView)
   }, [enabled, element, rootMargin])
-  return [useCallback((node: Element | null) => setElement(node), []), !enabled || inView]
+  // Only an observed element is state: every image mounting would otherwise render twice.
+  // The callback changes with `enabled`, so React hands it the element again when it turns on.
+  const ref = useCallback((node: Element | null) => void (enabled && setElement(node)), [enabled])
+  return [ref, !enabled || inView]
 }

@@ -91,6 +91,39 @@ describe('renders', () => {
     await client.close()
   })
 
+  it('an image renders three times on its way to the screen: mounted, given its src, decoded', async () => {
+    const backend = createMemoryBackend()
+    const name = `renders-${Date.now()}-${counter++}`
+    const client = new PixstoreClient({
+      config: { fetcher: backend.fetcher, cache: { dbName: name } },
+      serviceWorker: false,
+      channel: name,
+    })
+    const records: ImageRecord[] = []
+    for (let i = 0; i < 3; i++)
+      records.push(await backend.save(await makeImage(8, 8, 'image/png', i + 20), 'png'))
+    const renders = new Map<string, number>()
+    render(
+      <PixstoreProvider client={client} queryClient={new QueryClient()}>
+        {records.map((record) => (
+          <Profiler
+            key={record.id}
+            id={record.id}
+            onRender={() => renders.set(record.id, (renders.get(record.id) ?? 0) + 1)}
+          >
+            <SecureImage record={record} alt={`three-${record.id}`} />
+          </Profiler>
+        ))}
+      </PixstoreProvider>,
+    )
+    for (const record of records)
+      await waitFor(() =>
+        expect(screen.getByAltText(`three-${record.id}`).hasAttribute('aria-busy')).toBe(false),
+      )
+    expect([...renders.values()]).toEqual([3, 3, 3])
+    await client.close()
+  })
+
   it('leaves a client the app made open when it unmounts', async () => {
     const backend = createMemoryBackend()
     const record = await backend.save(await makeImage(8, 8, 'image/png', 9), 'png')
