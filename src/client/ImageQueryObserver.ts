@@ -1,4 +1,4 @@
-import { hashKey, QueryObserver, skipToken, type QueryClient } from '@tanstack/query-core'
+import { QueryObserver, skipToken, type QueryClient } from '@tanstack/query-core'
 import { versionKey, type DownloadProgress, type ImageRecord, type PixstoreError } from '../core/index.js'
 import { ClearHold } from './ClearHold.js'
 import { ClientObserver, type Source } from './ClientObserver.js'
@@ -138,8 +138,9 @@ export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions
     return (this.small ??= new QueryObserver(this.queryClient, this.queryOptions(undefined, false)))
   }
 
+  /** The hash the cache gives the record's query, as its query function reports progress under. */
   private hash(record: ImageRecord): string {
-    return hashKey(imageQueryKey(record))
+    return this.queryClient.defaultQueryOptions({ queryKey: imageQueryKey(record) }).queryHash!
   }
 
   private progressOf(hash: string): Source {

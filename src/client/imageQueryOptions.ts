@@ -1,4 +1,4 @@
-import { hashKey, type QueryClient, type QueryObserverOptions } from '@tanstack/query-core'
+import type { QueryClient, QueryObserverOptions } from '@tanstack/query-core'
 import { isPixstoreError, PixstoreError, type DownloadProgress, type ImageRecord } from '../core/index.js'
 import type { PixstoreClient } from './PixstoreClient.js'
 
@@ -42,7 +42,9 @@ export function imageQueryOptions(
   return {
     queryKey: imageQueryKey(record),
     queryFn: async ({ signal, queryKey }) => {
-      const hash = queryClient.getQueryCache().find({ queryKey, exact: true })?.queryHash ?? hashKey(queryKey)
+      // The hash the cache gave the query (an app's queryKeyHashFn included), found without
+      // `find`, which hashes every query in the cache: a gallery of n images paid n² hashes.
+      const hash = queryClient.defaultQueryOptions({ queryKey }).queryHash!
       // Streaming costs a render per chunk: only when a component shows the progress.
       const { progress, service, urls } = client
       const onProgress = progress.watched(hash)
