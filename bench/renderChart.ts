@@ -1,16 +1,18 @@
 // Renders the medians (all decoded and first image, cold and warm; the grid) as a bar chart
 // in Chromium and saves a PNG. Each group has its own scale.
 import type { Browser } from 'playwright-core'
-import { LABELS, summarize, type BenchResults } from './report.ts'
+import { LABELS, summarize, type BenchResults, type ContenderName } from './report.ts'
 
-const COLORS = {
+const COLORS: Record<ContenderName, string> = {
   'kit-object-url': '#2563eb',
   'kit-worker': '#059669',
   'kit-core': '#7c3aed',
+  'react-floor': '#a78bfa',
   pixstore3: '#d97706',
+  'object-url-floor': '#93c5fd',
   'sw-floor': '#0891b2',
   plain: '#6b7280',
-} as const
+}
 
 export async function renderChart(browser: Browser, results: BenchResults, file: string): Promise<void> {
   const groups = [

@@ -1,7 +1,15 @@
 // Turns raw benchmark runs into medians, target checks and a markdown report.
 import type { PageResult, ScaleResult } from './page/main.tsx'
 
-export type ContenderName = 'kit-object-url' | 'kit-worker' | 'kit-core' | 'pixstore3' | 'sw-floor' | 'plain'
+export type ContenderName =
+  | 'kit-object-url'
+  | 'kit-worker'
+  | 'kit-core'
+  | 'react-floor'
+  | 'pixstore3'
+  | 'object-url-floor'
+  | 'sw-floor'
+  | 'plain'
 export type ScenarioName = 'cold' | 'warm' | 'grid' | 'screen'
 
 export interface BenchRun extends PageResult {
@@ -30,7 +38,9 @@ export const LABELS: Record<ContenderName, string> = {
   'kit-object-url': 'kit, object URL path',
   'kit-worker': 'kit, service-worker path',
   'kit-core': 'kit core without React (getImage)',
+  'react-floor': 'React floor (kit core, useState + useEffect)',
   pixstore3: 'pixstore 3 frontend',
+  'object-url-floor': 'object URL floor (IndexedDB, AES-GCM, Blob; no library)',
   'sw-floor': 'SW floor (CacheFirst worker, unencrypted)',
   plain: 'plain <img> (unencrypted)',
 }

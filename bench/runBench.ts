@@ -34,13 +34,15 @@ export const CONTENDERS: ContenderName[] = [
   'kit-object-url',
   'kit-worker',
   'kit-core',
+  'react-floor',
   'pixstore3',
+  'object-url-floor',
   'sw-floor',
   'plain',
 ]
 const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'grid', 'screen']
-/** The floors (the bare core, a plain CacheFirst worker) run where the React paths are compared with them. */
-const FLOORS: ContenderName[] = ['kit-core', 'sw-floor']
+/** The floors (the bare core, the least React binding, the least object URL and worker code) run where the React paths are compared with them. */
+const FLOORS: ContenderName[] = ['kit-core', 'react-floor', 'object-url-floor', 'sw-floor']
 const comparedIn = (scenario: ScenarioName, contender: ContenderName) =>
   !FLOORS.includes(contender) || scenario === 'cold' || scenario === 'warm'
 

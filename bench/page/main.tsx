@@ -1,4 +1,4 @@
-// One page, every contender. Query: ?contender=plain|sw-floor|pixstore3|kit-core|kit-object-url|kit-worker
+// One page, every contender. Query: ?contender=plain|sw-floor|object-url-floor|react-floor|pixstore3|kit-core|kit-object-url|kit-worker
 // &scenario=cold|warm|grid|screen&n=N&gallery=G, or ?scale=kit|pixstore3&entries=N. Results
 // land in window.__result.
 import * as pixstore3 from 'pixstore/frontend/index.js'
@@ -13,6 +13,7 @@ import {
 } from '../../src/core'
 import { PixstoreClient, PixstoreProvider, SecureImage } from '../../src'
 import type { RecordsResponse } from '../../dev/pixstoreDevServer'
+import { objectUrlFloor, reactFloor } from './floors'
 
 export interface PageResult {
   /** ms from the contender's start until every image is decoded. */
@@ -40,6 +41,8 @@ declare global {
   interface Window {
     __result?: PageResult | ScaleResult | { error: string }
     __idbTransactions: number
+    /** What must land before the result is published (and the page reloaded); times are taken before. */
+    __settled?: Promise<unknown>
   }
 }
 
@@ -66,7 +69,7 @@ function finish(times: number[]) {
     .getEntriesByType('resource')
     .filter((e) => new URL(e.name).pathname.startsWith('/_img/'))
     .map((e) => (e as PerformanceResourceTiming).responseEnd - e.startTime)
-  window.__result = {
+  const result: PageResult = {
     allDecoded: Math.max(...times),
     perImage: times,
     workerResponses,
@@ -76,6 +79,7 @@ function finish(times: number[]) {
       img.getAttribute('src')?.startsWith('/_img/'),
     ).length,
   }
+  void Promise.resolve(window.__settled).then(() => (window.__result = result))
 }
 
 /** Records when each image (by position) is first decoded; finishes when all are. */
@@ -348,6 +352,10 @@ async function main() {
       return legacy(shown, started)
     case 'kit-core':
       return core(shown, started)
+    case 'object-url-floor':
+      return objectUrlFloor(shown, root, tracker(shown.length, started))
+    case 'react-floor':
+      return reactFloor(shown, root, tracker(shown.length, started))
     case 'kit-object-url':
       return kit(shown, started, false)
     case 'kit-worker':
