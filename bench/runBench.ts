@@ -42,7 +42,7 @@ export const CONTENDERS: ContenderName[] = [
 ]
 const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'grid', 'screen']
 /** The floors (the bare core, the least React binding, the least object URL and worker code) run where the React paths are compared with them. */
-const FLOORS: ContenderName[] = ['kit-core', 'react-floor', 'object-url-floor', 'sw-floor']
+export const FLOORS: ContenderName[] = ['kit-core', 'react-floor', 'object-url-floor', 'sw-floor']
 const comparedIn = (scenario: ScenarioName, contender: ContenderName) =>
   !FLOORS.includes(contender) || scenario === 'cold' || scenario === 'warm'
 

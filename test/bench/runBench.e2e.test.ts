@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CONTENDERS, runBench } from '../../bench/runBench'
+import { CONTENDERS, FLOORS, runBench } from '../../bench/runBench'
 
 // A short run of the real benchmark, so it cannot rot: every contender in every scenario it
 // runs in (the floors in cold and warm), the first-screen gallery, the eviction test, and the
@@ -21,11 +21,10 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
     })
     // The 1100x900 viewport shows 9 rows of 10 tiles of the gallery first.
     const shown = { cold: 5, warm: 5, grid: 100, screen: 90 }
-    const floors = ['kit-core', 'sw-floor']
     for (const scenario of ['cold', 'warm', 'grid', 'screen'] as const) {
       for (const contender of CONTENDERS) {
         const run = results.runs.find((r) => r.scenario === scenario && r.contender === contender)
-        if (floors.includes(contender) && (scenario === 'grid' || scenario === 'screen')) {
+        if (FLOORS.includes(contender) && (scenario === 'grid' || scenario === 'screen')) {
           expect(run, `${scenario} ${contender}`).toBeUndefined()
           continue
         }
@@ -45,6 +44,10 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
     // The grid shows 5 distinct images 100 times: the kit fetches each once, pixstore 3 does not dedupe.
     // The SW floor's images pass its fetch handler: cold it fetches each through to the server.
     expect(requests('cold', 'sw-floor')).toBe(5)
+    // The object URL floor fetches each image once, and its writes land before the reload.
+    expect(requests('cold', 'object-url-floor')).toBe(5)
+    expect(requests('warm', 'object-url-floor')).toBe(0)
+    expect(requests('warm', 'react-floor')).toBe(0)
     expect(requests('grid', 'kit-object-url')).toBe(5)
     expect(requests('grid', 'kit-worker')).toBe(5)
     expect(requests('grid', 'pixstore3')).toBe(100)
@@ -62,8 +65,11 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
     const markdown = await readFile(join(out, 'latest.md'), 'utf8')
     expect(markdown).toContain('### Warm (page reload, caches full)')
     expect(markdown).toContain('### Targets')
+    // Each unmet ratio is set beside its floor's.
+    expect(markdown).toMatch(/\| object URL floor: \d+\.\d\dx \(\d+ vs \d+ ms\) \|/)
+    expect(markdown).toMatch(/\| React floor: \d+\.\d\dx/)
     expect(markdown).toContain('### First screen of a 300-image gallery')
-    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(20)
+    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(24)
     expect(existsSync(join(out, 'chart.png'))).toBe(true)
   }, 300_000)
 })
