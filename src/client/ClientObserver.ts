@@ -3,14 +3,17 @@ import { Subscribable } from '../core/index.js'
 /** Something an observer listens to: called with a listener, returns what stops it. */
 export type Source = (listener: () => void) => () => void
 
-const shallowEqual = <T>(a: T, b: T) =>
-  a === b ||
-  (typeof a === 'object' &&
-    a !== null &&
-    typeof b === 'object' &&
-    b !== null &&
-    Object.keys(a).length === Object.keys(b).length &&
-    Object.entries(a).every(([key, value]) => Object.is(value, (b as Record<string, unknown>)[key])))
+/** Same keys, each value the same (`Object.is`); allocates nothing but the other's key list. */
+function shallowEqual<T>(a: T, b: T): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false
+  let keys = 0
+  for (const key in a) {
+    if (!Object.hasOwn(b, key) || !Object.is(a[key], b[key as keyof T])) return false
+    keys++
+  }
+  return keys === Object.keys(b).length
+}
 
 /**
  * The shape of every observer the hooks sit on, as TanStack Query's `QueryObserver`: a render

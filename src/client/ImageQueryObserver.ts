@@ -50,6 +50,7 @@ export type ImageQueryResult = ImageQueryState &
 const DISABLED_KEY = imageQueryKey({ id: '', token: -1 })
 
 type ImageQuery = QueryObserver<ImageData, PixstoreError, ImageData, ImageData, ImageQueryKey>
+type ImageQueryDefaultedOptions = Parameters<ImageQuery['getOptimisticResult']>[0]
 
 /**
  * One record's image as a React Query query, without React (as TanStack Query's
@@ -60,6 +61,12 @@ export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions
   private readonly full: ImageQuery
   private small: ImageQuery | undefined
   private progressSource: { hash: string; source: Source } | undefined
+  private made: Array<{
+    record: ImageRecord | undefined
+    enabled: boolean
+    retryOnMount: boolean
+    options: ImageQueryDefaultedOptions
+  }> = []
   private readonly fullSource: Source = (listener) => this.full.subscribe(listener)
   private readonly smallSource: Source = (listener) => this.small!.subscribe(listener)
   private readonly clearsSource: Source = (listener) => this.client.subscribeClears(listener)
@@ -149,11 +156,28 @@ export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions
     return this.progressSource.source
   }
 
+  /**
+   * The query's options for a record, made once while their inputs stay the same: every
+   * render and commit asks for them several times, and options that are the same object
+   * let the QueryObserver skip its work.
+   */
   private queryOptions(
     record: ImageRecord | undefined,
     enabled: boolean,
     options?: ImageQueryObserverOptions,
-  ) {
+  ): ImageQueryDefaultedOptions {
+    const retryOnMount = options?.retryOnMount !== false
+    const made = this.made.find(
+      (m) => m.record === record && m.enabled === enabled && m.retryOnMount === retryOnMount,
+    )
+    if (made) return made.options
+    const fresh = this.makeQueryOptions(record, enabled, retryOnMount)
+    // The full query's and the preview's, and the one before each.
+    this.made = [{ record, enabled, retryOnMount, options: fresh }, ...this.made.slice(0, 3)]
+    return fresh
+  }
+
+  private makeQueryOptions(record: ImageRecord | undefined, enabled: boolean, retryOnMount: boolean) {
     const base = record ? imageQueryOptions(this.client, this.queryClient, record) : undefined
     return this.queryClient.defaultQueryOptions({
       ...(base ?? { queryKey: DISABLED_KEY }),
@@ -161,7 +185,7 @@ export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions
       // A new token of the same id keeps showing the old image until it has loaded.
       placeholderData: (previous: ImageData | undefined, previousQuery) =>
         previousQuery?.queryKey[2] === record?.id ? previous : undefined,
-      ...(options?.retryOnMount === false && { retryOnMount: false }),
+      ...(!retryOnMount && { retryOnMount: false }),
       _optimisticResults: 'optimistic',
     })
   }
