@@ -9,7 +9,7 @@ function shallowEqual<T>(a: T, b: T): boolean {
   if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false
   let keys = 0
   for (const key in a) {
-    if (!Object.hasOwn(b, key) || !Object.is(a[key], b[key as keyof T])) return false
+    if (!(key in b) || !Object.is(a[key], b[key as keyof T])) return false
     keys++
   }
   return keys === Object.keys(b).length
