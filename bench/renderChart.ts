@@ -23,10 +23,10 @@ export async function renderChart(browser: Browser, results: BenchResults, file:
     ['grid', 'allDecoded', 'grid, all decoded'],
   ] as const
   const contenders = Object.keys(LABELS) as Array<keyof typeof LABELS>
-  const width = 900
+  const width = 1000
   const barHeight = 22
   const groupGap = 36
-  const left = 290
+  const left = 390
   const chartWidth = width - left - 90
   let y = 70
   const parts: string[] = []
