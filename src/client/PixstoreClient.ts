@@ -4,6 +4,7 @@ import {
   createWorkerStatusStore,
   SW_PREFIX,
   WorkerBridge,
+  workerContainer,
   type RegisterPixstoreWorkerOptions,
   type WorkerStatus,
   type WorkerStatusStore,
@@ -78,9 +79,7 @@ export class PixstoreClient {
         ? undefined
         : createWorkerStatusStore({ imageFormats: config?.imageFormats, ...serviceWorker, channel })
     this.workerPrefix = (serviceWorker && serviceWorker.prefix) || SW_PREFIX
-    this.container = serviceWorker
-      ? (serviceWorker.container ?? globalThis.navigator?.serviceWorker)
-      : undefined
+    this.container = serviceWorker ? workerContainer(serviceWorker) : undefined
   }
 
   /** Listens to the worker's status; registering the worker starts with the first listener. */

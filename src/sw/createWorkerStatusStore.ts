@@ -2,6 +2,7 @@ import { Subscribable } from '../core/index.js'
 import {
   isControlledBy,
   registerPixstoreWorker,
+  workerContainer,
   workerScriptUrl,
   type RegisterPixstoreWorkerOptions,
   type WorkerStatus,
@@ -30,7 +31,7 @@ export function createWorkerStatusStore(options: RegisterPixstoreWorkerOptions =
   return {
     getStatus: () => {
       if (worker) return worker.status
-      const container = options.container ?? globalThis.navigator?.serviceWorker
+      const container = workerContainer(options)
       // Not subscribed yet: where workers exist, registration is about to start.
       if (!container) return 'unsupported'
       return isControlledBy(scriptUrl, container) ? 'ready' : 'registering'

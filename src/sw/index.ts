@@ -24,7 +24,12 @@ export { EncryptedCache } from './EncryptedCache.js'
 export { WorkerBridge } from './WorkerBridge.js'
 export { countWorkerAnswers } from './countWorkerAnswers.js'
 export type { WorkerBridgeOptions } from './WorkerBridge.js'
-export { registerPixstoreWorker, workerScriptUrl, isControlledBy } from './registerPixstoreWorker.js'
+export {
+  registerPixstoreWorker,
+  workerScriptUrl,
+  isControlledBy,
+  workerContainer,
+} from './registerPixstoreWorker.js'
 export { createWorkerStatusStore } from './createWorkerStatusStore.js'
 export type { WorkerStatusStore } from './createWorkerStatusStore.js'
 export type {

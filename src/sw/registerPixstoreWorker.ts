@@ -39,6 +39,13 @@ export function workerScriptUrl(options: RegisterPixstoreWorkerOptions = {}): st
   return `${options.url ?? SW_SCRIPT_URL}${query ? `?${query}` : ''}`
 }
 
+/** The container `options` name, else the page's own; undefined where service workers are missing. */
+export function workerContainer(options: {
+  container?: ServiceWorkerContainer
+}): ServiceWorkerContainer | undefined {
+  return options.container ?? globalThis.navigator?.serviceWorker
+}
+
 /** Whether the page is controlled by the worker script at `scriptUrl` (query ignored). */
 export function isControlledBy(scriptUrl: string, container: ServiceWorkerContainer | undefined): boolean {
   const controller = container?.controller
@@ -52,7 +59,7 @@ export function isControlledBy(scriptUrl: string, container: ServiceWorkerContai
  * status is `unsupported` and nothing is registered.
  */
 export function registerPixstoreWorker(options: RegisterPixstoreWorkerOptions = {}): PixstoreWorkerHandle {
-  const container = options.container ?? globalThis.navigator?.serviceWorker
+  const container = workerContainer(options)
   const scriptUrl = workerScriptUrl(options)
   const changes = new Subscribable<WorkerStatus>()
   const controlled = () => isControlledBy(scriptUrl, container)
