@@ -91,16 +91,17 @@ export function PixstoreDevtools({
           </tr>
         </thead>
         <tbody>
-          {(Object.keys(SOURCE_NAMES) as Source[])
-            .map((source) => [source, metrics.sources[source]] as const)
-            .map(([source, count]) => (
+          {(Object.keys(SOURCE_NAMES) as Source[]).map((source) => {
+            const { count, bytes, totalMs } = metrics.sources[source]
+            return (
               <tr key={source} data-testid={`source-${source}`}>
                 <td>{SOURCE_NAMES[source]}</td>
-                <td align="right">{count.count}</td>
-                <td align="right">{kib(count.bytes)}</td>
-                <td align="right">{average(count.totalMs, count.count)}</td>
+                <td align="right">{count}</td>
+                <td align="right">{kib(bytes)}</td>
+                <td align="right">{average(totalMs, count)}</td>
               </tr>
-            ))}
+            )
+          })}
         </tbody>
       </table>
       <p>
