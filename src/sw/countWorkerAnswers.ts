@@ -37,6 +37,6 @@ export function countWorkerAnswers(service: ImageService, container: ServiceWork
   }
   container.addEventListener('message', onMessage)
   // Messages wait in the container's queue until the page asks for them.
-  container.startMessages?.()
+  container.startMessages()
   return () => container.removeEventListener('message', onMessage)
 }

@@ -10,6 +10,8 @@ export function fakeWorkerContainer({ controlled = false } = {}) {
   const registered: string[] = []
   const container = Object.defineProperties(target, {
     controller: { get: () => controller },
+    // The worker's messages to the page flow as soon as it asks (the fake sends none).
+    startMessages: { value: () => undefined },
     register: {
       value: (url: string) => {
         scriptUrl = new URL(url, base).href

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createImageService } from '../../src/core'
+import { createImageService, type ImageEvent } from '../../src/core'
 import { countWorkerAnswers, SW_MESSAGE } from '../../src/sw'
 import { createMemoryBackend } from '../../src/testing'
 import { testDatabase } from '../support/testDatabase'
@@ -17,9 +17,11 @@ function container() {
 
 describe('countWorkerAnswers', () => {
   it("counts each well-formed report of the worker's SERVED messages, and nothing else", async () => {
+    const events: ImageEvent[] = []
     const service = createImageService({
       fetcher: createMemoryBackend().fetcher,
       cache: { database: (await testDatabase()).db },
+      onEvent: (event) => events.push(event),
     })
     const { fake, post, started } = container()
     const stop = countWorkerAnswers(service, fake)
@@ -43,6 +45,11 @@ describe('countWorkerAnswers', () => {
     expect(requests).toBe(2)
     expect(sources['worker-memory']).toEqual({ count: 1, bytes: 10, totalMs: 2 })
     expect(sources['cache-storage']).toEqual({ count: 1, bytes: 10, totalMs: 4 })
+    // The app's onEvent hears them as the service's own answers.
+    expect(events).toEqual([
+      { type: 'image', ...report },
+      { type: 'image', ...report, source: 'cache-storage', ms: 4 },
+    ])
     stop()
     post({ type: SW_MESSAGE.SERVED, images: [report] })
     expect(service.metrics().requests).toBe(2)
