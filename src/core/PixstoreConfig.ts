@@ -5,6 +5,7 @@ import type { ImageEvent } from './ImageMetrics.js'
 import type { ImageRecord } from './ImageRecord.js'
 import type { ImageStoreOptions } from './ImageStoreOptions.js'
 import type { PixstoreError } from './PixstoreError.js'
+import type { ScheduleTask } from './TaskPacer.js'
 
 /** Configuration of one image service. Every side effect can be passed in. */
 export interface PixstoreConfig {
@@ -21,6 +22,14 @@ export interface PixstoreConfig {
    * waits is never sent. @default 6
    */
   maxConcurrentFetches?: number
+  /**
+   * Loaded images handed to their callers in one task; the others wait for the next tasks,
+   * so the browser loads and paints the first images while the rest are made ready. A
+   * caller that leaves while its image waits is skipped. @default 4
+   */
+  imagesPerTask?: number
+  /** Posts the tasks of `imagesPerTask`. @default `scheduler.postTask` where it exists, else a `MessageChannel` message */
+  scheduleTask?: ScheduleTask
   /** Milliseconds before a fetch fails with `timeout` (waiting for a slot not included). @default 30000 */
   timeout?: number
   /**

@@ -11,6 +11,8 @@ import type { PixstoreConfig } from './PixstoreConfig.js'
 import { isPixstoreError, PixstoreError } from './PixstoreError.js'
 import { SharedLoads, type LoadRequest } from './SharedLoads.js'
 import { Subscribable } from './Subscribable.js'
+import { postTask } from './postTask.js'
+import { TaskPacer } from './TaskPacer.js'
 import { versionKey } from './versionKey.js'
 
 /** A loaded version whose Blob is made once, on the first `getImage`, for every caller. */
@@ -34,6 +36,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
   const locks = config.locks ?? globalThis.navigator?.locks
   const lockPrefix = `pixstore/${encodeURIComponent(store.db.name)}/`
   const loads = new SharedLoads<SharedVersion>()
+  const pacer = new TaskPacer(config.imagesPerTask ?? 4, config.scheduleTask ?? postTask)
   const clock = config.now ?? Date.now
   const metrics = new ImageMetrics(clock)
   const count = (event: ImageEvent) => {
@@ -122,9 +125,13 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     } catch (error) {
       return Promise.reject(error)
     }
-    // An aborted load stops at the lock or the fetch slot, before any request.
-    const load = async (request: LoadRequest) =>
-      shareBlob((await readCache(record)) ?? (await fetchOnce(record, request)))
+    // An aborted load stops at the lock or the fetch slot, before any request, and a load
+    // aborted while it waits for its turn makes no Blob.
+    const load = async (request: LoadRequest) => {
+      const version = (await readCache(record)) ?? (await fetchOnce(record, request))
+      await pacer.turn(request.signal)
+      return shareBlob(version)
+    }
     const started = clock()
     const { id, token } = record
     return loads.join(versionKey(record), record.id, load, options, (result) => {

@@ -11,6 +11,7 @@ import {
 } from '../../src/core'
 import { createMemoryBackend, encodeWirePayload } from '../../src/testing'
 import { memoryLocks } from '../support/memoryLocks'
+import { manualTasks } from '../support/manualTasks'
 import { testDatabase } from '../support/testDatabase'
 
 const png = Uint8Array.from({ length: 2048 }, (_, i) => (i * 7) % 256)
@@ -791,5 +792,71 @@ describe('createImageService: callers, their signals and what each failure says'
     const ghost = { ...record, id: 'ghost' }
     await expect(locked.service.getImage(ghost)).rejects.toMatchObject({ code: 'not-found' })
     expect(locked.fetched).toEqual(['ghost'])
+  })
+})
+
+describe('createImageService: images handed out a few per task', () => {
+  it('hands loaded images to their callers `imagesPerTask` per task, in the order they loaded', async () => {
+    const { backend, db } = await setup()
+    const [a, b] = [await backend.save(png, 'png'), await backend.save(png.slice(0, 99), 'png')]
+    await createImageService({ fetcher: backend.fetcher, cache: { database: db } }).prefetch([a, b])
+    // Both cached images decrypt, and are handed on together once both are done.
+    const held: Array<{ done: Promise<unknown>; release: () => void }> = []
+    const subtle = globalThis.crypto.subtle
+    const crypto = {
+      subtle: new Proxy(subtle, {
+        get: (target, name) =>
+          name === 'decrypt'
+            ? (...args: Parameters<SubtleCrypto['decrypt']>) =>
+                new Promise((resolve) => {
+                  const done = target.decrypt(...args)
+                  held.push({ done, release: () => resolve(done) })
+                })
+            : (Reflect.get(target, name) as unknown as () => unknown).bind(target),
+      }),
+    } as unknown as Crypto
+    const tasks = manualTasks()
+    const service = createImageService({
+      fetcher: backend.fetcher,
+      cache: { database: db },
+      crypto,
+      imagesPerTask: 1,
+      scheduleTask: tasks.schedule,
+    })
+    const answered: string[] = []
+    const loads = [a, b].map((record) => service.getImage(record).then(() => answered.push(record.id)))
+    await vi.waitFor(() => expect(held).toHaveLength(2))
+    await Promise.all(held.map(({ done }) => done))
+    for (const { release } of held) release()
+    // A macrotask later every microtask has run: both images wait for their turn.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(answered).toEqual([])
+    expect(tasks.queued).toBe(1)
+    await tasks.next()
+    expect(answered).toEqual([a.id])
+    await tasks.next()
+    await Promise.all(loads)
+    expect(answered).toEqual([a.id, b.id])
+  })
+
+  it('a clear while images wait for their turn rejects their callers, and hands nothing out', async () => {
+    const tasks = manualTasks()
+    const { backend, service, db } = await setup({ imagesPerTask: 1, scheduleTask: tasks.schedule })
+    const record = await backend.save(png, 'png')
+    const settled = service.getImage(record).catch((error: unknown) => error)
+    await vi.waitFor(() => expect(tasks.queued).toBe(1))
+    await service.clear()
+    expect(await settled).toMatchObject({ code: 'aborted' })
+    const blobs = vi.spyOn(globalThis, 'Blob')
+    await tasks.next()
+    expect(blobs).not.toHaveBeenCalled()
+    expect(tasks.queued).toBe(0)
+    expect(await db.images.count()).toBe(0)
+  })
+
+  it('refuses an `imagesPerTask` that hands nothing out', () => {
+    expect(() => createImageService({ imagesPerTask: 0 })).toThrow(
+      expect.objectContaining({ code: 'invalid-option' }),
+    )
   })
 })
