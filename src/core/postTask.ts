@@ -9,7 +9,7 @@ interface TaskScheduler {
  */
 export function postTask(run: () => void): void {
   const { scheduler } = globalThis as { scheduler?: TaskScheduler }
-  if (scheduler) return void scheduler.postTask(run)
+  if (typeof scheduler?.postTask === 'function') return void scheduler.postTask(run)
   const channel = new MessageChannel()
   channel.port1.onmessage = () => {
     // An open port would keep a Node process alive.
