@@ -10,6 +10,8 @@ import {
   DEFAULT_IMAGE_FORMATS,
   importDecryptionKey,
   WireState,
+  TaskPacer,
+  postTask,
   type ImageRecord,
   type ImageService,
 } from '../../src/core'
@@ -26,11 +28,16 @@ function openFloorDb(): Promise<IDBDatabase> {
   })
 }
 
+// Decrypted images are shown four per task, as the kit hands them out: shown all in the
+// tasks their decryptions come in, none loads before the last is made.
+const pacer = new TaskPacer(4, postTask)
+
 /**
  * The object URL floor: the kit's storage model without the kit. One read-only transaction
  * asks for every record's ciphertext; a hit is decrypted, a miss fetched from the same
- * endpoint and stored (without waiting for the write), and each image is shown the moment
- * its own bytes are ready. No locks, queue, batching, metrics, eviction or React.
+ * endpoint and stored (without waiting for the write), and each image is shown as soon as
+ * its own bytes are ready, four per task. No locks, queue, batching, metrics, eviction or
+ * React.
  */
 export async function objectUrlFloor(records: ImageRecord[], root: HTMLElement, track: Track) {
   const db = await openFloorDb()
@@ -49,6 +56,7 @@ export async function objectUrlFloor(records: ImageRecord[], root: HTMLElement, 
     }
     const key = await importDecryptionKey(record.meta)
     const image = await decryptImage(encrypted, key, DEFAULT_IMAGE_FORMATS)
+    await pacer.turn()
     const img = new Image()
     img.alt = ''
     img.src = URL.createObjectURL(new Blob([image.bytes], { type: image.mimeType }))
