@@ -11,7 +11,6 @@ import {
   importDecryptionKey,
   WireState,
   TaskPacer,
-  postTask,
   type ImageRecord,
   type ImageService,
 } from '../../src/core'
@@ -30,7 +29,7 @@ function openFloorDb(): Promise<IDBDatabase> {
 
 // Decrypted images are shown four per task, as the kit hands them out: shown all in the
 // tasks their decryptions come in, none loads before the last is made.
-const pacer = new TaskPacer(4, postTask)
+const pacer = new TaskPacer()
 
 /**
  * The object URL floor: the kit's storage model without the kit. One read-only transaction

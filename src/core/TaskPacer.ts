@@ -1,4 +1,5 @@
 import { checkOption } from './checkOption.js'
+import { postTask } from './postTask.js'
 
 /** Runs `run` in a task of its own, after the tasks already queued. */
 export type ScheduleTask = (run: () => void) => void
@@ -20,13 +21,13 @@ export class TaskPacer {
   private scheduled = false
 
   /**
-   * @param perTask Turns given in one task.
-   * @param schedule Posts the next task.
+   * @param perTask Turns given in one task. @default 4
+   * @param schedule Posts the next task. @default `postTask`
    * @throws `invalid-option` unless `perTask` is a whole number of at least 1.
    */
   constructor(
-    private readonly perTask: number,
-    private readonly schedule: ScheduleTask,
+    private readonly perTask = 4,
+    private readonly schedule: ScheduleTask = postTask,
   ) {
     checkOption('imagesPerTask', perTask, { min: 1 })
   }

@@ -11,7 +11,6 @@ import type { PixstoreConfig } from './PixstoreConfig.js'
 import { isPixstoreError, PixstoreError } from './PixstoreError.js'
 import { SharedLoads, type LoadRequest } from './SharedLoads.js'
 import { Subscribable } from './Subscribable.js'
-import { postTask } from './postTask.js'
 import { TaskPacer } from './TaskPacer.js'
 import { versionKey } from './versionKey.js'
 
@@ -36,7 +35,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
   const locks = config.locks ?? globalThis.navigator?.locks
   const lockPrefix = `pixstore/${encodeURIComponent(store.db.name)}/`
   const loads = new SharedLoads<SharedVersion>()
-  const pacer = new TaskPacer(config.imagesPerTask ?? 4, config.scheduleTask ?? postTask)
+  const pacer = new TaskPacer(config.imagesPerTask, config.scheduleTask)
   const clock = config.now ?? Date.now
   const metrics = new ImageMetrics(clock)
   const count = (event: ImageEvent) => {
