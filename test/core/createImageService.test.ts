@@ -36,6 +36,25 @@ async function setup(config: Partial<PixstoreConfig> = {}, wrap?: (inner: ImageF
 
 const bytesOf = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer())
 
+/** WebCrypto whose decryptions run at once but answer only when the test releases them. */
+function heldDecrypts() {
+  const held: Array<{ done: Promise<ArrayBuffer>; release: () => void }> = []
+  const subtle = globalThis.crypto.subtle
+  const crypto = {
+    subtle: new Proxy(subtle, {
+      get: (target, name) =>
+        name === 'decrypt'
+          ? (...args: Parameters<SubtleCrypto['decrypt']>) =>
+              new Promise((resolve) => {
+                const done = target.decrypt(...args)
+                held.push({ done, release: () => resolve(done) })
+              })
+          : (Reflect.get(target, name) as unknown as () => unknown).bind(target),
+    }),
+  } as unknown as Crypto
+  return { crypto, held }
+}
+
 describe('createImageService', () => {
   it('fetches, decrypts and caches; the second view uses no network', async () => {
     const { backend, service, fetched, db } = await setup()
@@ -307,28 +326,18 @@ describe('createImageService: clear, abort, delete and token races', () => {
 
   it('an aborted load never writes, even when its body has arrived and is being decrypted', async () => {
     // Decryption waits for the test: the abort lands after the body, before the write.
-    const decrypts: Array<() => void> = []
-    const subtle = globalThis.crypto.subtle
-    const gated = {
-      subtle: new Proxy(subtle, {
-        get: (target, name) =>
-          name === 'decrypt'
-            ? (...args: Parameters<SubtleCrypto['decrypt']>) =>
-                new Promise((resolve) => decrypts.push(() => resolve(target.decrypt(...args))))
-            : (Reflect.get(target, name) as unknown as () => unknown).bind(target),
-      }),
-    } as unknown as Crypto
-    const { backend, service, db, fetched } = await setup({ crypto: gated })
+    const { crypto, held: decrypts } = heldDecrypts()
+    const { backend, service, db, fetched } = await setup({ crypto })
     const [a, b] = [await backend.save(png, 'png'), await backend.save(png.slice(0, 99), 'png')]
     const controller = new AbortController()
     const pending = service.getImage(a, { signal: controller.signal }).catch((error: unknown) => error)
     await vi.waitFor(() => expect(decrypts).toHaveLength(1))
     controller.abort()
     expect(await pending).toMatchObject({ code: 'aborted' })
-    decrypts[0]!()
+    decrypts[0]!.release()
     const after = service.getImage(b)
     await vi.waitFor(() => expect(decrypts).toHaveLength(2))
-    decrypts[1]!()
+    decrypts[1]!.release()
     await after
     expect(fetched).toEqual([a.id, b.id])
     expect((await db.images.toArray()).map((row) => row.id)).toEqual([b.id])
@@ -801,20 +810,7 @@ describe('createImageService: images handed out a few per task', () => {
     const [a, b] = [await backend.save(png, 'png'), await backend.save(png.slice(0, 99), 'png')]
     await createImageService({ fetcher: backend.fetcher, cache: { database: db } }).prefetch([a, b])
     // Both cached images decrypt, and are handed on together once both are done.
-    const held: Array<{ done: Promise<unknown>; release: () => void }> = []
-    const subtle = globalThis.crypto.subtle
-    const crypto = {
-      subtle: new Proxy(subtle, {
-        get: (target, name) =>
-          name === 'decrypt'
-            ? (...args: Parameters<SubtleCrypto['decrypt']>) =>
-                new Promise((resolve) => {
-                  const done = target.decrypt(...args)
-                  held.push({ done, release: () => resolve(done) })
-                })
-            : (Reflect.get(target, name) as unknown as () => unknown).bind(target),
-      }),
-    } as unknown as Crypto
+    const { crypto, held } = heldDecrypts()
     const tasks = manualTasks()
     const service = createImageService({
       fetcher: backend.fetcher,
