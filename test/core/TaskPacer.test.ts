@@ -3,8 +3,6 @@ import { postTask, TaskPacer } from '../../src/core'
 import { manualTasks } from '../support/manualTasks'
 
 describe('TaskPacer', () => {
-  afterEach(() => void vi.unstubAllGlobals())
-
   it('gives `perTask` turns per task, in order, and posts one task at a time', async () => {
     const tasks = manualTasks()
     const pacer = new TaskPacer(2, tasks.schedule)

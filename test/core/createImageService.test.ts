@@ -844,8 +844,12 @@ describe('createImageService: images handed out a few per task', () => {
     await service.clear()
     expect(await settled).toMatchObject({ code: 'aborted' })
     const blobs = vi.spyOn(globalThis, 'Blob')
-    await tasks.next()
-    expect(blobs).not.toHaveBeenCalled()
+    try {
+      await tasks.next()
+      expect(blobs).not.toHaveBeenCalled()
+    } finally {
+      blobs.mockRestore()
+    }
     expect(tasks.queued).toBe(0)
     expect(await db.images.count()).toBe(0)
   })
