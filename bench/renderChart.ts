@@ -8,6 +8,7 @@ const COLORS: Record<ContenderName, string> = {
   'kit-worker': '#059669',
   'kit-core': '#7c3aed',
   'react-floor': '#a78bfa',
+  'react-query-floor': '#f472b6',
   pixstore3: '#d97706',
   'object-url-floor': '#93c5fd',
   'sw-floor': '#0891b2',

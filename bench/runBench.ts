@@ -35,14 +35,21 @@ export const CONTENDERS: ContenderName[] = [
   'kit-worker',
   'kit-core',
   'react-floor',
+  'react-query-floor',
   'pixstore3',
   'object-url-floor',
   'sw-floor',
   'plain',
 ]
 const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'grid', 'screen']
-/** The floors (the bare core, the least React binding, the least object URL and worker code) run where the React paths are compared with them. */
-export const FLOORS: ContenderName[] = ['kit-core', 'react-floor', 'object-url-floor', 'sw-floor']
+/** The floors (the bare core, the least React and React Query bindings, the least object URL and worker code) run where the React paths are compared with them. */
+export const FLOORS: ContenderName[] = [
+  'kit-core',
+  'react-floor',
+  'react-query-floor',
+  'object-url-floor',
+  'sw-floor',
+]
 const comparedIn = (scenario: ScenarioName, contender: ContenderName) =>
   !FLOORS.includes(contender) || scenario === 'cold' || scenario === 'warm'
 

@@ -1,5 +1,6 @@
 // The floors of the kit's two layers, written as plainly as their work allows, so a target
 // the kit misses can be compared with what any code doing the same work reaches here.
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { createRoot } from 'react-dom/client'
 import {
@@ -100,5 +101,32 @@ export function reactFloor(records: ImageRecord[], root: HTMLElement, track: Tra
         <FloorImage key={i} record={record} service={service} onLoad={(img) => void track(i, img)} />
       ))}
     </>,
+  )
+}
+
+/** The least a React Query binding does: `useQuery` over `getImage`, an `<img>` once it has a URL. */
+function QueryFloorImage(props: {
+  record: ImageRecord
+  service: ImageService
+  onLoad: (img: HTMLImageElement) => void
+}) {
+  const { record, service, onLoad } = props
+  const { data: src } = useQuery({
+    queryKey: ['floor', record.id, record.token],
+    queryFn: async () => URL.createObjectURL(await service.getImage(record)),
+    staleTime: Infinity,
+  })
+  return src ? <img src={src} alt="" onLoad={(event) => onLoad(event.currentTarget)} /> : null
+}
+
+/** The React Query floor: the kit's core under the plainest `useQuery` component per image. */
+export function reactQueryFloor(records: ImageRecord[], root: HTMLElement, track: Track) {
+  const service = createImageService({ cache: { dbName: 'react-query-floor-bench', maxEntries: 100_000 } })
+  createRoot(root).render(
+    <QueryClientProvider client={new QueryClient()}>
+      {records.map((record, i) => (
+        <QueryFloorImage key={i} record={record} service={service} onLoad={(img) => void track(i, img)} />
+      ))}
+    </QueryClientProvider>,
   )
 }

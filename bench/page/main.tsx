@@ -1,4 +1,4 @@
-// One page, every contender. Query: ?contender=plain|sw-floor|object-url-floor|react-floor|pixstore3|kit-core|kit-object-url|kit-worker
+// One page, every contender. Query: ?contender=plain|sw-floor|object-url-floor|react-floor|react-query-floor|pixstore3|kit-core|kit-object-url|kit-worker
 // &scenario=cold|warm|grid|screen&n=N&gallery=G, or ?scale=kit|pixstore3&entries=N. Results
 // land in window.__result.
 import * as pixstore3 from 'pixstore/frontend/index.js'
@@ -13,7 +13,7 @@ import {
 } from '../../src/core'
 import { PixstoreClient, PixstoreProvider, SecureImage } from '../../src'
 import type { RecordsResponse } from '../../dev/pixstoreDevServer'
-import { objectUrlFloor, reactFloor } from './floors'
+import { objectUrlFloor, reactFloor, reactQueryFloor } from './floors'
 
 export interface PageResult {
   /** ms from the contender's start until every image is decoded. */
@@ -356,6 +356,8 @@ async function main() {
       return objectUrlFloor(shown, root, tracker(shown.length, started))
     case 'react-floor':
       return reactFloor(shown, root, tracker(shown.length, started))
+    case 'react-query-floor':
+      return reactQueryFloor(shown, root, tracker(shown.length, started))
     case 'kit-object-url':
       return kit(shown, started, false)
     case 'kit-worker':
