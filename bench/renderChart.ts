@@ -1,7 +1,8 @@
-// Renders the medians (all decoded and first image, cold and warm; the grid) as a bar chart
-// in Chromium and saves a PNG. Each group has its own scale.
+// Renders the medians (all decoded and first image, cold and warm; the grid) as a bar chart,
+// and under it the targets with their ratios and their floors', in Chromium and saves a PNG.
+// Each group has its own scale.
 import type { Browser } from 'playwright-core'
-import { LABELS, summarize, type BenchResults, type ContenderName } from './report.ts'
+import { LABELS, summarize, targets, type BenchResults, type ContenderName } from './report.ts'
 
 const COLORS: Record<ContenderName, string> = {
   'kit-object-url': '#2563eb',
@@ -15,7 +16,10 @@ const COLORS: Record<ContenderName, string> = {
   plain: '#6b7280',
 }
 
-export async function renderChart(browser: Browser, results: BenchResults, file: string): Promise<void> {
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+/** The chart as SVG, with its size. */
+export function chartSvg(results: BenchResults): { svg: string; width: number; height: number } {
   const groups = [
     ['cold', 'allDecoded', 'cold, all decoded'],
     ['cold', 'first', 'cold, first image'],
@@ -41,13 +45,26 @@ export async function renderChart(browser: Browser, results: BenchResults, file:
     shown.forEach(({ contender, value }) => {
       const w = (value / max) * chartWidth
       parts.push(
-        `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${LABELS[contender].replace('<', '&lt;').replace('>', '&gt;')}</text>`,
+        `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${escape(LABELS[contender])}</text>`,
         `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barHeight - 4}" fill="${COLORS[contender]}"/>`,
         `<text x="${left + w + 6}" y="${y + 15}">${value.toFixed(0)} ms</text>`,
       )
       y += barHeight
     })
     y += groupGap
+  }
+  parts.push(
+    `<text x="16" y="${y - 8}" font-weight="600">targets: measured (the floor, measured the same way)</text>`,
+  )
+  y += 8
+  for (const target of targets(results)) {
+    const measured = target.floor ? `${target.measured} (${target.floor})` : target.measured
+    parts.push(
+      `<text x="16" y="${y}" fill="${target.met ? '#059669' : '#b91c1c'}">${target.met ? 'met' : 'not met'}</text>`,
+      `<text x="80" y="${y}">${escape(target.name)}</text>`,
+      `<text x="80" y="${y + 17}" fill="#555">${escape(measured)}</text>`,
+    )
+    y += 42
   }
   const height = y
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="13">
@@ -56,6 +73,11 @@ export async function renderChart(browser: Browser, results: BenchResults, file:
     <text x="16" y="48" fill="#555">${results.config.n} images, ${results.config.rounds} rounds · ${results.date.slice(0, 10)} · Chromium ${results.machine.chromium}</text>
     ${parts.join('\n')}
   </svg>`
+  return { svg, width, height }
+}
+
+export async function renderChart(browser: Browser, results: BenchResults, file: string): Promise<void> {
+  const { svg, width, height } = chartSvg(results)
   const page = await browser.newPage({ viewport: { width, height } })
   await page.setContent(`<body style="margin:0">${svg}</body>`)
   await page.screenshot({ path: file })

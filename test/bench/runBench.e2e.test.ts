@@ -3,6 +3,8 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { chartSvg } from '../../bench/renderChart'
+import { targets } from '../../bench/report'
 import { CONTENDERS, FLOORS, runBench } from '../../bench/runBench'
 
 // A short run of the real benchmark, so it cannot rot: every contender in every scenario it
@@ -72,5 +74,11 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
     expect(markdown).toContain('### First screen of a 300-image gallery')
     expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(26)
     expect(existsSync(join(out, 'chart.png'))).toBe(true)
+    // The chart carries every target's ratio and its floor's, as the table does.
+    const { svg } = chartSvg(results)
+    for (const target of targets(results)) {
+      expect(svg).toContain(target.measured)
+      if (target.floor) expect(svg).toContain(target.floor)
+    }
   }, 300_000)
 })
