@@ -1,7 +1,7 @@
 // The floors of the kit's two layers, written as plainly as their work allows, so a target
 // the kit misses can be compared with what any code doing the same work reaches here.
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import { createRoot } from 'react-dom/client'
 import {
   createEndpointFetcher,
@@ -28,15 +28,15 @@ function openFloorDb(): Promise<IDBDatabase> {
   })
 }
 
-// Decrypted images are shown four per task, as the kit hands them out: shown all in the
-// tasks their decryptions come in, none loads before the last is made.
+// Decrypted images are shown a few per task, as the kit hands them out (TaskPacer's default):
+// shown all in the tasks their decryptions come in, none loads before the last is made.
 const pacer = new TaskPacer()
 
 /**
  * The object URL floor: the kit's storage model without the kit. One read-only transaction
  * asks for every record's ciphertext; a hit is decrypted, a miss fetched from the same
  * endpoint and stored (without waiting for the write), and each image is shown as soon as
- * its own bytes are ready, four per task. No locks, queue, batching, metrics, eviction or
+ * its own bytes are ready, a few per task. No locks, queue, batching, metrics, eviction or
  * React.
  */
 export async function objectUrlFloor(records: ImageRecord[], root: HTMLElement, track: Track) {
@@ -76,57 +76,68 @@ export async function objectUrlFloor(records: ImageRecord[], root: HTMLElement, 
   window.__settled = Promise.all(shown).then(() => Promise.all(writes))
 }
 
-/** The least a React binding does: state set from `getImage` in an effect, an `<img>` once it has a URL. */
-function FloorImage(props: {
+/** What a floor component gets: its record, the shared core, and who to tell of its `load`. */
+interface FloorImageProps {
   record: ImageRecord
   service: ImageService
   onLoad: (img: HTMLImageElement) => void
-}) {
-  const { record, service, onLoad } = props
+}
+
+/** The `<img>` a floor component shows once it has a URL; nothing before. */
+const shown = (src: string | undefined, onLoad: FloorImageProps['onLoad']) =>
+  src ? <img src={src} alt="" onLoad={(event) => onLoad(event.currentTarget)} /> : null
+
+/** Mounts one `Image` per record over a core of its own, inside `wrap`. */
+function mountFloor(
+  dbName: string,
+  Image: (props: FloorImageProps) => ReactNode,
+  wrap: (children: ReactNode) => ReactNode,
+  records: ImageRecord[],
+  root: HTMLElement,
+  track: Track,
+) {
+  const service = createImageService({ cache: { dbName, maxEntries: 100_000 } })
+  createRoot(root).render(
+    wrap(
+      records.map((record, i) => (
+        <Image key={i} record={record} service={service} onLoad={(img) => void track(i, img)} />
+      )),
+    ),
+  )
+}
+
+/** The least a React binding does: state set from `getImage` in an effect, an `<img>` once it has a URL. */
+function FloorImage({ record, service, onLoad }: FloorImageProps) {
   const [src, setSrc] = useState<string>()
   useEffect(() => {
     let live = true
     void service.getImage(record).then((blob) => live && setSrc(URL.createObjectURL(blob)))
     return () => void (live = false)
   }, [record, service])
-  return src ? <img src={src} alt="" onLoad={(event) => onLoad(event.currentTarget)} /> : null
+  return shown(src, onLoad)
 }
 
 /** The React floor: the kit's core under the plainest React component per image. */
-export function reactFloor(records: ImageRecord[], root: HTMLElement, track: Track) {
-  const service = createImageService({ cache: { dbName: 'react-floor-bench', maxEntries: 100_000 } })
-  createRoot(root).render(
-    <>
-      {records.map((record, i) => (
-        <FloorImage key={i} record={record} service={service} onLoad={(img) => void track(i, img)} />
-      ))}
-    </>,
-  )
-}
+export const reactFloor = (records: ImageRecord[], root: HTMLElement, track: Track) =>
+  mountFloor('react-floor-bench', FloorImage, (children) => <>{children}</>, records, root, track)
 
 /** The least a React Query binding does: `useQuery` over `getImage`, an `<img>` once it has a URL. */
-function QueryFloorImage(props: {
-  record: ImageRecord
-  service: ImageService
-  onLoad: (img: HTMLImageElement) => void
-}) {
-  const { record, service, onLoad } = props
+function QueryFloorImage({ record, service, onLoad }: FloorImageProps) {
   const { data: src } = useQuery({
     queryKey: ['floor', record.id, record.token],
     queryFn: async () => URL.createObjectURL(await service.getImage(record)),
     staleTime: Infinity,
   })
-  return src ? <img src={src} alt="" onLoad={(event) => onLoad(event.currentTarget)} /> : null
+  return shown(src, onLoad)
 }
 
 /** The React Query floor: the kit's core under the plainest `useQuery` component per image. */
-export function reactQueryFloor(records: ImageRecord[], root: HTMLElement, track: Track) {
-  const service = createImageService({ cache: { dbName: 'react-query-floor-bench', maxEntries: 100_000 } })
-  createRoot(root).render(
-    <QueryClientProvider client={new QueryClient()}>
-      {records.map((record, i) => (
-        <QueryFloorImage key={i} record={record} service={service} onLoad={(img) => void track(i, img)} />
-      ))}
-    </QueryClientProvider>,
+export const reactQueryFloor = (records: ImageRecord[], root: HTMLElement, track: Track) =>
+  mountFloor(
+    'react-query-floor-bench',
+    QueryFloorImage,
+    (children) => <QueryClientProvider client={new QueryClient()}>{children}</QueryClientProvider>,
+    records,
+    root,
+    track,
   )
-}
