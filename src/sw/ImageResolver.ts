@@ -30,6 +30,8 @@ async function decryptToBlob(...args: Parameters<typeof decryptImage>): Promise<
 export interface ResolvedImage {
   image: ServedImage
   source: 'worker-memory' | 'cache-storage' | 'page'
+  /** For a page's answer: settles once it is kept (or dropped), after the image is answered. */
+  kept?: Promise<void>
 }
 
 /** One image request being answered; shared by every fetch of its URL. */
@@ -108,16 +110,17 @@ export class ImageResolver {
       this.options.formats,
       this.options.subtle,
     )
-    // Kept under the version the page answered with (newer than asked after an Updated answer).
-    if (!flight.evicted) await this.keep(id, answer.token, answer.encrypted, decryptionKey, image, flight)
-    // Evicted while it was being stored: undo it, Dexie is the source of truth.
-    if (flight.evicted) await this.drop(id)
-    return { image, source: 'page' }
+    // Answered before it is stored, as a CacheFirst worker answers before its cache write
+    // lands: the write goes on under the fetch event's waitUntil.
+    const kept = this.keep(id, answer.token, answer.encrypted, decryptionKey, image, flight)
+    return { image, source: 'page', kept }
   }
 
   /**
-   * Keeps a verified answer: ciphertext in Cache Storage, key and image in memory. Never
-   * replaces a newer version, never outlives a clear, and a refused write only costs the cache.
+   * Keeps a page's answer, verified, under the version the page answered with (newer than
+   * asked after an Updated answer): ciphertext in Cache Storage, key and image in memory.
+   * Never replaces a newer version, never outlives a clear or an eviction, and a refused or
+   * failed write only costs the cache.
    */
   private async keep(
     id: string,
@@ -127,16 +130,22 @@ export class ImageResolver {
     image: ServedImage,
     flight: Flight,
   ): Promise<void> {
-    await this.cache.put(id, token, encrypted, flight.epoch)
-    if (flight.epoch !== this.cache.epoch || flight.evicted) return
-    const newest = (await this.cache.newest(id)) ?? token
-    if (newest > token) return
-    // One version per id in memory too: this one replaces every other.
-    this.dropFromMemory(id)
-    const key = imageUrl(id, token, this.options.prefix)
-    // Kept whether or not Cache Storage took it: a full disk costs only the cache.
-    this.keys.set(key, decryptionKey)
-    this.served.set(key, image)
+    try {
+      if (!flight.evicted) await this.cache.put(id, token, encrypted, flight.epoch)
+      // Evicted while it was being stored: undo it, Dexie is the source of truth.
+      if (flight.evicted) return await this.drop(id)
+      if (flight.epoch !== this.cache.epoch) return
+      const newest = (await this.cache.newest(id)) ?? token
+      if (newest > token) return
+      // One version per id in memory too: this one replaces every other.
+      this.dropFromMemory(id)
+      const key = imageUrl(id, token, this.options.prefix)
+      // Kept whether or not Cache Storage took it: a full disk costs only the cache.
+      this.keys.set(key, decryptionKey)
+      this.served.set(key, image)
+    } catch {
+      // Cache Storage failed in a way it does not know: the image was answered, nothing is kept.
+    }
   }
 
   private async requestKey(key: string, id: string, token: number, flight: Flight): Promise<DecryptionKey> {

@@ -54,6 +54,8 @@ interface SharedFlight extends Flight {
   clients: Set<string>
   /** Set once answered from the worker's own memory or Cache Storage. */
   served?: ServedReport
+  /** Settles once the request is answered and what the page answered is kept. */
+  done: Promise<void>
 }
 
 // Stryker disable next-line StringLiteral: the request answers 504 by its code; the message is never shown
@@ -107,10 +109,16 @@ export class PixstoreWorker {
 
   /**
    * The response for a request, or `undefined` when the request is not an image URL of this
-   * worker and must go to the network untouched. `clientId` is the fetch event's client.
+   * worker and must go to the network untouched. `clientId` is the fetch event's client;
+   * `waitUntil` is the fetch event's, so the worker lives until a page's answer is stored,
+   * which happens after the response.
    */
-  // Stryker disable next-line StringLiteral: any default works, as long as it is one id for every fetch without one
-  handle(request: Request, clientId = ''): Promise<Response> | undefined {
+  handle(
+    request: Request,
+    // Stryker disable next-line StringLiteral: any default works, as long as it is one id for every fetch without one
+    clientId = '',
+    waitUntil?: (promise: Promise<unknown>) => void,
+  ): Promise<Response> | undefined {
     if (request.method !== 'GET') return undefined
     const url = new URL(request.url)
     if (url.origin !== this.origin || !url.pathname.startsWith(`${this.prefix}/`)) return undefined
@@ -118,17 +126,23 @@ export class PixstoreWorker {
     if (!parsed.ok) return Promise.resolve(textResponse(400, `Bad image request: ${parsed.reason}`))
     const key = imageUrl(parsed.id, parsed.token, this.prefix)
     let flight = this.inflight.get(key)
+    // A flight from before a clear, still storing what it answered, answers nobody new.
+    if (flight?.epoch !== this.cache.epoch) flight = undefined
     if (!flight) {
       const created: SharedFlight = {
         id: parsed.id,
         epoch: this.cache.epoch,
         response: Promise.resolve(new Response()),
         clients: new Set([clientId]),
+        done: Promise.resolve(),
       }
-      // Nothing else takes a flight out, so the one under this key is still this one.
-      created.response = this.respond(key, parsed.id, parsed.token, created).finally(() =>
-        this.inflight.delete(key),
-      )
+      const answered = this.respond(key, parsed.id, parsed.token, created)
+      created.response = answered.then(({ response }) => response)
+      // Until the page's answer is stored, a request for the same URL joins this flight rather
+      // than asking again; after a clear, a new flight may have taken its place.
+      created.done = answered
+        .then(({ kept }) => kept)
+        .finally(() => this.inflight.get(key) === created && this.inflight.delete(key))
       this.inflight.set(key, created)
       flight = created
     } else if (!flight.clients.has(clientId)) {
@@ -136,6 +150,7 @@ export class PixstoreWorker {
       flight.clients.add(clientId)
       flight.repost?.()
     }
+    waitUntil?.(flight.done)
     // Concurrent requests share one round trip; each gets its own body.
     const joined = flight
     return joined.response.then((response) => {
@@ -161,21 +176,30 @@ export class PixstoreWorker {
     )
   }
 
-  private async respond(key: string, id: string, token: number, flight: SharedFlight): Promise<Response> {
+  /** The response to `flight`, and what settles once the page's answer is kept. */
+  private async respond(
+    key: string,
+    id: string,
+    token: number,
+    flight: SharedFlight,
+  ): Promise<{ response: Response; kept?: Promise<void> }> {
     const start = this.now()
+    let kept: Promise<void> | undefined
     try {
-      const { image, source } = await this.images.imageOf(key, id, token, flight)
+      const resolved = await this.images.imageOf(key, id, token, flight)
+      kept = resolved.kept
       // Asked before a clear: nothing of it is answered after.
       if (flight.epoch !== this.cache.epoch) throw cleared()
+      const { image, source } = resolved
       // The page counts what it answered itself; what the worker answered alone, it is told.
       if (source !== 'page') {
         const ms = this.now() - start
         flight.served = { id, token, source, bytes: image.blob.size, ms }
       }
-      return imageResponse(image)
+      return { response: imageResponse(image), kept }
     } catch (error) {
       const code = isPixstoreError(error) ? error.code : 'server-error'
-      return failedResponse(code)
+      return { response: failedResponse(code), kept }
     }
   }
 

@@ -28,7 +28,9 @@ scope.addEventListener('activate', (event) =>
   event.waitUntil(Promise.all([scope.clients.claim(), worker.deleteOldCaches()])),
 )
 scope.addEventListener('fetch', (event) => {
-  const response = worker.handle(event.request, event.clientId || event.resultingClientId)
+  const response = worker.handle(event.request, event.clientId || event.resultingClientId, (promise) =>
+    event.waitUntil(promise),
+  )
   if (response) event.respondWith(response)
 })
 export {}

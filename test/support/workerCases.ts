@@ -72,8 +72,20 @@ export async function workerHarness(
     () => page.close(),
     () => scoped.delete(SW_CACHE_NAME),
   )
-  const get = (id: string, token: number, init?: RequestInit, clientId?: string) =>
-    worker.handle(new Request(`${origin}/_img/${id}?t=${token}`, init), clientId)!
+  /**
+   * A fetch event for the image, settled as the browser settles one: once it is answered and
+   * everything it waits on (`waitUntil`: the page's answer being stored) is done.
+   */
+  const get = async (id: string, token: number, init?: RequestInit, clientId?: string) => {
+    const extended: Array<Promise<unknown>> = []
+    const response = await worker.handle(
+      new Request(`${origin}/_img/${id}?t=${token}`, init),
+      clientId,
+      (promise) => extended.push(promise),
+    )!
+    await Promise.all(extended)
+    return response
+  }
   const question = async (index: number) => {
     await expect.poll(() => questions.length).toBeGreaterThan(index)
     return questions[index]!

@@ -149,25 +149,64 @@ describe('PixstoreWorker in Node', () => {
   })
 })
 
-describe('PixstoreWorker and a CLEAR in the middle of a store', () => {
-  it('answers 504 for a request asked before CLEAR even when its image was already decrypted', async () => {
+describe('PixstoreWorker and a store in progress', () => {
+  it('answers once decrypted, before its store lands; the event waits for the store, and a request meanwhile joins it', async () => {
     const caches = memoryCaches(ORIGIN)
     let release = () => undefined as void
     caches.state.holdPuts = new Promise((resolve) => (release = resolve))
-    const { get, question, answer, page, cached } = await workerHarness(ORIGIN, () => caches.storage)
-    const version = await encryptImage(png(9), 'png')
-    const response = get('mid', 9)
-    answer((await question(0)).requestId, 9, version)
+    const { worker, question, answer, questions, cached, bytes } = await workerHarness(
+      ORIGIN,
+      () => caches.storage,
+    )
+    const extended: Array<Promise<unknown>> = []
+    const fetchEvent = () =>
+      worker.handle(new Request(`${ORIGIN}/_img/early?t=3`), 'tab', (promise) => extended.push(promise))!
+    const first = fetchEvent()
+    answer((await question(0)).requestId, 3, await encryptImage(png(3), 'png'))
+    // The store is held: the image is answered all the same.
+    expect(await bytes(await first)).toEqual(png(3))
+    expect(caches.state.puts).toBe(1)
+    let stored = false
+    void Promise.all(extended).then(() => (stored = true))
+    // A request for the same URL while the store runs joins it: the page is not asked again.
+    expect(await bytes(await fetchEvent())).toEqual(png(3))
+    expect(questions).toHaveLength(1)
+    expect(stored).toBe(false)
+    release()
+    await expect.poll(() => stored).toBe(true)
+    expect(await cached()).toEqual(['/_img/early?t=3'])
+  })
+
+  it('keeps nothing of an answer whose store a CLEAR interrupts, and answers nobody new from it', async () => {
+    const caches = memoryCaches(ORIGIN)
+    let release = () => undefined as void
+    caches.state.holdPuts = new Promise((resolve) => (release = resolve))
+    const { worker, get, question, questions, answer, page, cached, bytes } = await workerHarness(
+      ORIGIN,
+      () => caches.storage,
+    )
+    const event = get('mid', 9)
+    answer((await question(0)).requestId, 9, await encryptImage(png(9), 'png'))
     // The answer is decrypted and being stored: now the logout.
     await expect.poll(() => caches.state.puts).toBe(1)
     page.postMessage({ type: SW_MESSAGE.CLEAR })
     await expect.poll(async () => await caches.storage.has('pixstore-images-v1')).toBe(false)
+    // A request after the logout, while that store still runs, is asked of the page anew.
+    let stored: Promise<unknown> = Promise.resolve()
+    const after = worker.handle(
+      new Request(`${ORIGIN}/_img/mid?t=9`),
+      'tab',
+      (promise) => (stored = promise),
+    )!
+    answer((await question(1)).requestId, 9, await encryptImage(png(10), 'png'))
+    expect(await bytes(await after)).toEqual(png(10))
     release()
-    expect((await response).status).toBe(504)
-    expect(await cached()).toEqual([])
-    // Nor is it in memory: the next request asks the page.
-    void get('mid', 9)
-    await question(1)
+    // Answered before the logout came; of it nothing is kept, only what was answered after.
+    expect((await event).status).toBe(200)
+    await stored
+    expect(await cached()).toEqual(['/_img/mid?t=9'])
+    expect(await bytes(await get('mid', 9))).toEqual(png(10))
+    expect(questions).toHaveLength(2)
   })
 })
 
