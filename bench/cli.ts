@@ -1,6 +1,6 @@
-// npm run bench [-- --n 100 --gallery 1000 --rounds 5 --scenarios cold,warm --contenders kit-core,pixstore3 --entries 2500,10000 --sizes 520x390,640x480 --out bench/results]
+// npm run bench [-- --n 100 --gallery 1000 --rounds 5 --scenarios cold,warm,refill --contenders kit-core,pixstore3 --entries 2500,10000 --sizes 520x390,640x480 --out bench/results]
 import { parseArgs } from 'node:util'
-import type { ContenderName } from './report.ts'
+import type { ContenderName, ScenarioName } from './report.ts'
 import { runBench } from './runBench.ts'
 
 const { values } = parseArgs({
@@ -21,7 +21,7 @@ await runBench({
   rounds: values.rounds ? Number(values.rounds) : undefined,
   scaleEntries: values.entries?.split(',').filter(Boolean).map(Number),
   out: values.out,
-  scenarios: values.scenarios?.split(',') as Array<'cold' | 'warm' | 'grid' | 'screen'> | undefined,
+  scenarios: values.scenarios?.split(',') as ScenarioName[] | undefined,
   contenders: values.contenders?.split(',') as ContenderName[] | undefined,
   // Image sizes, WIDTHxHEIGHT, cycled over the images: a scaling run with large photos.
   sizes: values.sizes?.split(',').map((size) => size.split('x').map(Number) as [number, number]),

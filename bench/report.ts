@@ -11,7 +11,12 @@ export type ContenderName =
   | 'object-url-floor'
   | 'sw-floor'
   | 'plain'
-export type ScenarioName = 'cold' | 'warm' | 'grid' | 'screen'
+export type ScenarioName = 'cold' | 'warm' | 'refill' | 'grid' | 'screen'
+/**
+ * Every scenario, in the report's order. `refill`: a reload the worker controls after it lost
+ * its Cache Storage and restarted (IndexedDB full), so it asks the page for every image.
+ */
+export const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'refill', 'grid', 'screen']
 
 export interface BenchRun extends PageResult {
   round: number
@@ -230,12 +235,12 @@ export function report(results: BenchResults): string {
   const titles: Record<ScenarioName, string> = {
     cold: 'Cold (empty caches)',
     warm: 'Warm (page reload, caches full)',
+    refill:
+      "Warm, the worker's cache lost (page reload, IndexedDB full; the worker restarted without its Cache Storage)",
     grid: 'Grid (100 components, 10 distinct images, cold)',
     screen: `First screen of a ${config.gallery.count.toLocaleString('en')}-image gallery (cold, 1100x900 viewport, ${(config.gallery.meanBytes / 1024).toFixed(0)} KiB images)`,
   }
-  const scenarios = (['cold', 'warm', 'grid', 'screen'] as const).filter((scenario) =>
-    results.runs.some((r) => r.scenario === scenario),
-  )
+  const scenarios = SCENARIOS.filter((scenario) => results.runs.some((r) => r.scenario === scenario))
   for (const scenario of scenarios) {
     lines.push(`### ${titles[scenario]}`, '')
     lines.push(

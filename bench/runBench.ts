@@ -7,10 +7,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchBrowser, startBenchServer } from './benchServer.ts'
 import type { PageResult, ScaleResult } from './page/main.tsx'
 import { renderChart } from './renderChart.ts'
-import { report, type BenchResults, type ScenarioName, type ContenderName } from './report.ts'
+import { report, SCENARIOS, type BenchResults, type ScenarioName, type ContenderName } from './report.ts'
 
 export interface BenchOptions {
-  /** Scenarios to run. @default cold, warm, grid */
+  /** Scenarios to run. @default all of SCENARIOS */
   scenarios?: ScenarioName[]
   /** Images. @default 100 */
   n?: number
@@ -41,7 +41,6 @@ export const CONTENDERS: ContenderName[] = [
   'sw-floor',
   'plain',
 ]
-const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'grid', 'screen']
 /** The floors (the bare core, the least React and React Query bindings, the least object URL and worker code) run where the React paths are compared with them. */
 export const FLOORS: ContenderName[] = [
   'kit-core',
@@ -51,7 +50,9 @@ export const FLOORS: ContenderName[] = [
   'sw-floor',
 ]
 const comparedIn = (scenario: ScenarioName, contender: ContenderName) =>
-  !FLOORS.includes(contender) || scenario === 'cold' || scenario === 'warm'
+  scenario === 'refill'
+    ? contender === 'kit-worker' || contender === 'kit-object-url'
+    : !FLOORS.includes(contender) || scenario === 'cold' || scenario === 'warm'
 
 export async function waitForResult<T>(page: Page): Promise<T> {
   const handle = await page
@@ -75,6 +76,17 @@ export async function waitForResult<T>(page: Page): Promise<T> {
   const result = (await handle.jsonValue()) as T | { error: string }
   if (result && typeof result === 'object' && 'error' in result) throw new Error(result.error)
   return result as T
+}
+
+/** Deletes the page's Cache Storage and stops its service worker, which forgets what it held. */
+async function loseWorkerCache(context: BrowserContext, page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    for (const name of await caches.keys()) await caches.delete(name)
+  })
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('ServiceWorker.enable')
+  await cdp.send('ServiceWorker.stopAllWorkers')
+  await cdp.detach()
 }
 
 async function heapAfter(context: BrowserContext, page: Page): Promise<number> {
@@ -122,16 +134,18 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
           )
           page.on('pageerror', (error) => log(`  page error (${contender}, ${scenario}): ${error.message}`))
           const url = `${base}?contender=${contender}&scenario=${scenario}&n=${n}&gallery=${galleryCount}`
-          if (scenario === 'warm') {
+          const reloaded = scenario === 'warm' || scenario === 'refill'
+          if (reloaded) {
             await page.goto(url)
             await waitForResult<PageResult>(page)
             if (contender === 'kit-worker' || contender === 'sw-floor') {
               // Measure the worker path itself: a reload the worker already controls.
               await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
             }
+            if (scenario === 'refill') await loseWorkerCache(context, page)
           }
           resetRequests()
-          if (scenario === 'warm') await page.reload()
+          if (reloaded) await page.reload()
           else await page.goto(url)
           const result = await waitForResult<PageResult>(page)
           const backendRequests = requests()

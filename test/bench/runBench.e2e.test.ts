@@ -35,6 +35,20 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
         expect(run!.allDecoded).toBeGreaterThan(0)
       }
     }
+    // A worker that lost its cache asks the page for every image, which answers from IndexedDB:
+    // nothing reaches the backend and every image still comes through the worker. Only the two
+    // kit paths run there.
+    const refill = results.runs.filter((r) => r.scenario === 'refill')
+    expect(refill.map((r) => r.contender).sort()).toEqual(['kit-object-url', 'kit-worker'])
+    const lost = refill.find((r) => r.contender === 'kit-worker')!
+    expect(lost.perImage).toHaveLength(5)
+    expect(lost.backendRequests).toBe(0)
+    expect(lost.viaWorker).toBe(5)
+    expect(lost.idbTransactions).toBeGreaterThan(0)
+    // Warm, the worker answers from what it kept: the page reads nothing.
+    expect(
+      results.runs.find((r) => r.scenario === 'warm' && r.contender === 'kit-worker')!.idbTransactions,
+    ).toBe(0)
     // Visible first: the kit asks for the first screen's 90 images and nothing else; pixstore 3
     // asks for every image, in order, as fast as connections allow.
     const screenRequests = (contender: (typeof CONTENDERS)[number]) =>
@@ -72,7 +86,8 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
     expect(markdown).toMatch(/\| object URL floor: \d+\.\d\dx \(\d+ vs \d+ ms\) \|/)
     expect(markdown).toMatch(/\| React floor: \d+\.\d\dx \(\d+ vs \d+ ms\); React Query floor: \d+\.\d\dx/)
     expect(markdown).toContain('### First screen of a 300-image gallery')
-    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(26)
+    expect(markdown).toContain("### Warm, the worker's cache lost")
+    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(28)
     expect(existsSync(join(out, 'chart.png'))).toBe(true)
     // The chart carries every target's ratio and its floor's, as the table does.
     const { svg } = chartSvg(results)

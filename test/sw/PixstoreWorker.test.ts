@@ -177,7 +177,27 @@ describe('PixstoreWorker and a store in progress', () => {
     expect(await cached()).toEqual(['/_img/early?t=3'])
   })
 
-  it('keeps nothing of an answer whose store a CLEAR interrupts, and answers nobody new from it', async () => {
+  it('keeps nothing of an answer whose store a CLEAR interrupts', async () => {
+    const caches = memoryCaches(ORIGIN)
+    let release = () => undefined as void
+    caches.state.holdPuts = new Promise((resolve) => (release = resolve))
+    const { get, question, answer, page, cached } = await workerHarness(ORIGIN, () => caches.storage)
+    const event = get('mid', 9)
+    answer((await question(0)).requestId, 9, await encryptImage(png(9), 'png'))
+    // The answer is decrypted and being stored: now the logout.
+    await expect.poll(() => caches.state.puts).toBe(1)
+    page.postMessage({ type: SW_MESSAGE.CLEAR })
+    await expect.poll(async () => await caches.storage.has('pixstore-images-v1')).toBe(false)
+    release()
+    // Answered before the logout came; nothing of it is kept after.
+    expect((await event).status).toBe(200)
+    expect(await cached()).toEqual([])
+    // Nor is it in memory: the next request asks the page.
+    void get('mid', 9)
+    await question(1)
+  })
+
+  it('answers nobody new from a flight that a CLEAR interrupted while it stored', async () => {
     const caches = memoryCaches(ORIGIN)
     let release = () => undefined as void
     caches.state.holdPuts = new Promise((resolve) => (release = resolve))
@@ -187,26 +207,25 @@ describe('PixstoreWorker and a store in progress', () => {
     )
     const event = get('mid', 9)
     answer((await question(0)).requestId, 9, await encryptImage(png(9), 'png'))
-    // The answer is decrypted and being stored: now the logout.
     await expect.poll(() => caches.state.puts).toBe(1)
     page.postMessage({ type: SW_MESSAGE.CLEAR })
     await expect.poll(async () => await caches.storage.has('pixstore-images-v1')).toBe(false)
     // A request after the logout, while that store still runs, is asked of the page anew.
+    const request = () => new Request(`${ORIGIN}/_img/mid?t=9`)
     let stored: Promise<unknown> = Promise.resolve()
-    const after = worker.handle(
-      new Request(`${ORIGIN}/_img/mid?t=9`),
-      'tab',
-      (promise) => (stored = promise),
-    )!
-    answer((await question(1)).requestId, 9, await encryptImage(png(10), 'png'))
-    expect(await bytes(await after)).toEqual(png(10))
+    const after = worker.handle(request(), 'tab', (promise) => (stored = promise))!
+    const asked = await question(1)
+    // The old flight ends; a request now joins the new one, still waiting for the page.
     release()
-    // Answered before the logout came; of it nothing is kept, only what was answered after.
     expect((await event).status).toBe(200)
+    const joined = worker.handle(request(), 'tab')!
+    answer(asked.requestId, 9, await encryptImage(png(10), 'png'))
+    expect(await bytes(await after)).toEqual(png(10))
+    expect(await bytes(await joined)).toEqual(png(10))
+    expect(questions).toHaveLength(2)
+    // Of the answer from before the logout nothing is kept, only the one after it.
     await stored
     expect(await cached()).toEqual(['/_img/mid?t=9'])
-    expect(await bytes(await get('mid', 9))).toEqual(png(10))
-    expect(questions).toHaveLength(2)
   })
 })
 
