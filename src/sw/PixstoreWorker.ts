@@ -1,10 +1,4 @@
-import {
-  checkOption,
-  DEFAULT_IMAGE_FORMATS,
-  isPixstoreError,
-  PixstoreError,
-  type ImageFormat,
-} from '../core/index.js'
+import { checkOption, DEFAULT_IMAGE_FORMATS, isPixstoreError, PixstoreError } from '../core/index.js'
 import { EncryptedCache } from './EncryptedCache.js'
 import { ImageResolver, type Flight } from './ImageResolver.js'
 import { imageUrl, parseImageUrl } from './imageUrl.js'
@@ -17,35 +11,9 @@ import {
   type SwMessage,
 } from './messages.js'
 import { PageQuestions } from './PageQuestions.js'
+import type { PixstoreWorkerOptions } from './PixstoreWorkerOptions.js'
 import { ServedReports, type WorkerClients } from './ServedReports.js'
 import { failedResponse, imageResponse, textResponse } from './workerResponses.js'
-
-/** Options of the worker; the worker script reads them from its own URL's query. */
-export interface PixstoreWorkerOptions {
-  /** Path prefix of image URLs. @default '/_img' */
-  prefix?: string
-  /** BroadcastChannel name shared with the page bridges. @default 'pixstore' */
-  channel?: string
-  /** Milliseconds to wait for a bridge before answering 504. @default 5000 */
-  timeout?: number
-  /** Most entries in the worker's Cache Storage. @default 500 */
-  maxEntries?: number
-  /** Must match the backend and the page. @default ['png','webp','jpg','jpeg'] */
-  imageFormats?: readonly ImageFormat[]
-  /** Bytes of recently served images kept decrypted in the worker's memory (never on disk),
-   * so repeat views skip the Cache read and the decryption. 0 turns it off. @default 33554432 (32 MiB) */
-  memoryBytes?: number
-  /** Cache Storage to use. @default globalThis.caches */
-  caches?: CacheStorage
-  /** Origin whose `GET {prefix}/...` requests are handled. @default globalThis.location.origin */
-  origin?: string
-  /** WebCrypto for decryption and request ids. @default globalThis.crypto */
-  crypto?: Crypto
-  /** The pages, told which layer answered their images (`SERVED`). @default globalThis.clients */
-  clients?: WorkerClients
-  /** Clock of the time to each answer, in ms. @default performance.now */
-  now?: () => number
-}
 
 /** A request being answered, shared by every fetch of the same URL. */
 interface SharedFlight extends Flight {
@@ -127,25 +95,8 @@ export class PixstoreWorker {
     const key = imageUrl(parsed.id, parsed.token, this.prefix)
     let flight = this.inflight.get(key)
     // A flight from before a clear, still storing what it answered, answers nobody new.
-    if (flight?.epoch !== this.cache.epoch) flight = undefined
-    if (!flight) {
-      const created: SharedFlight = {
-        id: parsed.id,
-        epoch: this.cache.epoch,
-        response: Promise.resolve(new Response()),
-        clients: new Set([clientId]),
-        done: Promise.resolve(),
-      }
-      const answered = this.respond(key, parsed.id, parsed.token, created)
-      created.response = answered.then(({ response }) => response)
-      // Until the page's answer is stored, a request for the same URL joins this flight rather
-      // than asking again; after a clear, a new flight may have taken its place.
-      created.done = answered
-        .then(({ kept }) => kept)
-        .finally(() => this.inflight.get(key) === created && this.inflight.delete(key))
-      this.inflight.set(key, created)
-      flight = created
-    } else if (!flight.clients.has(clientId)) {
+    if (flight?.epoch !== this.cache.epoch) flight = this.fly(key, parsed.id, parsed.token, clientId)
+    else if (!flight.clients.has(clientId)) {
       // The page first asked may be gone (a reload): ask again for the new one.
       flight.clients.add(clientId)
       flight.repost?.()
@@ -174,6 +125,28 @@ export class PixstoreWorker {
         .filter((n) => n.startsWith('pixstore-') && n !== this.cacheName)
         .map((n) => this.caches.delete(n)),
     )
+  }
+
+  /**
+   * Starts answering `key`. The flight lasts until the page's answer is stored, so a request
+   * for the same URL meanwhile joins it rather than asking again.
+   */
+  private fly(key: string, id: string, token: number, clientId: string): SharedFlight {
+    const flight: SharedFlight = {
+      id,
+      epoch: this.cache.epoch,
+      clients: new Set([clientId]),
+      response: Promise.resolve(new Response()),
+      done: Promise.resolve(),
+    }
+    const answered = this.respond(key, id, token, flight)
+    flight.response = answered.then(({ response }) => response)
+    // After a clear, a new flight may have taken this one's place.
+    flight.done = answered
+      .then(({ kept }) => kept)
+      .finally(() => this.inflight.get(key) === flight && this.inflight.delete(key))
+    this.inflight.set(key, flight)
+    return flight
   }
 
   /** The response to `flight`, and what settles once the page's answer is kept. */

@@ -17,7 +17,7 @@ export type {
 export { imageUrl, parseImageUrl, MAX_ID_LENGTH } from './imageUrl.js'
 export type { ParsedImageUrl } from './imageUrl.js'
 export { PixstoreWorker } from './PixstoreWorker.js'
-export type { PixstoreWorkerOptions } from './PixstoreWorker.js'
+export type { PixstoreWorkerOptions } from './PixstoreWorkerOptions.js'
 export { ServedReports } from './ServedReports.js'
 export type { WorkerClients } from './ServedReports.js'
 export { EncryptedCache } from './EncryptedCache.js'

@@ -1,5 +1,5 @@
 import type { ImageFormat } from '../core/index.js'
-import type { PixstoreWorkerOptions } from './PixstoreWorker.js'
+import type { PixstoreWorkerOptions } from './PixstoreWorkerOptions.js'
 
 /** The worker's options a page chooses: they travel in the worker script's URL. */
 export type WorkerScriptOptions = Pick<
