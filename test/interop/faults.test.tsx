@@ -63,7 +63,7 @@ const displayed = () =>
       expect(img.getAttribute('src')).toMatch(/^blob:/)
       expect(img.complete && img.naturalWidth).toBe(48)
     },
-    { timeout: 5000 },
+    { timeout: 15_000 },
   )
 
 const HEALING: Array<[Fault, string]> = [
@@ -110,7 +110,7 @@ describe('faults injected between the kit and the real backend', () => {
       const record = await saved()
       await commands.faultPlan(record.id, [fault])
       mount(record)
-      const button = await screen.findByRole('button', {}, { timeout: 5000 })
+      const button = await screen.findByRole('button', {}, { timeout: 15_000 })
       expect(button.dataset.code).toBe(code)
       expect(await commands.faultRequests(record.id)).toBe(1)
       act(() => button.click())
