@@ -26,6 +26,9 @@ interface SharedFlight extends Flight {
   done: Promise<void>
 }
 
+/** A flight while its answer is being found: what `respond` reads and writes of it. */
+type AnsweringFlight = Omit<SharedFlight, 'response' | 'done'>
+
 // Stryker disable next-line StringLiteral: the request answers 504 by its code; the message is never shown
 const cleared = () => new PixstoreError('aborted', 'The images were cleared')
 
@@ -132,19 +135,15 @@ export class PixstoreWorker {
    * for the same URL meanwhile joins it rather than asking again.
    */
   private fly(key: string, id: string, token: number, clientId: string): SharedFlight {
-    const flight: SharedFlight = {
-      id,
-      epoch: this.cache.epoch,
-      clients: new Set([clientId]),
-      response: Promise.resolve(new Response()),
-      done: Promise.resolve(),
-    }
-    const answered = this.respond(key, id, token, flight)
-    flight.response = answered.then(({ response }) => response)
-    // After a clear, a new flight may have taken this one's place.
-    flight.done = answered
-      .then(({ kept }) => kept)
-      .finally(() => this.inflight.get(key) === flight && this.inflight.delete(key))
+    const asking: AnsweringFlight = { id, epoch: this.cache.epoch, clients: new Set([clientId]) }
+    const answered = this.respond(key, id, token, asking)
+    const flight: SharedFlight = Object.assign(asking, {
+      response: answered.then(({ response }) => response),
+      // After a clear, a new flight may have taken this one's place.
+      done: answered
+        .then(({ kept }) => kept)
+        .finally(() => this.inflight.get(key) === flight && this.inflight.delete(key)),
+    })
     this.inflight.set(key, flight)
     return flight
   }
@@ -154,7 +153,7 @@ export class PixstoreWorker {
     key: string,
     id: string,
     token: number,
-    flight: SharedFlight,
+    flight: AnsweringFlight,
   ): Promise<{ response: Response; kept?: Promise<void> }> {
     const start = this.now()
     let kept: Promise<void> | undefined
