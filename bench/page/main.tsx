@@ -1,5 +1,5 @@
 // One page, every contender. Query: ?contender=plain|sw-floor|object-url-floor|react-floor|react-query-floor|pixstore3|kit-core|kit-object-url|kit-worker
-// &scenario=cold|warm|grid|screen&n=N&gallery=G, or ?scale=kit|pixstore3&entries=N. Results
+// &scenario=cold|warm|refill|grid|screen&n=N&gallery=G, or ?scale=kit|pixstore3&entries=N. Results
 // land in window.__result.
 import * as pixstore3 from 'pixstore/frontend/index.js'
 import { cleanupImageCache } from 'pixstore/frontend/cleanup.js'
