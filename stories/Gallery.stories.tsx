@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, waitFor, within } from 'storybook/test'
 import { SecureImage, type ImageRecord } from '../src'
-import { StoryProvider } from './support/StoryProvider'
+import { StoryProvider, WhenWorkerReady } from './support/StoryProvider'
 import { backendLoader, type Loaded } from './support/storyBackend'
 
 /** A grid of encrypted images, as an app would render one. */
@@ -62,7 +62,9 @@ async function allDecoded(canvasElement: HTMLElement, count: number, prefix: str
 export const WithServiceWorker: Story = {
   render: (_, { loaded }) => (
     <StoryProvider backend={(loaded as Loaded).backend} worker>
-      <Gallery records={(loaded as Loaded).backend.records} />
+      <WhenWorkerReady>
+        <Gallery records={(loaded as Loaded).backend.records} />
+      </WhenWorkerReady>
     </StoryProvider>
   ),
   play: async ({ canvasElement, loaded }) => {

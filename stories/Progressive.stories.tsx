@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useRef } from 'react'
 import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { SecureImage } from '../src'
-import { StoryProvider } from './support/StoryProvider'
+import { StoryProvider, WhenWorkerReady } from './support/StoryProvider'
 import { slowFetcher } from './support/slowFetcher'
 import { backendLoader, type StoryBackend, type Loaded } from './support/storyBackend'
 
@@ -68,7 +68,14 @@ export const ThumbnailThenFullThroughWorker: Story = {
         worker
         config={{ fetcher: slowFetcher(backend, { ids: [record.id] }) }}
       >
-        <SecureImage {...args} record={record} preview={backend.previews[4]} style={{ objectFit: 'cover' }} />
+        <WhenWorkerReady>
+          <SecureImage
+            {...args}
+            record={record}
+            preview={backend.previews[4]}
+            style={{ objectFit: 'cover' }}
+          />
+        </WhenWorkerReady>
       </StoryProvider>
     )
   },

@@ -4,7 +4,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { SecureImage, type ImageRecord, type PixstoreConfig, type PixstoreErrorCode } from '../src'
 import { createEndpointFetcher, WireState, type WireErrorState } from '../src/core'
 import { encodeWirePayload } from '../src/testing'
-import { StoryProvider } from './support/StoryProvider'
+import { StoryProvider, WhenWorkerReady } from './support/StoryProvider'
 import { backendLoader, type StoryBackend, type Loaded } from './support/storyBackend'
 
 const meta = {
@@ -73,7 +73,9 @@ export const LoadedThroughObjectUrl: Story = {
 export const LoadedThroughWorker: Story = {
   render: (args, { loaded }) => (
     <StoryProvider backend={(loaded as Loaded).backend} worker>
-      <SecureImage {...args} record={(loaded as Loaded).backend.records[2]} />
+      <WhenWorkerReady>
+        <SecureImage {...args} record={(loaded as Loaded).backend.records[2]} />
+      </WhenWorkerReady>
     </StoryProvider>
   ),
   play: async ({ canvasElement }) => {

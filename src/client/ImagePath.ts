@@ -40,12 +40,14 @@ export type ImagePathResult = {
  * One image on its path: the worker's `/_img/...` URL when the service worker controls the
  * page, the object URL of its query otherwise or once the worker URL fails; the `<img>`'s src
  * chosen by an `ImageSwap`. Each image keeps the path it started on: switching a shown image
- * to the worker when it takes over would fetch and decode it twice. While the worker is still
- * registering, the choice waits (registration ends in `ready` or `failed`, within its timeout).
+ * to the worker when it takes over would fetch and decode it twice. An image that starts
+ * while the worker registers (a first visit) shows through its object URL, and once shown is
+ * handed to the worker (`WorkerWarmer`), so the next visit finds it there.
  */
 export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult> {
   private readonly hold: ClearHold
-  private chosen: { key: string; worker: boolean } | undefined
+  /** The path chosen for a version; `warm` while it is still to be handed to the worker. */
+  private chosen: { key: string; worker: boolean; warm: boolean } | undefined
   private failedWorkerUrl: string | undefined
   private registered: string | undefined
   private query: ImageQueryObserver | undefined
@@ -75,8 +77,8 @@ export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult>
   protected commit(options: ImagePathOptions): void {
     this.hold.follow(options.record ? versionKey(options.record) : undefined)
     let plan = this.plan(options)
-    if (plan.key !== undefined && plan.worker !== undefined)
-      this.chosen = { key: plan.key, worker: plan.worker }
+    if (plan.key !== undefined && plan.key !== this.chosen?.key)
+      this.chosen = { key: plan.key, worker: plan.worker, warm: plan.registering }
     if (plan.workerUrl !== undefined && this.swap?.getSnapshot().failed === plan.workerUrl) {
       this.failedWorkerUrl = plan.workerUrl
       plan = this.plan(options)
@@ -95,9 +97,14 @@ export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult>
         : undefined
     const swap = candidate === undefined ? this.swap : this.swapOf()
     swap?.show(candidate, options.direct, swap.preview(candidate, options.direct))
+    if (this.chosen?.warm && !plan.viaWorker && this.swap?.getSnapshot().loaded) {
+      this.chosen.warm = false
+      this.client.warmer.warm(plan.record!)
+    }
     const sources: Source[] = []
     if (options.record) sources.push(this.clears)
-    if (plan.key !== undefined && plan.worker === undefined) sources.push(this.workerStatus)
+    // Listening to the status is what registers the worker.
+    if (this.chosen?.warm) sources.push(this.workerStatus)
     if (this.query) sources.push(this.query.subscribe)
     if (this.swap) sources.push(this.swap.subscribe)
     this.follow(sources)
@@ -132,11 +139,8 @@ export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult>
     const record = requested && !this.hold.isHeld(versionKey(requested)) ? requested : undefined
     const clearEpoch = client.getClearEpoch()
     const key = record ? `${versionKey(record)}\u0000${clearEpoch}` : undefined
-    let worker = this.chosen?.key === key ? this.chosen?.worker : undefined
-    if (key !== undefined && worker === undefined) {
-      const status = client.getWorkerStatus()
-      if (status !== 'registering') worker = status === 'ready'
-    }
+    const status = key !== undefined && this.chosen?.key !== key ? client.getWorkerStatus() : undefined
+    const worker = key !== undefined && (status === undefined ? this.chosen!.worker : status === 'ready')
     // After a clear the URL changes (the worker ignores `e`), so the document's own image
     // memory cannot show the cleared image again.
     const workerUrl =
@@ -144,12 +148,22 @@ export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult>
         ? imageUrl(record.id, record.token, client.workerPrefix) + (clearEpoch ? `&e=${clearEpoch}` : '')
         : undefined
     const viaWorker = workerUrl !== undefined && workerUrl !== this.failedWorkerUrl
+    const queried = key !== undefined && !viaWorker
     const query = {
       record: requested,
-      enabled: options.enabled && worker !== undefined && !viaWorker,
+      enabled: options.enabled && queried,
       trackProgress: options.trackProgress,
     }
-    return { record, key, worker, workerUrl, viaWorker, queried: worker !== undefined && !viaWorker, query }
+    return {
+      record,
+      key,
+      worker,
+      registering: status === 'registering',
+      workerUrl,
+      viaWorker,
+      queried,
+      query,
+    }
   }
 
   private result(

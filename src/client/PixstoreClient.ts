@@ -11,6 +11,7 @@ import {
 } from '../sw/index.js'
 import { ObjectUrlRegistry } from './ObjectUrlRegistry.js'
 import { ProgressRegistry } from './ProgressRegistry.js'
+import { WorkerWarmer } from './WorkerWarmer.js'
 
 /** Options of a `PixstoreClient`, read once when it is created. */
 export interface PixstoreClientOptions {
@@ -62,6 +63,8 @@ export class PixstoreClient {
   readonly progress = new ProgressRegistry()
   /** Path prefix of the worker's image URLs. */
   readonly workerPrefix: string
+  /** Hands the worker, once in control, the images shown while it registered. */
+  readonly warmer: WorkerWarmer
   private readonly worker: WorkerStatusStore | undefined
   private readonly container: ServiceWorkerContainer | undefined
   private readonly clears = new Subscribable()
@@ -80,6 +83,12 @@ export class PixstoreClient {
         : createWorkerStatusStore({ imageFormats: config?.imageFormats, ...serviceWorker, channel })
     this.workerPrefix = (serviceWorker && serviceWorker.prefix) || SW_PREFIX
     this.container = serviceWorker ? workerContainer(serviceWorker) : undefined
+    this.warmer = new WorkerWarmer({
+      getStatus: this.getWorkerStatus,
+      subscribeStatus: this.subscribeWorkerStatus,
+      bridge: this.bridge,
+      prefix: this.workerPrefix,
+    })
   }
 
   /** Listens to the worker's status; registering the worker starts with the first listener. */

@@ -21,6 +21,14 @@ function WorkerBadge() {
 }
 
 /**
+ * Renders `children` once the worker controls the page: an image mounted while it registers
+ * shows through its object URL.
+ */
+export function WhenWorkerReady({ children }: { children: ReactNode }) {
+  return useWorkerStatus() === 'ready' ? children : null
+}
+
+/**
  * The provider every story renders in: a fresh, empty encrypted cache per mount, quick
  * retries (so error states show at once), and a line saying which backend answers.
  */

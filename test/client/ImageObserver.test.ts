@@ -50,7 +50,7 @@ async function setup(
   const queryClient = new QueryClient()
   stops.push(bindImageQueries(client, queryClient))
   const register = vi.spyOn(client.bridge, 'register')
-  return { backend, client, queryClient, register, takeOver: fake.takeOver }
+  return { backend, client, queryClient, register, takeOver: fake.takeOver, registered: fake.registered }
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>
@@ -101,20 +101,40 @@ describe('ImageObserver', () => {
     expect(s.backend.requests.get(record.id)).toBeUndefined()
   })
 
-  it('waits while the worker registers, and an image keeps the path it chose when the worker takes over later', async () => {
-    const s = await setup('registering', undefined, 50)
+  it('while the worker registers, shows the object URL and hands the image to the worker once shown; it keeps its path when the worker takes over', async () => {
+    const s = await setup('registering')
+    const warm = vi.spyOn(s.client.warmer, 'warm').mockImplementation(() => undefined)
     const early = await s.backend.save(bytes(7), 'png')
     const late = await s.backend.save(bytes(8), 'png')
     const first = observe(s, { record: early })
-    expect(first.result().src).toBeUndefined()
-    // Registration timed out: object URLs.
+    // The image's own path does not wait, and it is what registers the worker.
     await expect.poll(() => first.result().src).toMatch(/^blob:/)
+    expect(s.registered).toHaveLength(1)
+    expect(warm).not.toHaveBeenCalled()
+    showLoaded(first.observer)
+    await expect.poll(() => first.result().status).toBe('success')
+    expect(warm).toHaveBeenCalledWith(early)
     s.takeOver()
     await expect.poll(() => s.client.getWorkerStatus()).toBe('ready')
     const second = observe(s, { record: late })
     expect(second.result().src).toBe(`/_img/${late.id}?t=${late.token}`)
     expect(first.result().src).toMatch(/^blob:/)
     expect(s.backend.requests.get(early.id)).toBe(1)
+    expect(warm).toHaveBeenCalledTimes(1)
+  })
+
+  it('hands the worker nothing when it failed to register or is turned off', async () => {
+    for (const s of [await setup('registering', undefined, 50), await setup('none')]) {
+      const warm = vi.spyOn(s.client.warmer, 'warm').mockImplementation(() => undefined)
+      const record = await s.backend.save(bytes(6), 'png')
+      stops.push(s.client.subscribeWorkerStatus(() => undefined))
+      await expect.poll(() => s.client.getWorkerStatus()).toMatch(/^(failed|unsupported)$/)
+      const { observer, result } = observe(s, { record })
+      await expect.poll(() => result().src).toMatch(/^blob:/)
+      showLoaded(observer)
+      await expect.poll(() => result().status).toBe('success')
+      expect(warm).not.toHaveBeenCalled()
+    }
   })
 
   it('falls back to the object URL when the worker URL fails to load', async () => {

@@ -2,9 +2,10 @@ import type { Page } from 'playwright-core'
 import { expect, it } from 'vitest'
 import { e2eSuite, gallery } from '../support/e2e'
 
-// The panel's numbers against what the backend saw, through the real worker: a first visit,
-// a reload (the worker's memory answers) and a reload after the worker was stopped (its
-// Cache Storage answers, with the keys asked of the page).
+// The panel's numbers against what the backend saw, through the real worker: a first visit
+// (object URLs while the worker registers; then the worker takes each image from the page's
+// Dexie), a reload (the worker's memory answers) and a reload after the worker was stopped
+// (its Cache Storage answers, with the keys asked of the page).
 const COUNT = 6
 const suite = e2eSuite('test/sw/fixture', COUNT)
 
@@ -25,12 +26,12 @@ it('shows per layer what answered each image, matching the backend, visit after 
   const context = await suite.e2e.browser.newContext()
   const page = await context.newPage()
   await page.goto(`${suite.e2e.url}?devtools`)
-  await gallery(page, COUNT, '/_img/')
+  await gallery(page, COUNT, 'blob:')
   const fetched = suite.e2e.totalRequests()
   expect(fetched).toBe(COUNT)
   await expect
-    .poll(() => panel(page))
-    .toEqual({ 'worker-memory': 0, 'cache-storage': 0, dexie: 0, network: fetched, hitRate: '0 %' })
+    .poll(() => panel(page), { timeout: 15_000 })
+    .toEqual({ 'worker-memory': 0, 'cache-storage': 0, dexie: COUNT, network: fetched, hitRate: '50 %' })
 
   await page.reload()
   await gallery(page, COUNT, '/_img/')

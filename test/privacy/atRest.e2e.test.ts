@@ -50,9 +50,17 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
     })
     const url = suite.e2e.url
 
-    // The worker path, with two Updated answers fetched for the worker.
+    // The worker path: a first visit through object URLs with two Updated answers, each
+    // image then handed to the worker; a reload shows them through it.
     const workerPage = await context.newPage()
     await workerPage.goto(`${url}?initial`)
+    expect(await gallery(workerPage, COUNT)).toHaveLength(COUNT)
+    await expect
+      .poll(() => workerPage.evaluate(async () => (await caches.open('pixstore-images-v1')).keys()), {
+        timeout: 20_000,
+      })
+      .toHaveLength(COUNT)
+    await workerPage.reload()
     expect(await gallery(workerPage, COUNT, '/_img/')).toHaveLength(COUNT)
     // The object URL path, with the same two Updated answers fetched again.
     const objectUrlPage = await context.newPage()

@@ -7,6 +7,9 @@ const suite = e2eSuite('test/sw/fixture', COUNT)
 
 const totalRequests = () => suite.e2e.totalRequests()
 
+const workerCacheSize = (page: Page) =>
+  page.evaluate(async () => (await (await caches.open('pixstore-images-v1')).keys()).length)
+
 async function freshPage(context?: BrowserContext, query = ''): Promise<Page> {
   const page = await (context ?? (await suite.e2e.browser.newContext())).newPage()
   await page.goto(`${suite.e2e.url}${query}`)
@@ -17,15 +20,17 @@ describe('the service worker path, in Chromium against the real pixstore backend
   let context: BrowserContext
   let page: Page
 
-  it('controls the first load and renders every image through /_img', async () => {
+  it('shows a first visit through object URLs while the worker registers, then hands the worker every image', async () => {
     context = await suite.e2e.browser.newContext()
     page = await freshPage(context)
     const sources = await gallery(page, COUNT)
-    expect(sources.every((src) => src.startsWith('/_img/'))).toBe(true)
+    expect(sources.every((src) => src.startsWith('blob:'))).toBe(true)
+    await page.waitForSelector('[data-status="ready"]')
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toMatch(
       /\/pixstore-sw\.js/,
     )
-    expect(await page.getAttribute('[data-status]', 'data-status')).toBe('ready')
+    await expect.poll(() => workerCacheSize(page), { timeout: 15_000 }).toBe(COUNT)
+    // The worker took them from the page: no image was fetched twice.
     expect(totalRequests()).toBe(COUNT)
   })
 
@@ -159,9 +164,7 @@ describe('several tabs and a missing bridge', () => {
     const page = await freshPage(context, '?prefetch=1')
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     await page.reload()
-    const cached = () =>
-      page.evaluate(async () => (await (await caches.open('pixstore-images-v1')).keys()).length)
-    await expect.poll(cached, { timeout: 15_000 }).toBe(COUNT)
+    await expect.poll(() => workerCacheSize(page), { timeout: 15_000 }).toBe(COUNT)
     const before = totalRequests()
     await page.goto(suite.e2e.url)
     const sources = await gallery(page, COUNT, '/_img/')
@@ -175,10 +178,9 @@ describe('several tabs and a missing bridge', () => {
     const context = await suite.e2e.browser.newContext()
     const page = await freshPage(context, '?workerMax=3')
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+    await page.reload()
     await gallery(page, COUNT, '/_img/')
-    await expect
-      .poll(() => page.evaluate(async () => (await (await caches.open('pixstore-images-v1')).keys()).length))
-      .toBe(3)
+    await expect.poll(() => workerCacheSize(page)).toBe(3)
     await context.close()
   })
 

@@ -1,0 +1,167 @@
+// The page handing the worker what it showed while the worker registered, in Node: the
+// client, its bridge and its worker status are real, the container is a fake the test
+// takes over with, and the requests go to a fetch the test answers.
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { PixstoreClient, type ImageRecord } from '../../src'
+import { WorkerWarmer } from '../../src/client'
+import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
+import { testDatabase } from '../support/testDatabase'
+
+let counter = 0
+const stops: Array<() => void> = []
+afterEach(() => stops.splice(0).forEach((stop) => stop()))
+
+const record = (id: string): ImageRecord => ({
+  id,
+  token: 7,
+  meta: { key: 'a2V5', iv: 'aXY=', tag: 'dGFn' },
+  statelessProof: 'proof',
+})
+
+/** A fetch whose answers the test gives, one pending request per URL. */
+function fakeFetch() {
+  const pending = new Map<
+    string,
+    { signal: AbortSignal; answer: (body?: string) => void; fail: () => void }
+  >()
+  const cancelled: string[] = []
+  const fetch = vi.fn(
+    (url: string, init: { signal: AbortSignal }) =>
+      new Promise<Response>((resolve, reject) => {
+        const answer = (body = 'ciphertext') =>
+          resolve(
+            new Response(
+              new ReadableStream({
+                start: (controller) => controller.enqueue(new TextEncoder().encode(body)),
+                cancel: () => void cancelled.push(url),
+              }),
+            ),
+          )
+        init.signal.addEventListener('abort', () => reject(init.signal.reason))
+        pending.set(url, { signal: init.signal, answer, fail: () => reject(new TypeError('failed')) })
+      }),
+  )
+  return { fetch, pending, cancelled }
+}
+
+async function setup({
+  readyTimeout = 60_000,
+  concurrency,
+}: { readyTimeout?: number; concurrency?: number } = {}) {
+  const { db } = await testDatabase()
+  const fake = fakeWorkerContainer()
+  const channel = `warmer-${Date.now()}-${counter++}`
+  const client = new PixstoreClient({
+    config: { cache: { database: db } },
+    serviceWorker: { container: fake.container, readyTimeout },
+    channel,
+  })
+  stops.push(client.mount())
+  // An image's path listening to the status is what registers the worker.
+  stops.push(client.subscribeWorkerStatus(() => undefined))
+  const register = vi.spyOn(client.bridge, 'register')
+  const requests = fakeFetch()
+  const warmer = new WorkerWarmer({
+    getStatus: client.getWorkerStatus,
+    subscribeStatus: client.subscribeWorkerStatus,
+    bridge: client.bridge,
+    concurrency,
+    fetch: requests.fetch,
+  })
+  return { client, channel, warmer, register, takeOver: fake.takeOver, ...requests }
+}
+
+const url = (id: string) => `/_img/${id}?t=7`
+
+describe('WorkerWarmer', () => {
+  it('holds images while the worker registers, then requests each worker URL once, two at a time, its record registered first', async () => {
+    const s = await setup()
+    const [a, b, c] = ['a', 'b', 'c'].map(record)
+    s.fetch.mockImplementationOnce((...args) => {
+      // The worker's question for it must find the record.
+      expect(s.register).toHaveBeenLastCalledWith(a)
+      return s.fetch.getMockImplementation()!(...args)
+    })
+    for (const image of [a, b, c, a]) s.warmer.warm(image!)
+    expect(s.fetch).not.toHaveBeenCalled()
+    s.takeOver()
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a'), url('b')])
+    s.warmer.warm(a!)
+    s.pending.get(url('a'))!.answer()
+    await expect
+      .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
+      .toEqual([url('a'), url('b'), url('c')])
+    // The worker kept the image as it answered; the page reads none of it.
+    await expect.poll(() => s.cancelled).toEqual([url('a')])
+    s.pending.get(url('b'))!.answer()
+    s.pending.get(url('c'))!.answer()
+    await expect.poll(() => s.cancelled).toHaveLength(3)
+    expect(s.fetch).toHaveBeenCalledTimes(3)
+    expect(s.register.mock.calls.map(([registered]) => registered.id)).toEqual(['a', 'b', 'c'])
+  })
+
+  it('requests an image asked for once the worker is in control, and goes on after a failed request', async () => {
+    const s = await setup({ concurrency: 1 })
+    s.takeOver()
+    await expect.poll(() => s.client.getWorkerStatus()).toBe('ready')
+    s.warmer.warm(record('a'))
+    s.warmer.warm(record('b'))
+    expect(s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a')])
+    s.pending.get(url('a'))!.fail()
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a'), url('b')])
+  })
+
+  it('drops what waits when registration fails, and takes nothing without a worker', async () => {
+    const s = await setup({ readyTimeout: 30 })
+    s.warmer.warm(record('a'))
+    await expect.poll(() => s.client.getWorkerStatus()).toBe('failed')
+    s.warmer.warm(record('b'))
+    // A takeover after the timeout turns the status ready; nothing was kept for it.
+    s.takeOver()
+    await expect.poll(() => s.client.getWorkerStatus()).toBe('ready')
+    s.warmer.warm(record('c'))
+    expect(s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('c')])
+
+    const requests = fakeFetch()
+    const { db } = await testDatabase()
+    const off = new PixstoreClient({ config: { cache: { database: db } }, serviceWorker: false })
+    const warmer = new WorkerWarmer({
+      getStatus: off.getWorkerStatus,
+      subscribeStatus: off.subscribeWorkerStatus,
+      bridge: off.bridge,
+      fetch: requests.fetch,
+    })
+    warmer.warm(record('a'))
+    expect(requests.fetch).not.toHaveBeenCalled()
+  })
+
+  it('on a clear, here or in another tab, drops what waits and aborts what runs', async () => {
+    const s = await setup({ concurrency: 1 })
+    for (const id of ['a', 'b']) s.warmer.warm(record(id))
+    s.takeOver()
+    await expect.poll(() => s.fetch).toHaveBeenCalledTimes(1)
+    const running = s.pending.get(url('a'))!
+    await s.client.clear()
+    expect(running.signal.aborted).toBe(true)
+    s.warmer.warm(record('c'))
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a'), url('c')])
+
+    // Another tab's logout reaches this one through the bridge.
+    const { db } = await testDatabase()
+    const other = new PixstoreClient({
+      config: { cache: { database: db } },
+      serviceWorker: false,
+      channel: s.channel,
+    })
+    stops.push(other.mount())
+    s.warmer.warm(record('d'))
+    const third = s.pending.get(url('c'))!
+    await other.clear()
+    await expect.poll(() => third.signal.aborted).toBe(true)
+    // 'd' waited behind 'c': had it been kept, it would go before 'e'.
+    s.warmer.warm(record('e'))
+    await expect
+      .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
+      .toEqual([url('a'), url('c'), url('e')])
+  })
+})
