@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { SW_CACHE_NAME } from '../src/sw/index.ts'
 import { launchBrowser, startBenchServer } from './benchServer.ts'
 import type { PageResult, ScaleResult } from './page/main.tsx'
 import { renderChart } from './renderChart.ts'
@@ -141,6 +142,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
             if (contender === 'kit-worker' || contender === 'sw-floor') {
               // Measure the worker path itself: a reload the worker already controls.
               await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+            }
+            if (contender === 'kit-worker') {
+              // A first visit shows through object URLs and then hands the worker each image:
+              // "caches full" includes the worker's.
+              await page.waitForFunction(
+                async ([count, name]) => (await (await caches.open(name)).keys()).length >= count,
+                [n, SW_CACHE_NAME] as const,
+              )
             }
             if (scenario === 'refill') await loseWorkerCache(context, page)
           }

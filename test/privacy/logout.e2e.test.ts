@@ -15,6 +15,7 @@ type Fixture = Window & {
   pixstore: { logout(): Promise<void>; clear(): Promise<void>; show(index: number): void }
   __records: ImageRecord[]
   __liveUrls: () => string[]
+  __swMessages: string[]
 }
 
 const paths = [
@@ -156,6 +157,50 @@ describe('a logout leaves nothing behind', () => {
       }
     })
   }
+})
+
+describe('a logout on a first visit', () => {
+  it('while the images shown are handed to the worker, in two tabs: nothing of them is kept', async () => {
+    const context = await suite.e2e.browser.newContext()
+    // The worker's script is held until both galleries have shown through object URLs.
+    let startWorker = () => undefined as void
+    const workerHeld = new Promise<void>((resolve) => (startWorker = resolve))
+    await context.route('**/pixstore-sw.js*', async (route) => {
+      await workerHeld
+      await route.continue()
+    })
+    try {
+      const tabs = [await open(context, 'holdable'), await open(context, 'holdable')] as const
+      for (const tab of tabs) await gallery(tab, COUNT, 'blob:')
+      // From now on every answer the pages prepare for the worker waits.
+      for (const tab of tabs) await tab.evaluate(() => window.holdTasks())
+      startWorker()
+      await tabs[0].waitForFunction(
+        () =>
+          (window as unknown as Fixture).__swMessages.some((message) =>
+            message.startsWith('pixstore:image-request '),
+          ),
+        undefined,
+        { timeout: 20_000 },
+      )
+      expect((await stored(tabs[0])).cached).toEqual([])
+      await tabs[0].evaluate(() => (window as unknown as Fixture).pixstore.clear())
+      for (const tab of tabs) await tab.evaluate(() => window.releaseTasks())
+      const { previewIds } = await suite.e2e.backend.seeded()
+      const sentinels = [await showSentinel(tabs[0], 3, '/_img/'), await showSentinel(tabs[1], 5, '/_img/')]
+      expect(sentinels).toHaveLength(2)
+      for (const tab of tabs) {
+        const left = await stored(tab)
+        expect(left.dexie).toEqual([previewIds[3], previewIds[5]].sort())
+        expect(left.cached).toEqual([`/_img/${previewIds[3]}`, `/_img/${previewIds[5]}`].sort())
+      }
+      expect(new Set(await oldUrlStatuses(tabs[1]))).toEqual(new Set([504]))
+      await expectNothingAtRest(suite.e2e, tabs[1])
+    } finally {
+      startWorker()
+      await context.close()
+    }
+  })
 })
 
 describe('a logout stops a prefetch', () => {
