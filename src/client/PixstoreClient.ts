@@ -87,6 +87,7 @@ export class PixstoreClient {
       getStatus: this.getWorkerStatus,
       subscribeStatus: this.subscribeWorkerStatus,
       bridge: this.bridge,
+      isCached: (id) => this.service.cachedImageExists(id),
       prefix: this.workerPrefix,
     })
   }

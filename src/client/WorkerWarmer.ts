@@ -10,6 +10,9 @@ export interface WorkerWarmerOptions {
   subscribeStatus: Source
   /** Makes each record answerable before the worker asks for it; its clears drop the queue. */
   bridge: Pick<WorkerBridge, 'register' | 'onClear'>
+  /** Whether the page's cache still holds the image: one it evicted since is left out, so
+   * handing it over never costs a backend request. */
+  isCached: (id: string) => Promise<boolean>
   /** Path prefix of the worker's image URLs. @default '/_img' */
   prefix?: string
   /** Worker URLs requested at a time. @default 2 */
@@ -29,6 +32,7 @@ export class WorkerWarmer {
   private readonly getStatus: () => WorkerStatus
   private readonly subscribeStatus: Source
   private readonly bridge: WorkerWarmerOptions['bridge']
+  private readonly isCached: (id: string) => Promise<boolean>
   private readonly prefix: string | undefined
   private readonly concurrency: number
   private readonly fetch: NonNullable<WorkerWarmerOptions['fetch']>
@@ -42,6 +46,7 @@ export class WorkerWarmer {
     this.getStatus = options.getStatus
     this.subscribeStatus = options.subscribeStatus
     this.bridge = options.bridge
+    this.isCached = options.isCached
     this.prefix = options.prefix
     this.concurrency = options.concurrency ?? 2
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init))
@@ -81,11 +86,11 @@ export class WorkerWarmer {
   }
 
   private async request(record: ImageRecord): Promise<void> {
-    this.bridge.register(record)
+    const { signal } = this.aborts
     try {
-      const response = await this.fetch(imageUrl(record.id, record.token, this.prefix), {
-        signal: this.aborts.signal,
-      })
+      if (!(await this.isCached(record.id)) || signal.aborted) return
+      this.bridge.register(record)
+      const response = await this.fetch(imageUrl(record.id, record.token, this.prefix), { signal })
       // The worker kept the image as it answered; the page needs none of its bytes.
       await response.body?.cancel()
     } catch {

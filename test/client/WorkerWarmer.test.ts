@@ -61,14 +61,34 @@ async function setup({
   stops.push(client.subscribeWorkerStatus(() => undefined))
   const register = vi.spyOn(client.bridge, 'register')
   const requests = fakeFetch()
+  /** Ids the page's cache no longer holds. */
+  const evicted = new Set<string>()
+  /** Ids whose cache check waits for the promise the test gives, and the ids checked. */
+  const checking = new Map<string, Promise<void>>()
+  const checked: string[] = []
   const warmer = new WorkerWarmer({
     getStatus: client.getWorkerStatus,
     subscribeStatus: client.subscribeWorkerStatus,
     bridge: client.bridge,
+    isCached: async (id) => {
+      checked.push(id)
+      await checking.get(id)
+      return !evicted.has(id)
+    },
     concurrency,
     fetch: requests.fetch,
   })
-  return { client, channel, warmer, register, takeOver: fake.takeOver, ...requests }
+  return {
+    client,
+    channel,
+    warmer,
+    register,
+    evicted,
+    checking,
+    checked,
+    takeOver: fake.takeOver,
+    ...requests,
+  }
 }
 
 const url = (id: string) => `/_img/${id}?t=7`
@@ -106,9 +126,20 @@ describe('WorkerWarmer', () => {
     await expect.poll(() => s.client.getWorkerStatus()).toBe('ready')
     s.warmer.warm(record('a'))
     s.warmer.warm(record('b'))
-    expect(s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a')])
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a')])
     s.pending.get(url('a'))!.fail()
     await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a'), url('b')])
+  })
+
+  it("leaves out an image the page's cache evicted since it showed: handing it over would fetch it again", async () => {
+    const s = await setup({ concurrency: 1 })
+    s.takeOver()
+    await expect.poll(() => s.client.getWorkerStatus()).toBe('ready')
+    s.evicted.add('a')
+    s.warmer.warm(record('a'))
+    s.warmer.warm(record('b'))
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('b')])
+    expect(s.register.mock.calls.map(([registered]) => registered.id)).toEqual(['b'])
   })
 
   it('drops what waits when registration fails, and takes nothing without a worker', async () => {
@@ -120,7 +151,7 @@ describe('WorkerWarmer', () => {
     s.takeOver()
     await expect.poll(() => s.client.getWorkerStatus()).toBe('ready')
     s.warmer.warm(record('c'))
-    expect(s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('c')])
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('c')])
 
     const requests = fakeFetch()
     const { db } = await testDatabase()
@@ -129,10 +160,29 @@ describe('WorkerWarmer', () => {
       getStatus: off.getWorkerStatus,
       subscribeStatus: off.subscribeWorkerStatus,
       bridge: off.bridge,
+      isCached: async () => true,
       fetch: requests.fetch,
     })
     warmer.warm(record('a'))
+    // Whatever would follow runs in microtasks: one task later it would have run.
+    await new Promise((resolve) => setTimeout(resolve))
     expect(requests.fetch).not.toHaveBeenCalled()
+  })
+
+  it('after a clear during the cache check, neither registers the record nor requests it', async () => {
+    const s = await setup()
+    s.takeOver()
+    await expect.poll(() => s.client.getWorkerStatus()).toBe('ready')
+    let release = () => undefined as void
+    s.checking.set('a', new Promise<void>((resolve) => (release = resolve)))
+    s.warmer.warm(record('a'))
+    await expect.poll(() => s.checked).toEqual(['a'])
+    await s.client.clear()
+    release()
+    s.warmer.warm(record('b'))
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('b')])
+    // The bridge forgot every record at the clear: one from before must not come back.
+    expect(s.register.mock.calls.map(([registered]) => registered.id)).toEqual(['b'])
   })
 
   it('on a clear, here or in another tab, drops what waits and aborts what runs', async () => {

@@ -7,9 +7,11 @@ import { bundleSize, servedSize } from './bundleSize.ts'
 // Dexie) excluded. Set from the sizes of 2026-11-22 (15.4, 7.7 and 4.2 KiB) with about 5 %
 // to grow; raise it on purpose, in the commit that needs it. The README quotes the sizes.
 // Raised for the worker once: its telemetry (SERVED reports, batched) took it to 4.5 KiB.
+// Raised for the React entry once: a first visit's hand-over to the worker (`WorkerWarmer`)
+// took it to 16.4 KiB.
 const BUDGET = {
   /** `pixstore-react`: the hooks, components and client, with the core and dexie-react-hooks. */
-  react: 16.2 * 1024,
+  react: 17.2 * 1024,
   /** `pixstore-react/core` alone. */
   core: 8.1 * 1024,
   /** `pixstore-sw.js` as served (built minified and self-contained). */
