@@ -90,6 +90,18 @@ async function loseWorkerCache(context: BrowserContext, page: Page): Promise<voi
   await cdp.detach()
 }
 
+/** Waits until the worker's Cache Storage holds `count` images. */
+async function waitForWorkerCache(page: Page, count: number): Promise<void> {
+  const deadline = Date.now() + 60_000
+  const held = () =>
+    page.evaluate(async (name) => (await (await caches.open(name)).keys()).length, SW_CACHE_NAME)
+  // Polled from here: a `waitForFunction` predicate's promise counts as truthy at once.
+  while ((await held()) < count) {
+    if (Date.now() > deadline) throw new Error(`The worker kept ${await held()} of ${count} images`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 async function heapAfter(context: BrowserContext, page: Page): Promise<number> {
   const cdp = await context.newCDPSession(page)
   await cdp.send('HeapProfiler.collectGarbage')
@@ -143,14 +155,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
               // Measure the worker path itself: a reload the worker already controls.
               await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
             }
-            if (contender === 'kit-worker') {
-              // A first visit shows through object URLs and then hands the worker each image:
-              // "caches full" includes the worker's.
-              await page.waitForFunction(
-                async ([count, name]) => (await (await caches.open(name)).keys()).length >= count,
-                [n, SW_CACHE_NAME] as const,
-              )
-            }
+            // A first visit shows through object URLs and then hands the worker each image:
+            // "caches full" includes the worker's.
+            if (contender === 'kit-worker') await waitForWorkerCache(page, n)
             if (scenario === 'refill') await loseWorkerCache(context, page)
           }
           resetRequests()

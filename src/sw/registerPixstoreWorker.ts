@@ -16,7 +16,8 @@ export interface RegisterPixstoreWorkerOptions extends WorkerScriptOptions {
   /** Registration scope. @default '/' */
   scope?: string
   /** Milliseconds to wait for the worker to control the page before reporting `failed`
-   * (images then use object URLs); a later takeover still turns it `ready`. @default 3000 */
+   * (images mounted until it does use object URLs; after `failed` none of them is handed to
+   * it); a later takeover still turns it `ready`. @default 3000 */
   readyTimeout?: number
   /** The container to register with. @default navigator.serviceWorker */
   container?: ServiceWorkerContainer
