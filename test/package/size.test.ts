@@ -8,7 +8,7 @@ import { bundleSize, servedSize } from './bundleSize.ts'
 // to grow; raise it on purpose, in the commit that needs it. The README quotes the sizes.
 // Raised for the worker once: its telemetry (SERVED reports, batched) took it to 4.5 KiB.
 // Raised for the React entry once: a first visit's hand-over to the worker (`WorkerWarmer`)
-// took it to 16.4 KiB.
+// took it to 16.5 KiB.
 const BUDGET = {
   /** `pixstore-react`: the hooks, components and client, with the core and dexie-react-hooks. */
   react: 17.2 * 1024,
