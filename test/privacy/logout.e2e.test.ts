@@ -187,12 +187,17 @@ describe('a logout on a first visit', () => {
       await tabs[0].evaluate(() => (window as unknown as Fixture).pixstore.clear())
       for (const tab of tabs) await tab.evaluate(() => window.releaseTasks())
       const { previewIds } = await suite.e2e.backend.seeded()
-      const sentinels = [await showSentinel(tabs[0], 3, '/_img/'), await showSentinel(tabs[1], 5, '/_img/')]
-      expect(sentinels).toHaveLength(2)
+      await showSentinel(tabs[0], 3, '/_img/')
+      await showSentinel(tabs[1], 5, '/_img/')
       for (const tab of tabs) {
         const left = await stored(tab)
         expect(left.dexie).toEqual([previewIds[3], previewIds[5]].sort())
         expect(left.cached).toEqual([`/_img/${previewIds[3]}`, `/_img/${previewIds[5]}`].sort())
+        // The object URLs the first visit showed are revoked in both tabs, and none is shown.
+        expect(await tab.evaluate(() => (window as unknown as Fixture).__liveUrls())).toEqual([])
+        expect(await tab.evaluate(() => document.querySelectorAll('img[src]:not([data-added])').length)).toBe(
+          0,
+        )
       }
       expect(new Set(await oldUrlStatuses(tabs[1]))).toEqual(new Set([504]))
       await expectNothingAtRest(suite.e2e, tabs[1])
