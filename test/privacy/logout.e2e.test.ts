@@ -48,16 +48,29 @@ const stored = (page: Page) =>
 /** Mounts the preview of record `index` (an image not shown before) and waits until it is decoded. */
 async function showSentinel(page: Page, index: number, prefix: string): Promise<string> {
   await page.evaluate((i) => (window as unknown as Fixture).pixstore.show(i), index)
-  const handle = await page.waitForFunction(
-    (prefix) => {
-      const img = document.querySelector<HTMLImageElement>('img[data-added]')
-      return img?.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix)
-        ? img.getAttribute('src')
-        : false
-    },
-    prefix,
-    { timeout: 20_000 },
-  )
+  const handle = await page
+    .waitForFunction(
+      (prefix) => {
+        const img = document.querySelector<HTMLImageElement>('img[data-added]')
+        return img?.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix)
+          ? img.getAttribute('src')
+          : false
+      },
+      prefix,
+      { timeout: 20_000 },
+    )
+    .catch(async (error: unknown) => {
+      // What the image shows instead, and what the worker and the page said.
+      console.log(
+        await page.evaluate(() => ({
+          src: document.querySelector('img[data-added]')?.getAttribute('src'),
+          status: document.querySelector('[data-status]')?.getAttribute('data-status'),
+          controlled: navigator.serviceWorker.controller !== null,
+          messages: (window as unknown as Fixture).__swMessages.slice(-20),
+        })),
+      )
+      throw error
+    })
   return (await handle.jsonValue()) as string
 }
 
