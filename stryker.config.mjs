@@ -1,6 +1,8 @@
 // Mutation testing of the code the product's promises rest on: the core (wire codec,
 // decryption, formats, the store, the service's caching, versioning and clear rules, the
-// fetch limiter, errors, options) and the worker's logic, run against the Node tests.
+// fetch limiter, errors, options), the worker's logic, and the page's hand-over of a first
+// visit's images to the worker (`WorkerWarmer`, which a logout must stop), run against the
+// Node tests.
 // Equivalent mutants are marked where they occur, with `// Stryker disable next-line …: why`.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -21,6 +23,7 @@ export default {
     'src/sw/ServedReports.ts',
     'src/sw/workerResponses.ts',
     'src/sw/countWorkerAnswers.ts',
+    'src/client/WorkerWarmer.ts',
   ],
   coverageAnalysis: 'perTest',
   concurrency: 2,

@@ -1,12 +1,12 @@
 import { defineConfig } from 'vitest/config'
 
-// What `npm run test:mutation` runs against each mutant: the Node tests of the core and the
-// worker (no browser, no type checks). What only Chromium can show is covered by the
-// hand-written mutants in `test/mutation/mutants.ts`.
+// What `npm run test:mutation` runs against each mutant: the Node tests of the core, the
+// worker and the warmer (no browser, no type checks). What only Chromium can show is covered
+// by the hand-written mutants in `test/mutation/mutants.ts`.
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['test/core/**/*.test.ts', 'test/sw/**/*.test.ts'],
+    include: ['test/core/**/*.test.ts', 'test/sw/**/*.test.ts', 'test/client/WorkerWarmer.test.ts'],
     exclude: ['test/**/*.browser.test.ts', 'test/**/*.e2e.test.ts'],
   },
 })

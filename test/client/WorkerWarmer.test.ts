@@ -120,6 +120,27 @@ describe('WorkerWarmer', () => {
     expect(s.register.mock.calls.map(([registered]) => registered.id)).toEqual(['a', 'b', 'c'])
   })
 
+  it("requests under the given prefix through the page's own fetch when none is passed", async () => {
+    const fetch = vi.fn<(url: string, init: { signal: AbortSignal }) => Promise<Response>>(
+      async () => new Response('ciphertext'),
+    )
+    vi.stubGlobal('fetch', fetch)
+    try {
+      const warmer = new WorkerWarmer({
+        getStatus: () => 'ready',
+        subscribeStatus: () => () => undefined,
+        bridge: { register: () => undefined, onClear: () => () => undefined },
+        isCached: async () => true,
+        prefix: '/private',
+      })
+      warmer.warm(record('a'))
+      await expect.poll(() => fetch.mock.calls.map(([requested]) => requested)).toEqual(['/private/a?t=7'])
+      expect(fetch.mock.calls[0]![1].signal).toBeInstanceOf(AbortSignal)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
   it('requests an image asked for once the worker is in control, and goes on after a failed request', async () => {
     const s = await setup({ concurrency: 1 })
     s.takeOver()
