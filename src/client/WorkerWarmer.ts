@@ -1,4 +1,4 @@
-import { versionKey, type ImageRecord } from '../core/index.js'
+import { FetchLimiter, versionKey, type ImageRecord } from '../core/index.js'
 import { imageUrl, type WorkerBridge, type WorkerStatus } from '../sw/index.js'
 import type { Source } from './ClientObserver.js'
 
@@ -25,8 +25,9 @@ export interface WorkerWarmerOptions {
  * Hands the worker, once it controls the page, the images shown through object URLs while it
  * registered on a first visit: each is requested once at its worker URL, so the worker asks
  * the page for it and keeps it, and the next visit finds it in the worker's cache. The
- * requests run a few at a time, after the images were shown. A clear (here or in another tab)
- * drops what waits and aborts what runs; a registration that fails drops what waits.
+ * requests run a few at a time (a `FetchLimiter`), after the images were shown. A clear (here
+ * or in another tab) aborts what waits and what runs; a registration that fails drops what
+ * waits.
  */
 export class WorkerWarmer {
   private readonly getStatus: () => WorkerStatus
@@ -34,60 +35,42 @@ export class WorkerWarmer {
   private readonly bridge: WorkerWarmerOptions['bridge']
   private readonly isCached: (id: string) => Promise<boolean>
   private readonly prefix: string | undefined
-  private readonly concurrency: number
+  private readonly slots: FetchLimiter
   private readonly fetch: NonNullable<WorkerWarmerOptions['fetch']>
-  /** Records waiting, by version key; a version is queued once. */
-  private readonly waiting = new Map<string, ImageRecord>()
-  private readonly running = new Set<string>()
+  /** Versions waiting or being requested; a version is requested once at a time. */
+  private readonly warming = new Set<string>()
   private aborts = new AbortController()
-  private stopWaiting: (() => void) | undefined
+  /** Whether the worker took control, once registration ends; shared by every image waiting. */
+  private registration: Promise<boolean> | undefined
 
+  /** @throws `invalid-option` unless `concurrency` is a whole number of at least 1. */
   constructor(options: WorkerWarmerOptions) {
     this.getStatus = options.getStatus
     this.subscribeStatus = options.subscribeStatus
     this.bridge = options.bridge
     this.isCached = options.isCached
     this.prefix = options.prefix
-    this.concurrency = options.concurrency ?? 2
+    this.slots = new FetchLimiter(options.concurrency ?? 2, 'concurrency')
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init))
     options.bridge.onClear(() => {
-      this.waiting.clear()
       this.aborts.abort()
       this.aborts = new AbortController()
     })
   }
 
-  /** Queues `record` for the worker; dropped unless the worker is registering or in control. */
+  /** Hands `record` to the worker once it controls the page; dropped if it never will. */
   warm(record: ImageRecord): void {
     const key = versionKey(record)
-    if (this.running.has(key)) return
-    this.waiting.set(key, record)
-    this.pump()
+    if (this.warming.has(key)) return
+    this.warming.add(key)
+    void this.request(record, this.aborts.signal).finally(() => this.warming.delete(key))
   }
 
-  private pump(): void {
-    const status = this.getStatus()
-    if (status === 'registering') {
-      this.stopWaiting ??= this.subscribeStatus(() => this.pump())
-      return
-    }
-    this.stopWaiting?.()
-    this.stopWaiting = undefined
-    if (status !== 'ready') return this.waiting.clear()
-    for (const [key, record] of this.waiting) {
-      if (this.running.size >= this.concurrency) return
-      this.waiting.delete(key)
-      this.running.add(key)
-      void this.request(record).finally(() => {
-        this.running.delete(key)
-        this.pump()
-      })
-    }
-  }
-
-  private async request(record: ImageRecord): Promise<void> {
-    const { signal } = this.aborts
+  private async request(record: ImageRecord, signal: AbortSignal): Promise<void> {
+    let release: (() => void) | undefined
     try {
+      if (!(await this.controlled()) || signal.aborted) return
+      release = await this.slots.acquire(signal)
       if (!(await this.isCached(record.id)) || signal.aborted) return
       this.bridge.register(record)
       const response = await this.fetch(imageUrl(record.id, record.token, this.prefix), { signal })
@@ -95,6 +78,23 @@ export class WorkerWarmer {
       await response.body?.cancel()
     } catch {
       // A failed warm-up costs only the next visit's speed: the worker asks the page again then.
+    } finally {
+      release?.()
     }
+  }
+
+  /** Resolves whether the worker controls the page, once its registration has ended. */
+  private controlled(): Promise<boolean> {
+    const status = this.getStatus()
+    if (status !== 'registering') return Promise.resolve(status === 'ready')
+    return (this.registration ??= new Promise((resolve) => {
+      const stop = this.subscribeStatus(() => {
+        const now = this.getStatus()
+        if (now === 'registering') return
+        stop()
+        this.registration = undefined
+        resolve(now === 'ready')
+      })
+    }))
   }
 }

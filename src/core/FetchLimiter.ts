@@ -13,9 +13,15 @@ export class FetchLimiter {
   private active = 0
   private readonly waiting: Waiter[] = []
 
-  /** @throws `invalid-option` unless `limit` is a whole number of at least 1. */
-  constructor(private readonly limit: number) {
-    checkOption('maxConcurrentFetches', limit, { min: 1 })
+  /**
+   * @param option The option `limit` comes from, named in its error.
+   * @throws `invalid-option` unless `limit` is a whole number of at least 1.
+   */
+  constructor(
+    private readonly limit: number,
+    option = 'maxConcurrentFetches',
+  ) {
+    checkOption(option, limit, { min: 1 })
   }
 
   /** Requests running now. */

@@ -49,6 +49,14 @@ describe('FetchLimiter', () => {
     const reason = new Error('gone')
     expect(() => limiter.acquire(AbortSignal.abort(reason))).toThrow(reason)
     expect(limiter.running).toBe(0)
-    expect(() => new FetchLimiter(0)).toThrow(expect.objectContaining({ code: 'invalid-option' }))
+    expect(() => new FetchLimiter(0)).toThrow(
+      expect.objectContaining({
+        code: 'invalid-option',
+        message: expect.stringContaining('maxConcurrentFetches'),
+      }),
+    )
+    expect(() => new FetchLimiter(0.5, 'concurrency')).toThrow(
+      expect.objectContaining({ code: 'invalid-option', message: expect.stringContaining('concurrency') }),
+    )
   })
 })
