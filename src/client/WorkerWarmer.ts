@@ -75,6 +75,7 @@ export class WorkerWarmer {
       this.bridge.register(record)
       const response = await this.fetch(imageUrl(record.id, record.token, this.prefix), { signal })
       // The worker kept the image as it answered; the page needs none of its bytes.
+      // Stryker disable next-line OptionalChaining: a body-less answer would throw into the catch below, which ignores it too
       await response.body?.cancel()
     } catch {
       // A failed warm-up costs only the next visit's speed: the worker asks the page again then.
@@ -88,12 +89,11 @@ export class WorkerWarmer {
     const status = this.getStatus()
     if (status !== 'registering') return Promise.resolve(status === 'ready')
     return (this.registration ??= new Promise((resolve) => {
+      // The status only changes once registration ends: to `ready` or `failed`.
       const stop = this.subscribeStatus(() => {
-        const now = this.getStatus()
-        if (now === 'registering') return
         stop()
         this.registration = undefined
-        resolve(now === 'ready')
+        resolve(this.getStatus() === 'ready')
       })
     }))
   }

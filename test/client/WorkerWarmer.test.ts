@@ -177,6 +177,18 @@ describe('WorkerWarmer', () => {
     const requests = fakeFetch()
     const { db } = await testDatabase()
     const off = new PixstoreClient({ config: { cache: { database: db } }, serviceWorker: false })
+    expect(
+      () =>
+        new WorkerWarmer({
+          getStatus: off.getWorkerStatus,
+          subscribeStatus: off.subscribeWorkerStatus,
+          bridge: off.bridge,
+          isCached: async () => true,
+          concurrency: 0,
+        }),
+    ).toThrow(
+      expect.objectContaining({ code: 'invalid-option', message: expect.stringContaining('concurrency') }),
+    )
     const warmer = new WorkerWarmer({
       getStatus: off.getWorkerStatus,
       subscribeStatus: off.subscribeWorkerStatus,
@@ -214,8 +226,14 @@ describe('WorkerWarmer', () => {
     const running = s.pending.get(url('a'))!
     await s.client.clear()
     expect(running.signal.aborted).toBe(true)
+    // After the logout the same version can be handed over again, in the new session.
     s.warmer.warm(record('c'))
+    s.warmer.warm(record('a'))
     await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a'), url('c')])
+    s.pending.get(url('c'))!.answer()
+    await expect
+      .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
+      .toEqual([url('a'), url('c'), url('a')])
 
     // Another tab's logout reaches this one through the bridge.
     const { db } = await testDatabase()
@@ -226,13 +244,13 @@ describe('WorkerWarmer', () => {
     })
     stops.push(other.mount())
     s.warmer.warm(record('d'))
-    const third = s.pending.get(url('c'))!
+    const third = s.pending.get(url('a'))!
     await other.clear()
     await expect.poll(() => third.signal.aborted).toBe(true)
-    // 'd' waited behind 'c': had it been kept, it would go before 'e'.
+    // 'd' waited behind 'a': had it been kept, it would go before 'e'.
     s.warmer.warm(record('e'))
     await expect
       .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
-      .toEqual([url('a'), url('c'), url('e')])
+      .toEqual([url('a'), url('c'), url('a'), url('e')])
   })
 })

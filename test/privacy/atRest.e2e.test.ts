@@ -11,7 +11,7 @@ import { sampleImage } from '../../dev/sampleImages.ts'
 import { base64ToBytes } from '../../src/core/index.ts'
 import { scanDirectory } from '../support/diskScan.ts'
 import { keyForms, plaintextRuns, type Secret } from '../support/secretForms.ts'
-import { e2eSuite, gallery } from '../support/e2e.ts'
+import { e2eSuite, gallery, workerCacheUrls } from '../support/e2e.ts'
 
 const COUNT = 6
 // pixstore 3's endpoint as published: no Cache-Control, no Vary. The kit alone must keep
@@ -55,11 +55,7 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
     const workerPage = await context.newPage()
     await workerPage.goto(`${url}?initial`)
     expect(await gallery(workerPage, COUNT)).toHaveLength(COUNT)
-    await expect
-      .poll(() => workerPage.evaluate(async () => (await caches.open('pixstore-images-v1')).keys()), {
-        timeout: 20_000,
-      })
-      .toHaveLength(COUNT)
+    await expect.poll(() => workerCacheUrls(workerPage), { timeout: 20_000 }).toHaveLength(COUNT)
     await workerPage.reload()
     expect(await gallery(workerPage, COUNT, '/_img/')).toHaveLength(COUNT)
     // The object URL path, with the same two Updated answers fetched again.
@@ -69,11 +65,7 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
     // A prefetch into Dexie and the worker's Cache Storage.
     const prefetchPage = await context.newPage()
     await prefetchPage.goto(`${url}?prefetch`)
-    await expect
-      .poll(() => prefetchPage.evaluate(async () => (await caches.open('pixstore-images-v1')).keys()), {
-        timeout: 20_000,
-      })
-      .toHaveLength(COUNT)
+    await expect.poll(() => workerCacheUrls(prefetchPage), { timeout: 20_000 }).toHaveLength(COUNT)
     // The README's logout, images still mounted.
     await workerPage.evaluate(() => (window as unknown as Fixture).pixstore.logout())
 

@@ -10,6 +10,7 @@ import { build, createServer, type ViteDevServer } from 'vite'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
 import { pixstoreDevServer, type PixstoreDevServer } from '../../dev/pixstoreDevServer.ts'
 import type { ImageRecord } from '../../src/core/index.ts'
+import { SW_CACHE_NAME } from '../../src/sw/index.ts'
 import { pixstoreWorker } from '../../src/vite/index.ts'
 import { findSecrets, keyForms, plaintextRuns } from './secretForms.ts'
 
@@ -119,6 +120,17 @@ function storedBuffers(page: Page): Promise<string[]> {
       return btoa(binary)
     })
   })
+}
+
+/** The image URLs (path and query) in the worker's Cache Storage; none when it has no cache. */
+export function workerCacheUrls(page: Page): Promise<string[]> {
+  return page.evaluate(async (name) => {
+    // Opening a cache that does not exist would create it: only read one that does.
+    if (!(await caches.has(name))) return []
+    return (await (await caches.open(name)).keys()).map(
+      (r) => new URL(r.url).pathname + new URL(r.url).search,
+    )
+  }, SW_CACHE_NAME)
 }
 
 /**

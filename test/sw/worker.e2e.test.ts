@@ -1,14 +1,13 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { e2eSuite, expectNothingAtRest, gallery } from '../support/e2e'
+import { e2eSuite, expectNothingAtRest, gallery, workerCacheUrls } from '../support/e2e'
 
 const COUNT = 6
 const suite = e2eSuite('test/sw/fixture', COUNT)
 
 const totalRequests = () => suite.e2e.totalRequests()
 
-const workerCacheSize = (page: Page) =>
-  page.evaluate(async () => (await (await caches.open('pixstore-images-v1')).keys()).length)
+const workerCacheSize = async (page: Page) => (await workerCacheUrls(page)).length
 
 async function freshPage(context?: BrowserContext, query = ''): Promise<Page> {
   const page = await (context ?? (await suite.e2e.browser.newContext())).newPage()
