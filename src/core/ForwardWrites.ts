@@ -4,8 +4,28 @@ import type { PixstoreDatabase, StoredImage } from './PixstoreDatabase.js'
 import { storageError } from './storageError.js'
 import type { Waiter } from './Waiter.js'
 
-/** Writes waiting for one transaction, by id: the newest row asked for and its callers. */
-type WriteBatch = Map<string, { row: StoredImage; waiters: Array<Waiter<void>> }>
+/** The newest row asked for of one id, and the callers waiting for it. */
+interface PendingWrite {
+  row: StoredImage
+  waiters: Array<Waiter<void>>
+}
+
+/** Writes waiting for one transaction, by id. */
+type WriteBatch = Map<string, PendingWrite>
+
+/** Adds `later` to `earlier`, of the same id: the newer version wins, the later row of one version. */
+function gather(earlier: PendingWrite | undefined, later: PendingWrite): PendingWrite {
+  if (!earlier) return later
+  if (later.row.token >= earlier.row.token) earlier.row = later.row
+  earlier.waiters.push(...later.waiters)
+  return earlier
+}
+
+/** Adds the rows of `later` to `into`, id by id. */
+function gatherAll(into: WriteBatch, later: WriteBatch): WriteBatch {
+  for (const [id, pending] of later) into.set(id, gather(into.get(id), pending))
+  return into
+}
 
 /** What the writes need of their store. */
 export interface ForwardWritesHost {
@@ -26,15 +46,18 @@ function ownedBytes(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
 
 /**
  * The store's writes. Rows asked for in one task land in one read-write transaction that
- * moves each id's version forward only. A full disk (`QuotaExceededError`) evicts room for
- * the batch and tries once more; a second failure is a `storage` error. Writes not yet
- * landed can be dropped: a delete or a clear wins over them.
+ * moves each id's version forward only; rows asked for while that transaction runs wait for
+ * it and land together in the next (a group commit: on a loaded page a transaction takes
+ * longer than a task, and one per task would only queue behind each other). A full disk
+ * (`QuotaExceededError`) evicts room for the batch and tries once more; a second failure is
+ * a `storage` error. Writes not yet landed can be dropped: a delete or a clear wins over them.
  */
 export class ForwardWrites {
-  private readonly queued = new KeyedBatch<{ row: StoredImage; waiters: Array<Waiter<void>> }>(
-    0,
-    (batch) => void this.flush(batch),
-  )
+  private readonly queued = new KeyedBatch<PendingWrite>(0, (batch) => this.write(batch))
+  /** Rows asked for while a transaction ran: they land together once it ends. */
+  private next: WriteBatch | undefined
+  /** Whether a transaction of the queue runs. */
+  private writing = false
   /** Batches being written; a drop still takes rows out until their transaction reads them. */
   private readonly flushing = new Set<WriteBatch>()
 
@@ -51,28 +74,48 @@ export class ForwardWrites {
       lastUsed,
     }
     return new Promise((resolve, reject) => {
-      this.queued.add(row.id, (pending = { row, waiters: [] }) => {
-        if (row.token >= pending.row.token) pending.row = row
-        pending.waiters.push({ resolve, reject })
-        return pending
-      })
+      this.queued.add(row.id, (earlier) => gather(earlier, { row, waiters: [{ resolve, reject }] }))
     })
   }
 
-  /** Writes what is queued now, without waiting for the end of the task. */
+  /**
+   * Writes what is queued, and what waits for a running transaction, now: beside that
+   * transaction and without waiting for the end of the task.
+   */
   flushNow(): Promise<void> {
-    return this.flush(this.queued.take())
+    const batch = gatherAll(this.next ?? new Map(), this.queued.take())
+    this.next = undefined
+    return this.flush(batch)
   }
 
   /** Cancels the writes not yet landed, of one id or of all; their callers resolve. */
   drop(id?: string): void {
-    for (const batch of [this.queued.pending, ...this.flushing]) {
+    for (const batch of [
+      this.queued.pending,
+      this.next ?? new Map<string, PendingWrite>(),
+      ...this.flushing,
+    ]) {
       for (const [key, pending] of batch) {
         if (id !== undefined && key !== id) continue
         batch.delete(key)
         pending.waiters.forEach((w) => w.resolve())
       }
     }
+  }
+
+  /** Writes a task's rows now, or with the next group if a transaction runs. */
+  private write(batch: WriteBatch): void {
+    if (this.writing) {
+      this.next = gatherAll(this.next ?? new Map(), batch)
+      return
+    }
+    this.writing = true
+    void this.flush(batch).then(() => {
+      this.writing = false
+      const next = this.next
+      this.next = undefined
+      if (next) this.write(next)
+    })
   }
 
   private async flush(batch: WriteBatch): Promise<void> {

@@ -211,6 +211,52 @@ describe('ImageStore: versions move forward, and deletes and clears win over que
   })
 })
 
+describe('ImageStore: rows asked for while a write runs land together in the next one', () => {
+  /** A store whose first write is held until `release()`: an old connection blocks the open. */
+  async function heldStore() {
+    const { db, calls } = await testDatabase()
+    const { indexedDB } = await import('fake-indexeddb')
+    const old = await openOldConnection(indexedDB, db.name)
+    return { store: new ImageStore({ database: db }), db, calls, release: () => old.close() }
+  }
+  const nextTask = () => new Promise((resolve) => setTimeout(resolve))
+
+  it('writes the rows of later tasks in one transaction after the running one', async () => {
+    const { store, db, calls, release } = await heldStore()
+    const puts = [store.put({ id: 'a', token: 1, encrypted: cipher(4) })]
+    await nextTask()
+    puts.push(store.put({ id: 'b', token: 1, encrypted: cipher(4) }))
+    await nextTask()
+    puts.push(store.put({ id: 'c', token: 2, encrypted: cipher(4, 2) }))
+    puts.push(store.put({ id: 'c', token: 1, encrypted: cipher(4, 1) }))
+    await nextTask()
+    release()
+    await Promise.all(puts)
+    // The upgrade past the old connection's version clears the store: one write, then two.
+    expect(calls.writes).toBe(1 + 2)
+    expect(await db.images.toCollection().primaryKeys()).toEqual(['a', 'b', 'c'])
+    expect((await db.images.get('c'))?.token).toBe(2)
+  })
+
+  it('lets a delete drop a waiting row, and flush() write the waiting rows at once', async () => {
+    const { store, db, release } = await heldStore()
+    const first = store.put({ id: 'a', token: 1, encrypted: cipher(4) })
+    await nextTask()
+    const dropped = store.put({ id: 'b', token: 1, encrypted: cipher(4) })
+    const waiting = store.put({ id: 'c', token: 1, encrypted: cipher(4) })
+    await nextTask()
+    const deleted = store.delete('b')
+    const flushed = store.flush()
+    release()
+    await flushed
+    // Read in a transaction opened before the running write ends: it sees only what flush() started.
+    expect(await db.images.toCollection().primaryKeys()).toEqual(['a', 'c'])
+    await Promise.all([first, dropped, waiting, deleted])
+    await store.put({ id: 'd', token: 1, encrypted: cipher(4) })
+    expect(await db.images.toCollection().primaryKeys()).toEqual(['a', 'c', 'd'])
+  })
+})
+
 describe('ImageStore on a database that cannot open', () => {
   it('fails every operation with a storage error that says which, and keeps the cause', async () => {
     const { IDBFactory, IDBKeyRange } = await import('fake-indexeddb')
