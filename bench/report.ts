@@ -24,6 +24,8 @@ export interface BenchRun extends PageResult {
   contender: ContenderName
   backendRequests: number
   heap: number
+  /** CPU ms of every browser process from the navigation to the result; NaN off Linux (`browserCpuMs`). */
+  cpu: number
 }
 
 export interface BenchResults {
@@ -74,6 +76,7 @@ export interface Summary {
   backendRequests: number
   idbTransactions: number
   heapMiB: number
+  cpuMs: number
   viaWorker: number
   workerP50: number
   workerP95: number
@@ -91,6 +94,7 @@ export function summarize(results: BenchResults, scenario: ScenarioName, contend
     backendRequests: per((r) => r.backendRequests),
     idbTransactions: per((r) => r.idbTransactions),
     heapMiB: per((r) => r.heap / 2 ** 20),
+    cpuMs: per((r) => r.cpu),
     viaWorker: per((r) => r.viaWorker),
     workerP50: per((r) => percentile(r.workerResponses, 50)),
     workerP95: per((r) => percentile(r.workerResponses, 95)),
@@ -253,9 +257,10 @@ export function report(results: BenchResults): string {
         'server requests',
         'main-thread IDB transactions',
         'JS heap after (MiB)',
+        'browser CPU (ms)',
       ]),
     )
-    lines.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']))
+    lines.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']))
     for (const contender of Object.keys(LABELS) as ContenderName[]) {
       if (!results.runs.some((r) => r.scenario === scenario && r.contender === contender)) continue
       const s = summarize(results, scenario, contender)
@@ -269,6 +274,7 @@ export function report(results: BenchResults): string {
           s.backendRequests,
           s.idbTransactions,
           s.heapMiB.toFixed(1),
+          Number.isFinite(s.cpuMs) ? s.cpuMs.toFixed(0) : 'n/a',
         ]),
       )
     }

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { SW_CACHE_NAME } from '../src/sw/index.ts'
 import { launchBrowser, startBenchServer } from './benchServer.ts'
+import { browserCpuMs } from './browserCpu.ts'
 import type { PageResult, ScaleResult } from './page/main.tsx'
 import { renderChart } from './renderChart.ts'
 import { report, SCENARIOS, type BenchResults, type ScenarioName, type ContenderName } from './report.ts'
@@ -161,12 +162,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
             if (scenario === 'refill') await loseWorkerCache(context, page)
           }
           resetRequests()
+          const cpuBefore = browserCpuMs()
           if (reloaded) await page.reload()
           else await page.goto(url)
           const result = await waitForResult<PageResult>(page)
+          const cpu = browserCpuMs() - cpuBefore
           const backendRequests = requests()
           const heap = await heapAfter(context, page)
-          runs.push({ round, scenario, contender, ...result, backendRequests, heap })
+          runs.push({ round, scenario, contender, ...result, backendRequests, heap, cpu })
           log(
             `round ${round + 1}/${rounds} ${scenario.padEnd(5)} ${contender.padEnd(15)} ` +
               `${result.allDecoded.toFixed(0).padStart(6)} ms (first ${Math.min(...result.perImage).toFixed(0)} ms; ` +
