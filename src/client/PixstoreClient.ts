@@ -88,6 +88,7 @@ export class PixstoreClient {
       subscribeStatus: this.subscribeWorkerStatus,
       bridge: this.bridge,
       isCached: (id) => this.service.cachedImageExists(id),
+      whenIdle: (signal) => this.service.whenIdle(signal),
       prefix: this.workerPrefix,
     })
   }

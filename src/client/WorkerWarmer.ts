@@ -13,6 +13,9 @@ export interface WorkerWarmerOptions {
   /** Whether the page's cache still holds the image: one it evicted since is left out, so
    * handing it over never costs a backend request. */
   isCached: (id: string) => Promise<boolean>
+  /** Resolves once the page loads no image (`ImageService.whenIdle`): the hand-over waits for
+   * it, so it does not compete with the page's own images for the CPU. @default none: it waits for nothing */
+  whenIdle?: (signal: AbortSignal) => Promise<void>
   /** Path prefix of the worker's image URLs. @default '/_img' */
   prefix?: string
   /** Worker URLs requested at a time. @default 2 */
@@ -25,7 +28,8 @@ export interface WorkerWarmerOptions {
  * Hands the worker, once it controls the page, the images shown through object URLs while it
  * registered on a first visit: each is requested once at its worker URL, so the worker asks
  * the page for it and keeps it, and the next visit finds it in the worker's cache. The
- * requests run a few at a time (a `FetchLimiter`), after the images were shown. A clear (here
+ * requests run a few at a time (a `FetchLimiter`), after the images were shown and once the
+ * page loads no other (`whenIdle`): on a first visit they would compete with it. A clear (here
  * or in another tab) aborts what waits and what runs; a registration that fails drops what
  * waits.
  */
@@ -34,6 +38,7 @@ export class WorkerWarmer {
   private readonly subscribeStatus: Source
   private readonly bridge: WorkerWarmerOptions['bridge']
   private readonly isCached: (id: string) => Promise<boolean>
+  private readonly whenIdle: WorkerWarmerOptions['whenIdle']
   private readonly prefix: string | undefined
   private readonly slots: FetchLimiter
   private readonly fetch: NonNullable<WorkerWarmerOptions['fetch']>
@@ -49,6 +54,7 @@ export class WorkerWarmer {
     this.subscribeStatus = options.subscribeStatus
     this.bridge = options.bridge
     this.isCached = options.isCached
+    this.whenIdle = options.whenIdle
     this.prefix = options.prefix
     this.slots = new FetchLimiter(options.concurrency ?? 2, 'concurrency')
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init))
@@ -70,6 +76,7 @@ export class WorkerWarmer {
     let release: (() => void) | undefined
     try {
       if (!(await this.controlled()) || signal.aborted) return
+      await this.whenIdle?.(signal)
       release = await this.slots.acquire(signal)
       if (!(await this.isCached(record.id)) || signal.aborted) return
       this.bridge.register(record)

@@ -68,6 +68,12 @@ export interface ImageService {
   recordEvent(event: ImageEvent): void
   /** Listens to changes of `metrics()`. */
   subscribeMetrics(listener: () => void): () => void
+  /**
+   * Resolves once no image load is in flight: every load started has handed its image over,
+   * failed or been aborted (at once when none runs). Rejects with `aborted` if `signal`
+   * aborts first. Work that can wait, such as handing images to the worker, waits for it.
+   */
+  whenIdle(signal?: AbortSignal): Promise<void>
   /** Flushes pending writes and closes the database. */
   close(): Promise<void>
 }

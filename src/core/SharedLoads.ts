@@ -2,6 +2,7 @@ import type { DownloadProgress } from './ImageFetcher.js'
 import type { GetImageOptions } from './ImageService.js'
 import { PixstoreError } from './PixstoreError.js'
 import { raceSignal } from './raceSignal.js'
+import { Subscribable } from './Subscribable.js'
 
 /** What one shared load carries down to the fetcher. */
 export interface LoadRequest {
@@ -31,6 +32,7 @@ interface SharedLoad<T> {
  */
 export class SharedLoads<T> {
   private readonly loads = new Map<string, SharedLoad<T>>()
+  private readonly emptied = new Subscribable()
 
   /**
    * One caller's share of the load of version `key` (of image `id`), started with `start`
@@ -53,7 +55,7 @@ export class SharedLoads<T> {
       load.request.listeners.delete(onProgress!)
       // Stryker disable next-line ConditionalExpression: a settled load leaves the map before its callers leave; only a new load of the version started in that microtask could be there
       if (--load.callers === 0 && this.loads.get(key) === load) {
-        this.loads.delete(key)
+        this.remove(key)
         // Stryker disable next-line StringLiteral: no caller is left to read the message
         load.controller.abort(new PixstoreError('aborted', 'Every caller left'))
       }
@@ -86,7 +88,7 @@ export class SharedLoads<T> {
       request,
     }
     const settle = () => {
-      if (this.loads.get(key) === load) this.loads.delete(key)
+      if (this.loads.get(key) === load) this.remove(key)
     }
     load.result.then(settle, settle)
     this.loads.set(key, load)
@@ -102,5 +104,25 @@ export class SharedLoads<T> {
   abortAll(reason: PixstoreError): void {
     for (const load of this.loads.values()) load.controller.abort(reason)
     this.loads.clear()
+    this.emptied.emit()
+  }
+
+  /** Resolves once no load runs (at once if none does); rejects with the abort if `signal` aborts first. */
+  whenIdle(signal?: AbortSignal): Promise<void> {
+    if (this.loads.size === 0) return Promise.resolve()
+    let stop: () => void = () => undefined
+    const idle = new Promise<void>((resolve) => {
+      stop = this.emptied.subscribe(() => {
+        stop()
+        resolve()
+      })
+    })
+    // Stryker disable next-line ArrowFunction: a waiter that gave up would otherwise stay subscribed only until the loads end, and then drop out
+    return raceSignal(idle, signal, () => stop())
+  }
+
+  private remove(key: string): void {
+    this.loads.delete(key)
+    if (this.loads.size === 0) this.emptied.emit()
   }
 }

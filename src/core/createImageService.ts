@@ -183,6 +183,7 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
     liveStats: () => store.liveStats(),
     liveEntries: (limit = 50) => store.liveEntries(limit),
     subscribe: (listener) => changes.subscribe(listener),
+    whenIdle: (signal) => loads.whenIdle(signal),
     close: () => store.close(),
   }
 }

@@ -218,6 +218,62 @@ describe('WorkerWarmer', () => {
     expect(s.register.mock.calls.map(([registered]) => registered.id)).toEqual(['b'])
   })
 
+  it("waits until the page's own images have loaded, and a clear while it waits drops the image", async () => {
+    const fetch = vi.fn<(url: string, init: { signal: AbortSignal }) => Promise<Response>>(
+      async () => new Response('ciphertext'),
+    )
+    vi.stubGlobal('fetch', fetch)
+    try {
+      const { db } = await testDatabase()
+      const fake = fakeWorkerContainer()
+      const held: Array<() => void> = []
+      const client = new PixstoreClient({
+        config: {
+          cache: { database: db },
+          // The page's own load of an image: it ends when the test says.
+          fetcher: (_record, _context, signal) =>
+            new Promise((_resolve, reject) => {
+              held.push(() => reject(new Error('gone')))
+              signal.addEventListener('abort', () => reject(signal.reason))
+            }),
+        },
+        serviceWorker: { container: fake.container },
+        channel: `warmer-${Date.now()}-${counter++}`,
+      })
+      stops.push(
+        client.mount(),
+        client.subscribeWorkerStatus(() => undefined),
+      )
+      fake.takeOver()
+      await expect.poll(() => client.getWorkerStatus()).toBe('ready')
+      const shown = (id: string) =>
+        db.images.put({ id, token: 7, encrypted: new Uint8Array(4), bytes: 4, lastUsed: 1 })
+      await shown('a')
+      const checked = vi.spyOn(client.service, 'cachedImageExists')
+      const loading = client.service.getImage(record('b')).catch(() => undefined)
+      await expect.poll(() => held).toHaveLength(1)
+      client.warmer.warm(record('a'))
+      // Whatever would follow runs in microtasks: one task later it would have run.
+      await new Promise((resolve) => setTimeout(resolve))
+      expect(checked).not.toHaveBeenCalled()
+      held[0]!()
+      await loading
+      await expect.poll(() => fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a')])
+
+      const next = client.service.getImage(record('c')).catch(() => undefined)
+      await expect.poll(() => held).toHaveLength(2)
+      client.warmer.warm(record('d'))
+      await client.clear()
+      await next
+      await shown('e')
+      client.warmer.warm(record('e'))
+      await expect.poll(() => fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a'), url('e')])
+      expect(checked.mock.calls.map(([id]) => id)).toEqual(['a', 'e'])
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
   it('on a clear, here or in another tab, drops what waits and aborts what runs', async () => {
     const s = await setup({ concurrency: 1 })
     for (const id of ['a', 'b']) s.warmer.warm(record(id))

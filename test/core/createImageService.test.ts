@@ -303,6 +303,57 @@ async function gatedSetup(
   return { ...parts, gates, waitForGates }
 }
 
+describe('createImageService: whenIdle', () => {
+  /** Settles to `'idle'` or the rejection's code; `undefined` while still waiting. */
+  function watch(promise: Promise<void>) {
+    const seen: { value: string | undefined } = { value: undefined }
+    promise.then(
+      () => (seen.value = 'idle'),
+      (error: PixstoreError) => (seen.value = error.code),
+    )
+    return seen
+  }
+
+  it('resolves at once with no load, then once the last load in flight has ended', async () => {
+    const { backend, service, gates, waitForGates } = await gatedSetup()
+    await service.whenIdle()
+    const [a, b] = [await backend.save(png, 'png'), await backend.save(png.slice(0, 99), 'png')]
+    const loads = [service.getImage(a), service.getImage(b)]
+    await waitForGates(2)
+    const idle = watch(service.whenIdle())
+    gates[0]!.open()
+    await loads[0]
+    expect(idle.value).toBeUndefined()
+    gates[1]!.open()
+    await loads[1]
+    await vi.waitFor(() => expect(idle.value).toBe('idle'))
+  })
+
+  it('resolves when every caller left or a clear aborted the loads, and rejects when its own signal aborts', async () => {
+    const { backend, service, waitForGates } = await gatedSetup()
+    const [a, b] = [await backend.save(png, 'png'), await backend.save(png.slice(0, 99), 'png')]
+    const caller = new AbortController()
+    const left = service.getImage(a, { signal: caller.signal }).catch(() => undefined)
+    await waitForGates(1)
+    const afterLeaving = watch(service.whenIdle())
+    caller.abort()
+    await left
+    await vi.waitFor(() => expect(afterLeaving.value).toBe('idle'))
+
+    const cleared = service.getImage(b).catch(() => undefined)
+    await waitForGates(2)
+    const waiter = new AbortController()
+    const gaveUp = watch(service.whenIdle(waiter.signal))
+    const afterClear = watch(service.whenIdle())
+    waiter.abort()
+    await vi.waitFor(() => expect(gaveUp.value).toBe('aborted'))
+    expect(afterClear.value).toBeUndefined()
+    await service.clear()
+    await cleared
+    await vi.waitFor(() => expect(afterClear.value).toBe('idle'))
+  })
+})
+
 describe('createImageService: clear, abort, delete and token races', () => {
   it('clear() aborts every load in flight; the late answer is neither cached nor answered', async () => {
     const { backend, service, db, gates, waitForGates } = await gatedSetup()
