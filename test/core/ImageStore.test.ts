@@ -255,6 +255,19 @@ describe('ImageStore: rows asked for while a write runs land together in the nex
     await store.put({ id: 'd', token: 1, encrypted: cipher(4) })
     expect(await db.images.toCollection().primaryKeys()).toEqual(['a', 'c', 'd'])
   })
+
+  it('lets a clear (a logout) drop both the running write and the rows waiting for it', async () => {
+    const { store, db, release } = await heldStore()
+    const running = store.put({ id: 'a', token: 1, encrypted: cipher(4) })
+    await nextTask()
+    const waiting = store.put({ id: 'b', token: 1, encrypted: cipher(4) })
+    await nextTask()
+    const cleared = store.clear()
+    release()
+    await Promise.all([running, waiting, cleared])
+    await store.flush()
+    expect(await db.images.count()).toBe(0)
+  })
 })
 
 describe('ImageStore on a database that cannot open', () => {
