@@ -8,12 +8,13 @@ import { bundleSize, servedSize } from './bundleSize.ts'
 // to grow; raise it on purpose, in the commit that needs it. The README quotes the sizes.
 // Raised for the worker once: its telemetry (SERVED reports, batched) took it to 4.5 KiB.
 // Raised for the React entry once: a first visit's hand-over to the worker (`WorkerWarmer`)
-// took it to 16.5 KiB.
+// took it to 16.5 KiB. Raised for the core once: writes grouped while one runs and
+// `whenIdle` took it to 8.3 KiB.
 const BUDGET = {
   /** `pixstore-react`: the hooks, components and client, with the core and dexie-react-hooks. */
   react: 17.2 * 1024,
   /** `pixstore-react/core` alone. */
-  core: 8.1 * 1024,
+  core: 8.7 * 1024,
   /** `pixstore-sw.js` as served (built minified and self-contained). */
   worker: 4.8 * 1024,
 }
