@@ -199,8 +199,13 @@ export class PixstoreWorker {
       case SW_MESSAGE.BRIDGE_READY:
         for (const flight of this.inflight.values()) flight.repost?.()
         return
-      case SW_MESSAGE.CLEAR:
-        return this.clear()
+      case SW_MESSAGE.CLEAR: {
+        const cleared = this.clear()
+        // Confirmed once nothing from before it can be answered (what `clear` does before its
+        // first await): the page that cleared shows the new session's images after this.
+        if (message.clearId) this.channel.postMessage({ type: SW_MESSAGE.CLEARED, clearId: message.clearId })
+        return cleared
+      }
     }
   }
 }

@@ -20,6 +20,14 @@ export interface WorkerBridgeOptions {
   maxRecords?: number
   /** Cache Storage of the worker, cleared by `clear()`. @default globalThis.caches */
   caches?: CacheStorage
+  /**
+   * Whether a service worker controls the page: `clear()` then waits for the worker to confirm
+   * the clear, so the next session's first images never reach a worker still in the old one.
+   * @default () => navigator.serviceWorker.controller !== null
+   */
+  controlled?: () => boolean
+  /** Milliseconds `clear()` waits for the worker's confirmation (a stopped worker hears nothing, and holds nothing either). @default 1000 */
+  clearTimeout?: number
 }
 
 /**
@@ -48,14 +56,22 @@ export class WorkerBridge {
   /** True while a clear heard from another tab runs through the service. */
   private remoteClear = false
   private workerCacheDeleted: Promise<unknown> = Promise.resolve()
+  private workerCleared: Promise<void> = Promise.resolve()
+  /** Clears waiting for the worker's confirmation, by clear id. */
+  private readonly confirmations = new Map<string, () => void>()
+  private readonly controlled: () => boolean
+  private readonly clearTimeout: number
 
   /** @throws `invalid-option` when `maxRecords` is out of range. */
   constructor(options: WorkerBridgeOptions) {
     checkOption('maxRecords', options.maxRecords, { min: 1 })
+    checkOption('clearTimeout', options.clearTimeout, { min: 1, integer: false })
     this.service = options.service
     this.channelName = options.channel ?? SW_CHANNEL
     this.maxRecords = options.maxRecords ?? 5000
     this.caches = options.caches ?? globalThis.caches
+    this.controlled = options.controlled ?? (() => globalThis.navigator?.serviceWorker?.controller != null)
+    this.clearTimeout = options.clearTimeout ?? 1000
     // For the bridge's whole life: a clear of the service reaches the worker however it is made.
     this.service.subscribe((change) => {
       if (change.type === 'clear') this.cleared()
@@ -98,11 +114,12 @@ export class WorkerBridge {
   /**
    * Logout: clears the image service (its loads in flight are aborted), deletes the worker's
    * Cache Storage and makes the worker and every other tab drop every record and key they
-   * hold. The same happens when the service is cleared directly.
+   * hold. The same happens when the service is cleared directly. Resolves once the worker
+   * controlling the page confirmed it (within `clearTimeout`).
    */
   async clear(): Promise<void> {
     const serviceCleared = this.service.clear()
-    await Promise.all([serviceCleared, this.workerCacheDeleted])
+    await Promise.all([serviceCleared, this.workerCacheDeleted, this.workerCleared])
   }
 
   /**
@@ -120,13 +137,29 @@ export class WorkerBridge {
     this.answered.clear()
     const origin = this.remoteClear ? 'remote' : 'local'
     if (origin === 'local') {
-      this.channel?.postMessage({ type: SW_MESSAGE.CLEAR })
+      const clearId = globalThis.crypto.randomUUID()
+      this.channel?.postMessage({ type: SW_MESSAGE.CLEAR, clearId })
+      this.workerCleared = this.channel && this.controlled() ? this.confirmation(clearId) : Promise.resolve()
       this.workerCacheDeleted = this.caches?.delete(SW_CACHE_NAME).catch(() => false) ?? Promise.resolve()
     }
     this.clears.emit(origin)
   }
 
+  /** Resolves when the worker confirms the clear `clearId`, or after `clearTimeout`. */
+  private confirmation(clearId: string): Promise<void> {
+    return new Promise((resolve) => {
+      const confirmed = () => {
+        clearTimeout(timer)
+        this.confirmations.delete(clearId)
+        resolve()
+      }
+      const timer = setTimeout(confirmed, this.clearTimeout)
+      this.confirmations.set(clearId, confirmed)
+    })
+  }
+
   private async onMessage(message: SwMessage): Promise<void> {
+    if (message.type === SW_MESSAGE.CLEARED) return this.confirmations.get(message.clearId)?.()
     if (message.type === SW_MESSAGE.CLEAR) {
       // Another tab logged out: abort this tab's loads too (their writes would bring images back).
       this.remoteClear = true

@@ -14,6 +14,11 @@ export const SW_MESSAGE = {
   EVICT: 'pixstore:evict',
   /** page → worker and other pages: drop every key and record held (Cache Storage is deleted by the page). */
   CLEAR: 'pixstore:clear',
+  /**
+   * worker → pages: the clear `clearId` reached the worker; what it is asked from now on is
+   * the new session's. The page that cleared waits for it before its `clear()` resolves.
+   */
+  CLEARED: 'pixstore:cleared',
   /** page → worker: a bridge started; questions posted before it existed are asked again. */
   BRIDGE_READY: 'pixstore:bridge-ready',
   /**
@@ -81,6 +86,13 @@ export interface EvictMessage {
 
 export interface ClearMessage {
   type: typeof SW_MESSAGE.CLEAR
+  /** Set by the page that cleared: the worker confirms it with `CLEARED`. */
+  clearId?: string
+}
+
+export interface ClearedMessage {
+  type: typeof SW_MESSAGE.CLEARED
+  clearId: string
 }
 
 export interface BridgeReadyMessage {
@@ -112,5 +124,6 @@ export type SwMessage =
   | KeyResponseMessage
   | EvictMessage
   | ClearMessage
+  | ClearedMessage
   | BridgeReadyMessage
   | ServedMessage

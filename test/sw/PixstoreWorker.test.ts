@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { encryptImage } from '../../src/testing'
 import { SW_CACHE_NAME } from '../../src/sw'
-import { PixstoreWorker, SW_MESSAGE } from '../../src/sw'
+import { PixstoreWorker, SW_MESSAGE, type SwMessage } from '../../src/sw'
 import { memoryCaches } from '../support/memoryCaches'
 import { png, workerCases, workerHarness } from '../support/workerCases'
 
@@ -470,6 +470,31 @@ describe('PixstoreWorker: clients, memory and failures', () => {
     await question(0)
     worker.close()
     expect((await response).status).toBe(504)
+  })
+
+  it('confirms a CLEAR that carries an id once the old session is dropped, and answers the new one', async () => {
+    const scope = `worker-cleared-${Date.now()}`
+    const { get, question, answer, page } = await harness({ scope })
+    const confirmations: SwMessage[] = []
+    const listener = new BroadcastChannel(scope)
+    listener.onmessage = (event: MessageEvent<SwMessage>) => {
+      if (event.data.type === SW_MESSAGE.CLEARED) confirmations.push(event.data)
+    }
+    try {
+      const old = get('m', 1)
+      await question(0)
+      // A clear made elsewhere (the core API in a tab without a bridge) asks no confirmation.
+      page.postMessage({ type: SW_MESSAGE.CLEAR })
+      expect((await old).status).toBe(504)
+      page.postMessage({ type: SW_MESSAGE.CLEAR, clearId: 'c1' })
+      await expect.poll(() => confirmations).toEqual([{ type: SW_MESSAGE.CLEARED, clearId: 'c1' }])
+      // What is asked after the confirmation is the new session's: asked and answered.
+      const fresh = get('n', 1)
+      answer((await question(1)).requestId, 1, await encryptImage(png(3), 'png'))
+      expect((await fresh).status).toBe(200)
+    } finally {
+      listener.close()
+    }
   })
 
   it('forgets what it holds in memory on CLEAR: the next request asks the page', async () => {

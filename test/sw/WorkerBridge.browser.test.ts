@@ -8,7 +8,13 @@ import {
   type ImageFetcher,
 } from '../../src/core'
 import { createMemoryBackend } from '../../src/testing'
-import { SW_CACHE_NAME, SW_MESSAGE, WorkerBridge, type SwMessage } from '../../src/sw'
+import {
+  SW_CACHE_NAME,
+  SW_MESSAGE,
+  WorkerBridge,
+  type SwMessage,
+  type WorkerBridgeOptions,
+} from '../../src/sw'
 
 let counter = 0
 const cleanups: Array<() => unknown> = []
@@ -16,7 +22,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup()
 })
 
-async function setup() {
+async function setup(options: Partial<WorkerBridgeOptions> = {}) {
   const channelName = `bridge-test-${Date.now()}-${counter++}`
   const backend = createMemoryBackend()
   // Requests wait for `answerAll()`: a load is in flight for as long as the test needs.
@@ -31,7 +37,7 @@ async function setup() {
   }
   const hold = () => void (held = true)
   const service = createImageService({ fetcher, cache: { dbName: channelName } })
-  const bridge = new WorkerBridge({ service, channel: channelName })
+  const bridge = new WorkerBridge({ service, channel: channelName, ...options })
   bridge.start()
   // The test plays the worker on the same channel.
   const worker = new BroadcastChannel(channelName)
@@ -147,12 +153,38 @@ describe('WorkerBridge', () => {
     await service.getImage(record)
     await (await caches.open(SW_CACHE_NAME)).put('/_img/x?t=1', new Response('cipher'))
     await bridge.clear()
-    expect(received).toEqual([{ type: SW_MESSAGE.CLEAR }])
+    const clear = { type: SW_MESSAGE.CLEAR, clearId: expect.any(String) }
+    expect(received).toEqual([clear])
     expect(await caches.has(SW_CACHE_NAME)).toBe(false)
     expect(await service.stats()).toEqual({ entries: 0, bytes: 0 })
     // Through the core API, with no bridge call.
     await service.clear()
-    expect(received).toEqual([{ type: SW_MESSAGE.CLEAR }, { type: SW_MESSAGE.CLEAR }])
+    expect(received).toEqual([clear, clear])
+  })
+
+  it('clear() waits for the worker controlling the page to confirm that clear, within clearTimeout', async () => {
+    const { bridge, worker, received, answeredSoFar } = await setup({
+      controlled: () => true,
+      clearTimeout: 60_000,
+    })
+    let settled = false
+    const cleared = bridge.clear().then(() => (settled = true))
+    await expect.poll(() => received).toHaveLength(1)
+    const { clearId } = received[0] as { clearId: string }
+    worker.postMessage({ type: SW_MESSAGE.CLEARED, clearId: `${clearId}-other` })
+    // Once the bridge has heard it (it answers what was posted after): another clear's
+    // confirmation resolves nothing.
+    await answeredSoFar()
+    expect(settled).toBe(false)
+    worker.postMessage({ type: SW_MESSAGE.CLEARED, clearId })
+    await cleared
+
+    // A worker that never answers (stopped: it holds nothing either) delays the logout by clearTimeout only.
+    const quiet = await setup({ controlled: () => true, clearTimeout: 30 })
+    await quiet.bridge.clear()
+    expect(() => new WorkerBridge({ service: quiet.service, clearTimeout: 0 })).toThrow(
+      expect.objectContaining({ code: 'invalid-option', message: expect.stringContaining('clearTimeout') }),
+    )
   })
 
   it('posts no answer prepared before a clear, and forgets the records it knew', async () => {
