@@ -76,7 +76,12 @@ export class PixstoreClient {
     const { config, serviceWorker = {} } = options
     const channel = options.channel ?? (serviceWorker ? serviceWorker.channel : undefined)
     this.service = createImageService(config)
-    this.bridge = new WorkerBridge({ service: this.service, channel })
+    // Its clear waits for the worker's confirmation only where the pixstore worker controls the page.
+    this.bridge = new WorkerBridge({
+      service: this.service,
+      channel,
+      controlled: () => this.getWorkerStatus() === 'ready',
+    })
     this.worker =
       serviceWorker === false
         ? undefined

@@ -62,7 +62,7 @@ export class WorkerBridge {
   private readonly controlled: () => boolean
   private readonly clearTimeout: number
 
-  /** @throws `invalid-option` when `maxRecords` is out of range. */
+  /** @throws `invalid-option` when `maxRecords` or `clearTimeout` is out of range. */
   constructor(options: WorkerBridgeOptions) {
     checkOption('maxRecords', options.maxRecords, { min: 1 })
     checkOption('clearTimeout', options.clearTimeout, { min: 1, integer: false })

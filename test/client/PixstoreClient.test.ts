@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { PixstoreClient } from '../../src'
+import { SW_MESSAGE, type SwMessage } from '../../src/sw'
+import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
 import { testDatabase } from '../support/testDatabase'
 
 let counter = 0
@@ -29,6 +31,39 @@ describe('PixstoreClient', () => {
     expect(heard).toEqual([1, 2])
     stopHere()
     stopThere()
+  })
+
+  it("waits for its worker's confirmation of a clear once the worker controls the page, and only then", async () => {
+    const channel = `client-${Date.now()}-${counter++}`
+    const { db } = await testDatabase()
+    const fake = fakeWorkerContainer()
+    const here = new PixstoreClient({
+      config: { cache: { database: db } },
+      serviceWorker: { container: fake.container, readyTimeout: 60_000 },
+      channel,
+    })
+    const stop = here.mount()
+    // The test plays the worker on the channel.
+    const worker = new BroadcastChannel(channel)
+    const clears: string[] = []
+    worker.onmessage = (event: MessageEvent<SwMessage>) => {
+      if (event.data.type === SW_MESSAGE.CLEAR) clears.push(event.data.clearId!)
+    }
+    try {
+      // Registering: the images use object URLs, nothing to confirm.
+      await here.clear()
+      fake.takeOver()
+      await expect.poll(() => here.getWorkerStatus()).toBe('ready')
+      let settled = false
+      const cleared = here.clear().then(() => (settled = true))
+      await expect.poll(() => clears).toHaveLength(2)
+      expect(settled).toBe(false)
+      worker.postMessage({ type: SW_MESSAGE.CLEARED, clearId: clears[1] })
+      await cleared
+    } finally {
+      worker.close()
+      stop()
+    }
   })
 
   it('keeps listening while any mount is left, and stops with the last', async () => {
