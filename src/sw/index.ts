@@ -10,6 +10,7 @@ export type {
   KeyResponseMessage,
   EvictMessage,
   ClearMessage,
+  ClearedMessage,
   BridgeReadyMessage,
   ServedMessage,
   ServedReport,
