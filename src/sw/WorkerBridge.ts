@@ -27,7 +27,7 @@ export interface WorkerBridgeOptions {
    */
   controlled?: () => boolean
   /** Milliseconds `clear()` waits for the worker's confirmation (a stopped worker hears nothing, and holds nothing either). @default 1000 */
-  clearTimeout?: number
+  confirmTimeout?: number
 }
 
 /**
@@ -60,18 +60,18 @@ export class WorkerBridge {
   /** Clears waiting for the worker's confirmation, by clear id. */
   private readonly confirmations = new Map<string, () => void>()
   private readonly controlled: () => boolean
-  private readonly clearTimeout: number
+  private readonly confirmTimeout: number
 
-  /** @throws `invalid-option` when `maxRecords` or `clearTimeout` is out of range. */
+  /** @throws `invalid-option` when `maxRecords` or `confirmTimeout` is out of range. */
   constructor(options: WorkerBridgeOptions) {
     checkOption('maxRecords', options.maxRecords, { min: 1 })
-    checkOption('clearTimeout', options.clearTimeout, { min: 1, integer: false })
+    checkOption('confirmTimeout', options.confirmTimeout, { min: 1, integer: false })
     this.service = options.service
     this.channelName = options.channel ?? SW_CHANNEL
     this.maxRecords = options.maxRecords ?? 5000
     this.caches = options.caches ?? globalThis.caches
     this.controlled = options.controlled ?? (() => globalThis.navigator?.serviceWorker?.controller != null)
-    this.clearTimeout = options.clearTimeout ?? 1000
+    this.confirmTimeout = options.confirmTimeout ?? 1000
     // For the bridge's whole life: a clear of the service reaches the worker however it is made.
     this.service.subscribe((change) => {
       if (change.type === 'clear') this.cleared()
@@ -115,7 +115,7 @@ export class WorkerBridge {
    * Logout: clears the image service (its loads in flight are aborted), deletes the worker's
    * Cache Storage and makes the worker and every other tab drop every record and key they
    * hold. The same happens when the service is cleared directly. Resolves once the worker
-   * controlling the page confirmed it (within `clearTimeout`).
+   * controlling the page confirmed it (within `confirmTimeout`).
    */
   async clear(): Promise<void> {
     const serviceCleared = this.service.clear()
@@ -145,7 +145,7 @@ export class WorkerBridge {
     this.clears.emit(origin)
   }
 
-  /** Resolves when the worker confirms the clear `clearId`, or after `clearTimeout`. */
+  /** Resolves when the worker confirms the clear `clearId`, or after `confirmTimeout`. */
   private confirmation(clearId: string): Promise<void> {
     return new Promise((resolve) => {
       const confirmed = () => {
@@ -153,7 +153,7 @@ export class WorkerBridge {
         this.confirmations.delete(clearId)
         resolve()
       }
-      const timer = setTimeout(confirmed, this.clearTimeout)
+      const timer = setTimeout(confirmed, this.confirmTimeout)
       this.confirmations.set(clearId, confirmed)
     })
   }

@@ -162,10 +162,10 @@ describe('WorkerBridge', () => {
     expect(received).toEqual([clear, clear])
   })
 
-  it('clear() waits for the worker controlling the page to confirm that clear, within clearTimeout', async () => {
+  it('clear() waits for the worker controlling the page to confirm that clear, within confirmTimeout', async () => {
     const { bridge, worker, received, answeredSoFar } = await setup({
       controlled: () => true,
-      clearTimeout: 60_000,
+      confirmTimeout: 60_000,
     })
     let settled = false
     const cleared = bridge.clear().then(() => (settled = true))
@@ -179,11 +179,11 @@ describe('WorkerBridge', () => {
     worker.postMessage({ type: SW_MESSAGE.CLEARED, clearId })
     await cleared
 
-    // A worker that never answers (stopped: it holds nothing either) delays the logout by clearTimeout only.
-    const quiet = await setup({ controlled: () => true, clearTimeout: 30 })
+    // A worker that never answers (stopped: it holds nothing either) delays the logout by confirmTimeout only.
+    const quiet = await setup({ controlled: () => true, confirmTimeout: 30 })
     await quiet.bridge.clear()
-    expect(() => new WorkerBridge({ service: quiet.service, clearTimeout: 0 })).toThrow(
-      expect.objectContaining({ code: 'invalid-option', message: expect.stringContaining('clearTimeout') }),
+    expect(() => new WorkerBridge({ service: quiet.service, confirmTimeout: 0 })).toThrow(
+      expect.objectContaining({ code: 'invalid-option', message: expect.stringContaining('confirmTimeout') }),
     )
   })
 
