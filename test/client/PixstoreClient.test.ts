@@ -50,8 +50,14 @@ describe('PixstoreClient', () => {
       if (event.data.type === SW_MESSAGE.CLEAR) clears.push(event.data.clearId!)
     }
     try {
-      // Registering: the images use object URLs, nothing to confirm.
-      await here.clear()
+      // Registering: the images use object URLs, nothing to confirm. With its timers held, a
+      // clear that waited for a confirmation would never settle (its timeout is a timer too).
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      try {
+        await here.clear()
+      } finally {
+        vi.useRealTimers()
+      }
       fake.takeOver()
       await expect.poll(() => here.getWorkerStatus()).toBe('ready')
       let settled = false
