@@ -145,7 +145,8 @@ export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult>
     // memory cannot show the cleared image again.
     const workerUrl =
       record && worker && options.enabled
-        ? imageUrl(record.id, record.token, client.workerPrefix) + (clearEpoch ? `&e=${clearEpoch}` : '')
+        ? imageUrl(record.id, record.token, client.workerPrefix, client.bridge.handsOver) +
+          (clearEpoch ? `&e=${clearEpoch}` : '')
         : undefined
     const viaWorker = workerUrl !== undefined && workerUrl !== this.failedWorkerUrl
     const queried = key !== undefined && !viaWorker

@@ -5,6 +5,7 @@ import {
   SW_PREFIX,
   WorkerBridge,
   workerContainer,
+  workerLoadSource,
   type RegisterPixstoreWorkerOptions,
   type WorkerStatus,
   type WorkerStatusStore,
@@ -81,6 +82,9 @@ export class PixstoreClient {
       service: this.service,
       channel,
       controlled: () => this.getWorkerStatus() === 'ready',
+      // The worker loads what this page shows by itself, from the same database and endpoint.
+      source: serviceWorker ? workerLoadSource(config) : undefined,
+      controller: () => this.container?.controller,
     })
     this.worker =
       serviceWorker === false

@@ -9,7 +9,7 @@ export interface WorkerWarmerOptions {
   /** Listens to the worker's status. */
   subscribeStatus: Source
   /** Makes each record answerable before the worker asks for it; its clears drop the queue. */
-  bridge: Pick<WorkerBridge, 'register' | 'onClear'>
+  bridge: Pick<WorkerBridge, 'register' | 'onClear' | 'handsOver'>
   /** Whether the page's cache still holds the image: one it evicted since is left out, so
    * handing it over never costs a backend request. */
   isCached: (id: string) => Promise<boolean>
@@ -80,7 +80,10 @@ export class WorkerWarmer {
       release = await this.slots.acquire(signal)
       if (!(await this.isCached(record.id)) || signal.aborted) return
       this.bridge.register(record)
-      const response = await this.fetch(imageUrl(record.id, record.token, this.prefix), { signal })
+      const response = await this.fetch(
+        imageUrl(record.id, record.token, this.prefix, this.bridge.handsOver),
+        { signal },
+      )
       // The worker kept the image as it answered; the page needs none of its bytes.
       // Stryker disable next-line OptionalChaining: a body-less answer would throw into the catch below, which ignores it too
       await response.body?.cancel()

@@ -86,11 +86,11 @@ export interface EncryptedVersion {
   meta: ImageDecryptionMeta
   /** MIME type of the plaintext image. */
   mimeType: string
+  /** Where it was found. */
+  source: Extract<ImageSource, 'dexie' | 'network'>
 }
 
 /** A version loaded for the service's callers: what `getEncrypted` gives, and the image. */
 export interface LoadedVersion extends EncryptedVersion {
   image: DecryptedImage
-  /** Where it was found. */
-  source: Extract<ImageSource, 'dexie' | 'network'>
 }

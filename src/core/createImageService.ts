@@ -151,7 +151,13 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
       join(record, options, (result) => result.then((version) => version.blob())),
     getEncrypted: (record, options = {}) =>
       join(record, options, (result) =>
-        result.then(({ token, encrypted, meta, mimeType }) => ({ token, encrypted, meta, mimeType })),
+        result.then(({ token, encrypted, meta, mimeType, source }) => ({
+          token,
+          encrypted,
+          meta,
+          mimeType,
+          source,
+        })),
       ),
     async prefetch(records, options = {}) {
       await Promise.all(

@@ -33,12 +33,12 @@ export function usePrefetchImages(records: readonly ImageRecord[]): void {
     const run = async () => {
       await service.prefetch(records, { signal })
       if (!worker || signal.aborted) return
-      // The worker answers from Dexie through the bridge and keeps the ciphertext; the
+      // The worker reads Dexie itself (or asks the page) and keeps the ciphertext; the
       // decrypted body is dropped here.
       await Promise.all(
         records.map(async (record) => {
           bridge.register(record)
-          const response = await fetch(imageUrl(record.id, record.token, workerPrefix), {
+          const response = await fetch(imageUrl(record.id, record.token, workerPrefix, bridge.handsOver), {
             signal,
             cache: 'no-store',
           }).catch(() => undefined)

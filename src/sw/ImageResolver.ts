@@ -4,6 +4,7 @@ import {
   isPixstoreError,
   PixstoreError,
   type DecryptionKey,
+  type ImageDecryptionMeta,
   type ImageFormat,
 } from '../core/index.js'
 import type { EncryptedCache } from './EncryptedCache.js'
@@ -11,6 +12,7 @@ import { imageUrl } from './imageUrl.js'
 import { LruMap } from './LruMap.js'
 import { SW_MESSAGE, type ImageResponseMessage, type KeyResponseMessage } from './messages.js'
 import type { Asker, PageQuestion } from './PageQuestions.js'
+import type { WorkerLoads } from './WorkerLoads.js'
 
 /**
  * A decrypted image, held in memory only, as a Blob: a response with a Blob body is handed
@@ -29,8 +31,8 @@ async function decryptToBlob(...args: Parameters<typeof decryptImage>): Promise<
 /** An image and the layer it was found in. */
 export interface ResolvedImage {
   image: ServedImage
-  source: 'worker-memory' | 'cache-storage' | 'page'
-  /** For a page's answer: settles once it is kept (or dropped), after the image is answered. */
+  source: 'worker-memory' | 'cache-storage' | 'dexie' | 'network' | 'page'
+  /** For a loaded image: settles once it is kept (or dropped), after the image is answered. */
   kept?: Promise<void>
 }
 
@@ -41,6 +43,8 @@ export interface Flight extends Asker {
   epoch: number
   /** Dexie evicted the image while this request ran: answer it, keep nothing. */
   evicted?: boolean
+  /** The page hands the worker this version's record: on a miss, wait for it. */
+  handed: boolean
 }
 
 /** What the resolver needs besides its cache. */
@@ -52,6 +56,8 @@ export interface ImageResolverOptions {
   /** Bytes of decrypted images held. */
   memoryBytes: number
   subtle: SubtleCrypto
+  /** The worker's own loads, from the records pages hand over. */
+  loads: Pick<WorkerLoads, 'load' | 'recordOf'>
   /** Asks the pages; rejects for a flight from before a clear. */
   ask: <T extends ImageResponseMessage | KeyResponseMessage>(
     question: PageQuestion,
@@ -61,9 +67,10 @@ export interface ImageResolverOptions {
 
 /**
  * Finds the image of a version: in memory, in Cache Storage (decrypted with a key held in
- * memory, or asked of the page after a restart), or from the page, then keeps it: ciphertext
- * in Cache Storage, key and plaintext in memory. Versions only move forward and nothing
- * outlives a clear or an eviction.
+ * memory, handed over with its record, or asked of the page after a restart), loaded by the
+ * worker itself (Dexie, then the network), or from the page, then keeps it: ciphertext in
+ * Cache Storage, key and plaintext in memory. Versions only move forward and nothing outlives
+ * a clear or an eviction.
  */
 export class ImageResolver {
   /** Keys of the versions in Cache Storage. */
@@ -86,7 +93,7 @@ export class ImageResolver {
     const encrypted = await this.cache.match(key)
     if (encrypted) {
       try {
-        const decryptionKey = this.keys.get(key) ?? (await this.requestKey(key, id, token, flight))
+        const decryptionKey = this.keys.get(key) ?? (await this.keyOf(key, id, token, flight))
         const image = await decryptToBlob(encrypted, decryptionKey, this.options.formats, this.options.subtle)
         if (!flight.evicted && flight.epoch === this.cache.epoch) this.served.set(key, image)
         return { image, source: 'cache-storage' }
@@ -96,6 +103,13 @@ export class ImageResolver {
         this.keys.delete(key)
         await this.cache.drop(id)
       }
+    }
+    const own = await this.options.loads.load(id, token, flight.handed)
+    if (own) {
+      const decryptionKey = await importDecryptionKey(own.meta, this.options.subtle)
+      const image = { blob: own.blob }
+      const kept = this.keep(id, own.token, own.encrypted, decryptionKey, image, flight)
+      return { image, source: own.source, kept }
     }
     const answer = await this.options.ask<ImageResponseMessage>(
       { type: SW_MESSAGE.IMAGE_REQUEST, id, token },
@@ -117,8 +131,8 @@ export class ImageResolver {
   }
 
   /**
-   * Keeps a page's answer, verified, under the version the page answered with (newer than
-   * asked after an Updated answer): ciphertext in Cache Storage, key and image in memory.
+   * Keeps a loaded image, verified, under the version it was loaded as (newer than asked
+   * after an Updated answer): ciphertext in Cache Storage, key and image in memory.
    * Never replaces a newer version, never outlives a clear or an eviction, and a refused or
    * failed write only costs the cache.
    */
@@ -148,17 +162,23 @@ export class ImageResolver {
     }
   }
 
-  private async requestKey(key: string, id: string, token: number, flight: Flight): Promise<DecryptionKey> {
+  /** The key of a cached version the worker lost (a restart): from its handed record, else asked of the page. */
+  private async keyOf(key: string, id: string, token: number, flight: Flight): Promise<DecryptionKey> {
+    const meta = this.options.loads.recordOf(id, token)?.meta ?? (await this.requestMeta(id, token, flight))
+    const decryptionKey = await importDecryptionKey(meta, this.options.subtle)
+    // Stryker disable next-line ConditionalExpression: a key kept after a clear is for a version no longer in Cache Storage; a new one is kept with it before any read
+    if (flight.epoch === this.cache.epoch) this.keys.set(key, decryptionKey)
+    return decryptionKey
+  }
+
+  private async requestMeta(id: string, token: number, flight: Flight): Promise<ImageDecryptionMeta> {
     const answer = await this.options.ask<KeyResponseMessage>(
       { type: SW_MESSAGE.KEY_REQUEST, id, token },
       flight,
     )
     // Stryker disable next-line StringLiteral: the request answers by the code; the message is never shown
     if (!answer.ok) throw new PixstoreError(answer.code, `The page answered ${answer.code}`)
-    const decryptionKey = await importDecryptionKey(answer.meta, this.options.subtle)
-    // Stryker disable next-line ConditionalExpression: a key kept after a clear is for a version no longer in Cache Storage; a new one is kept with it before any read
-    if (flight.epoch === this.cache.epoch) this.keys.set(key, decryptionKey)
-    return decryptionKey
+    return answer.meta
   }
 
   /** Drops every version of `id`: from memory and from Cache Storage. */

@@ -7,12 +7,14 @@ import {
   SW_CHANNEL,
   SW_MESSAGE,
   SW_PREFIX,
+  type RecordsMessage,
   type ServedReport,
   type SwMessage,
 } from './messages.js'
 import { PageQuestions } from './PageQuestions.js'
 import type { PixstoreWorkerOptions } from './PixstoreWorkerOptions.js'
 import { ServedReports, type WorkerClients } from './ServedReports.js'
+import { WorkerLoads } from './WorkerLoads.js'
 import { failedResponse, imageResponse, textResponse } from './workerResponses.js'
 
 /** A request being answered, shared by every fetch of the same URL. */
@@ -32,10 +34,17 @@ type AnsweringFlight = Omit<SharedFlight, 'response' | 'done'>
 // Stryker disable next-line StringLiteral: the request answers 504 by its code; the message is never shown
 const cleared = () => new PixstoreError('aborted', 'The images were cleared')
 
+const isRecordsMessage = (data: unknown): data is RecordsMessage =>
+  (data as Partial<RecordsMessage> | null)?.type === SW_MESSAGE.RECORDS &&
+  Array.isArray((data as RecordsMessage).records) &&
+  typeof (data as RecordsMessage).source?.cache === 'object'
+
 /**
  * The service worker's image handler: answers `GET {prefix}/{id}?t={token}` from Cache
- * Storage, where it keeps ciphertext only, decrypting with keys held in memory. A miss or a
- * lost key is asked of the page bridges over a BroadcastChannel.
+ * Storage, where it keeps ciphertext only, decrypting with keys held in memory. A miss is
+ * loaded by the worker itself from the records the pages hand over (`RECORDS`): from the
+ * pages' Dexie database, else the network. Without a record, or where the page's fetcher is
+ * a function, the page bridges are asked over a BroadcastChannel.
  */
 export class PixstoreWorker {
   readonly prefix: string
@@ -46,6 +55,7 @@ export class PixstoreWorker {
   private readonly cache: EncryptedCache
   private readonly questions: PageQuestions
   private readonly images: ImageResolver
+  private readonly loads: WorkerLoads
   private readonly inflight = new Map<string, SharedFlight>()
   private readonly reports: ServedReports
   private readonly now: () => number
@@ -65,8 +75,15 @@ export class PixstoreWorker {
     this.cache = new EncryptedCache(this.caches, this.cacheName, this.prefix, maxEntries)
     this.channel = new BroadcastChannel(options.channel ?? SW_CHANNEL)
     this.channel.onmessage = (event: MessageEvent<SwMessage>) => void this.onMessage(event.data)
-    this.questions = new PageQuestions(this.channel, options.timeout ?? 5000, () => crypto.randomUUID())
+    const timeout = options.timeout ?? 5000
+    this.questions = new PageQuestions(this.channel, timeout, () => crypto.randomUUID())
+    this.loads = new WorkerLoads({
+      timeout,
+      createService: options.createService,
+      onEvict: (ids) => void this.evict(ids),
+    })
     this.images = new ImageResolver(this.cache, {
+      loads: this.loads,
       prefix: this.prefix,
       formats: options.imageFormats ?? DEFAULT_IMAGE_FORMATS,
       maxEntries,
@@ -98,7 +115,7 @@ export class PixstoreWorker {
     const key = imageUrl(parsed.id, parsed.token, this.prefix)
     let flight = this.inflight.get(key)
     // A flight from before a clear, still storing what it answered, answers nobody new.
-    if (flight?.epoch !== this.cache.epoch) flight = this.fly(key, parsed.id, parsed.token, clientId)
+    if (flight?.epoch !== this.cache.epoch) flight = this.fly(key, parsed, clientId)
     else if (!flight.clients.has(clientId)) {
       // The page first asked may be gone (a reload): ask again for the new one.
       flight.clients.add(clientId)
@@ -113,11 +130,20 @@ export class PixstoreWorker {
     })
   }
 
+  /**
+   * Takes a message a page posted to the worker itself (`postMessage`): the records it hands
+   * over (`RECORDS`). Anything else is ignored. Call from the worker's `message` event.
+   */
+  receive(data: unknown): void {
+    if (isRecordsMessage(data)) this.loads.receive(data)
+  }
+
   /** Stops listening to the pages; questions still pending answer `504`. */
   close(): void {
     // Stryker disable next-line StringLiteral: the request answers 504 by its code; the message is never shown
     this.questions.refuseAll(new PixstoreError('aborted', 'The worker was closed'))
     this.channel.close()
+    void this.loads.close()
   }
 
   /** Deletes caches of other versions. Call from `activate`. */
@@ -134,8 +160,12 @@ export class PixstoreWorker {
    * Starts answering `key`. The flight lasts until the page's answer is stored, so a request
    * for the same URL meanwhile joins it rather than asking again.
    */
-  private fly(key: string, id: string, token: number, clientId: string): SharedFlight {
-    const asking: AnsweringFlight = { id, epoch: this.cache.epoch, clients: new Set([clientId]) }
+  private fly(
+    key: string,
+    { id, token, handed }: { id: string; token: number; handed: boolean },
+    clientId: string,
+  ): SharedFlight {
+    const asking: AnsweringFlight = { id, handed, epoch: this.cache.epoch, clients: new Set([clientId]) }
     const answered = this.respond(key, id, token, asking)
     const flight: SharedFlight = Object.assign(asking, {
       response: answered.then(({ response }) => response),
@@ -175,12 +205,24 @@ export class PixstoreWorker {
     }
   }
 
-  /** Logout: every question pending is refused, every key and image held dropped, the cache deleted. */
+  /**
+   * Logout: every question pending is refused, every key, record and image held dropped, the
+   * worker's own loads aborted, the cache deleted.
+   */
   private async clear(): Promise<void> {
-    const done = this.cache.clear()
+    const done = Promise.all([this.cache.clear(), this.loads.clear()])
     this.questions.refuseAll(cleared())
     this.images.forgetAll()
     await done
+  }
+
+  /** Entries that left the pages' cache leave the worker's too. */
+  private async evict(ids: readonly string[]): Promise<void> {
+    // Marked at once, before any await, so no request still running stores an evicted image.
+    for (const id of ids) {
+      for (const flight of this.inflight.values()) if (flight.id === id) flight.evicted = true
+    }
+    await Promise.all(ids.map((id) => this.images.drop(id)))
   }
 
   private async onMessage(message: SwMessage): Promise<void> {
@@ -188,23 +230,17 @@ export class PixstoreWorker {
       case SW_MESSAGE.IMAGE_RESPONSE:
       case SW_MESSAGE.KEY_RESPONSE:
         return this.questions.answer(message)
-      case SW_MESSAGE.EVICT: {
-        // Marked at once, before any await, so no request still running stores an evicted image.
-        for (const id of message.ids) {
-          for (const flight of this.inflight.values()) if (flight.id === id) flight.evicted = true
-        }
-        await Promise.all(message.ids.map((id) => this.images.drop(id)))
-        return
-      }
+      case SW_MESSAGE.EVICT:
+        return this.evict(message.ids)
       case SW_MESSAGE.BRIDGE_READY:
         for (const flight of this.inflight.values()) flight.repost?.()
         return
       case SW_MESSAGE.CLEAR: {
-        const cleared = this.clear()
-        // Confirmed once nothing from before it can be answered (what `clear` does before its
-        // first await): the page that cleared shows the new session's images after this.
+        // Confirmed once the worker's own loads are aborted and what they had queued for Dexie
+        // dropped: the page that cleared writes the new session's images after this.
+        await this.clear()
         if (message.clearId) this.channel.postMessage({ type: SW_MESSAGE.CLEARED, clearId: message.clearId })
-        return cleared
+        return
       }
     }
   }

@@ -1,4 +1,5 @@
-import type { ImageFormat } from '../core/index.js'
+import type { ImageFormat, ImageService } from '../core/index.js'
+import type { WorkerLoadSource } from './messages.js'
 import type { WorkerClients } from './ServedReports.js'
 
 /** Options of the worker; the worker script reads them from its own URL's query. */
@@ -7,7 +8,7 @@ export interface PixstoreWorkerOptions {
   prefix?: string
   /** BroadcastChannel name shared with the page bridges. @default 'pixstore' */
   channel?: string
-  /** Milliseconds to wait for a bridge before answering 504. @default 5000 */
+  /** Milliseconds to wait for a page (its answer, or the record it hands over) before answering 504. @default 5000 */
   timeout?: number
   /** Most entries in the worker's Cache Storage. @default 500 */
   maxEntries?: number
@@ -24,6 +25,9 @@ export interface PixstoreWorkerOptions {
   crypto?: Crypto
   /** The pages, told which layer answered their images (`SERVED`). @default globalThis.clients */
   clients?: WorkerClients
+  /** Makes the image service that loads a miss the way a page's `source` says (its Dexie
+   * database, its endpoint). @default createImageService over the source's options */
+  createService?: (source: WorkerLoadSource) => ImageService
   /** Clock of the time to each answer, in ms. @default performance.now */
   now?: () => number
 }

@@ -8,6 +8,7 @@ import {
   type ImageResponseMessage,
   type KeyRequestMessage,
   type SwMessage,
+  type WorkerLoadSource,
 } from './messages.js'
 
 /** Options of a `WorkerBridge`. */
@@ -28,6 +29,14 @@ export interface WorkerBridgeOptions {
   controlled?: () => boolean
   /** Milliseconds `clear()` waits for the worker's confirmation (a stopped worker hears nothing, and holds nothing either). @default 1000 */
   confirmTimeout?: number
+  /**
+   * How the worker loads this page's images itself (`workerLoadSource(config)`). With it, the
+   * records registered are handed to the worker that controls the page, one message per task.
+   * @default none: the worker asks the page for each image
+   */
+  source?: WorkerLoadSource
+  /** The worker the records are handed to. @default navigator.serviceWorker.controller */
+  controller?: () => Pick<ServiceWorker, 'postMessage'> | null | undefined
 }
 
 /**
@@ -61,6 +70,10 @@ export class WorkerBridge {
   private readonly confirmations = new Map<string, () => void>()
   private readonly controlled: () => boolean
   private readonly confirmTimeout: number
+  private readonly source: WorkerLoadSource | undefined
+  private readonly controller: () => Pick<ServiceWorker, 'postMessage'> | null | undefined
+  /** Records registered in this task, handed to the worker at its end. */
+  private handing: ImageRecord[] = []
 
   /** @throws `invalid-option` when `maxRecords` or `confirmTimeout` is out of range. */
   constructor(options: WorkerBridgeOptions) {
@@ -72,6 +85,8 @@ export class WorkerBridge {
     this.caches = options.caches ?? globalThis.caches
     this.controlled = options.controlled ?? (() => globalThis.navigator?.serviceWorker?.controller != null)
     this.confirmTimeout = options.confirmTimeout ?? 1000
+    this.source = options.source
+    this.controller = options.controller ?? (() => globalThis.navigator?.serviceWorker?.controller)
     // For the bridge's whole life: a clear of the service reaches the worker however it is made.
     this.service.subscribe((change) => {
       if (change.type === 'clear') this.cleared()
@@ -79,12 +94,16 @@ export class WorkerBridge {
     })
   }
 
-  /** Whether the bridge listens. */
-  get started(): boolean {
-    return this.channel !== undefined
+  /** Whether the worker is handed the records registered, so it loads them itself. */
+  get handsOver(): boolean {
+    return this.source !== undefined
   }
 
-  /** Makes a record answerable when the worker asks for its image or key. */
+  /**
+   * Makes a record answerable when the worker asks for its image or key, and, with a
+   * `source`, hands it to the worker: the records of one task (a gallery committing) go in one
+   * message, posted before the task ends.
+   */
   register(record: ImageRecord): void {
     const key = versionKey(record)
     this.records.delete(key)
@@ -93,6 +112,16 @@ export class WorkerBridge {
       if (this.records.size <= this.maxRecords) break
       this.records.delete(oldest)
     }
+    if (!this.source) return
+    if (this.handing.push(record) === 1) queueMicrotask(() => this.handOver())
+  }
+
+  private handOver(): void {
+    const records = this.handing
+    this.handing = []
+    // Stryker disable next-line ConditionalExpression: a clear empties the list; an empty message would change nothing
+    if (records.length === 0) return
+    this.controller()?.postMessage({ type: SW_MESSAGE.RECORDS, source: this.source!, records })
   }
 
   /** Starts listening to the worker and forwarding cache evictions. */
@@ -134,6 +163,7 @@ export class WorkerBridge {
   private cleared(): void {
     this.epoch++
     this.records.clear()
+    this.handing = []
     this.answered.clear()
     const origin = this.remoteClear ? 'remote' : 'local'
     if (origin === 'local') {

@@ -1,17 +1,14 @@
-import type { ImageService } from '../core/index.js'
+import { IMAGE_SOURCES, type ImageService } from '../core/index.js'
 import { SW_MESSAGE, type ServedMessage, type ServedReport } from './messages.js'
 
-const WORKER_SOURCES: ReadonlySet<unknown> = new Set<ServedReport['source']>([
-  'worker-memory',
-  'cache-storage',
-])
+const SOURCES: ReadonlySet<unknown> = new Set(IMAGE_SOURCES)
 
 function isServedReport(data: unknown): data is ServedReport {
   const report = data as Partial<ServedReport> | null
   return (
     typeof report?.id === 'string' &&
     typeof report.token === 'number' &&
-    WORKER_SOURCES.has(report.source) &&
+    SOURCES.has(report.source) &&
     typeof report.bytes === 'number' &&
     typeof report.ms === 'number'
   )
@@ -22,8 +19,9 @@ const isServedMessage = (data: unknown): data is ServedMessage =>
   Array.isArray((data as ServedMessage).images)
 
 /**
- * Counts in the service's metrics the images the worker answered from its own memory or
- * Cache Storage, which the page would not see otherwise (it counts what it answers itself).
+ * Counts in the service's metrics the images the worker answered without the page (from its
+ * memory, its Cache Storage or its own load), which the page would not see otherwise (it
+ * counts what it answers itself).
  * Returns what stops it.
  */
 export function countWorkerAnswers(service: ImageService, container: ServiceWorkerContainer): () => void {

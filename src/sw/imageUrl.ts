@@ -6,13 +6,24 @@ export const MAX_ID_LENGTH = 256
 // pixstore ids are `[dir:]base36`; this leaves room for app ids but never a path or query.
 const ID_PATTERN = /^[A-Za-z0-9_.:@-]+$/
 
-/** The worker URL of a record's image: `{prefix}/{id}?t={token}`. */
-export function imageUrl(id: string, token: number, prefix: string = SW_PREFIX): string {
-  return `${prefix}/${encodeURIComponent(id)}?t=${token}`
+/**
+ * The query parameter of an image URL whose page hands the worker the record (`RECORDS`) as
+ * the `<img>` commits: the worker waits for it on a miss rather than asking the page, since
+ * the hand-over and the `<img>`'s request reach it in either order.
+ */
+export const RECORD_HANDED = 'r'
+
+/**
+ * The worker URL of a record's image: `{prefix}/{id}?t={token}`, and `&r=1` when the page
+ * hands the worker its record.
+ */
+export function imageUrl(id: string, token: number, prefix: string = SW_PREFIX, handed = false): string {
+  return `${prefix}/${encodeURIComponent(id)}?t=${token}${handed ? `&${RECORD_HANDED}=1` : ''}`
 }
 
-/** Why an image URL was refused, or its id and token. */
-export type ParsedImageUrl = { ok: true; id: string; token: number } | { ok: false; reason: string }
+/** Why an image URL was refused, or its id, token and whether its record is handed over. */
+export type ParsedImageUrl =
+  { ok: true; id: string; token: number; handed: boolean } | { ok: false; reason: string }
 
 /**
  * Reads and validates the id and token of a worker image URL whose path starts with
@@ -33,5 +44,5 @@ export function parseImageUrl(url: URL, prefix: string = SW_PREFIX): ParsedImage
   if (!/^\d{1,16}$/.test(t) || !Number.isSafeInteger(Number(t))) {
     return { ok: false, reason: 'token' }
   }
-  return { ok: true, id, token: Number(t) }
+  return { ok: true, id, token: Number(t), handed: url.searchParams.get(RECORD_HANDED) === '1' }
 }

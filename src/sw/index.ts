@@ -12,10 +12,12 @@ export type {
   ClearMessage,
   ClearedMessage,
   BridgeReadyMessage,
+  RecordsMessage,
+  WorkerLoadSource,
   ServedMessage,
   ServedReport,
 } from './messages.js'
-export { imageUrl, parseImageUrl, MAX_ID_LENGTH } from './imageUrl.js'
+export { imageUrl, parseImageUrl, MAX_ID_LENGTH, RECORD_HANDED } from './imageUrl.js'
 export type { ParsedImageUrl } from './imageUrl.js'
 export { PixstoreWorker } from './PixstoreWorker.js'
 export type { PixstoreWorkerOptions } from './PixstoreWorkerOptions.js'
@@ -23,6 +25,9 @@ export { ServedReports } from './ServedReports.js'
 export type { WorkerClients } from './ServedReports.js'
 export { EncryptedCache } from './EncryptedCache.js'
 export { WorkerBridge } from './WorkerBridge.js'
+export { WorkerLoads } from './WorkerLoads.js'
+export type { OwnLoad, WorkerLoadsOptions } from './WorkerLoads.js'
+export { workerLoadSource } from './workerLoadSource.js'
 export { countWorkerAnswers } from './countWorkerAnswers.js'
 export type { WorkerBridgeOptions } from './WorkerBridge.js'
 export {

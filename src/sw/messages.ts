@@ -1,4 +1,12 @@
-import type { ImageDecryptionMeta, ImageSource, PixstoreErrorCode } from '../core/index.js'
+import type {
+  EndpointOptions,
+  ImageDecryptionMeta,
+  ImageFormat,
+  ImageRecord,
+  ImageSource,
+  ImageStoreOptions,
+  PixstoreErrorCode,
+} from '../core/index.js'
 
 /** Message types on the BroadcastChannel between page bridges and the worker. */
 export const SW_MESSAGE = {
@@ -19,6 +27,12 @@ export const SW_MESSAGE = {
    * the new session's. The page that cleared waits for it before its `clear()` resolves.
    */
   CLEARED: 'pixstore:cleared',
+  /**
+   * page → the controlling worker (`postMessage`, not the channel): the records of the
+   * versions its `<img>`s request, one message per burst, and how the page loads them, so the
+   * worker loads a miss itself (Dexie, then the network) instead of asking the page.
+   */
+  RECORDS: 'pixstore:records',
   /** page → worker: a bridge started; questions posted before it existed are asked again. */
   BRIDGE_READY: 'pixstore:bridge-ready',
   /**
@@ -95,15 +109,39 @@ export interface ClearedMessage {
   clearId: string
 }
 
+/**
+ * How the pages load images, for the worker to load them the same way: the same Dexie
+ * database and limits, and the default endpoint. Plain data: it crosses to the worker.
+ */
+export interface WorkerLoadSource {
+  /** The pages' encrypted cache (`ImageStoreOptions`): the worker reads and writes the same one. */
+  cache: Pick<ImageStoreOptions, 'dbName' | 'maxEntries' | 'maxBytes' | 'evictionBatch'>
+  /** The default endpoint; absent when the app's fetcher is a function, which cannot cross to
+   * the worker: a miss is then asked of the page. */
+  endpoint?: Omit<EndpointOptions, 'fetch'>
+  imageFormats?: readonly ImageFormat[]
+  timeout?: number
+  maxConcurrentFetches?: number
+}
+
+export interface RecordsMessage {
+  type: typeof SW_MESSAGE.RECORDS
+  source: WorkerLoadSource
+  records: ImageRecord[]
+}
+
 export interface BridgeReadyMessage {
   type: typeof SW_MESSAGE.BRIDGE_READY
 }
 
-/** One image the worker answered alone: ids, sizes and times only, as every metrics event. */
+/**
+ * One image the worker answered without the page: from its memory, its Cache Storage, or its
+ * own load (Dexie, the network). Ids, sizes and times only, as every metrics event.
+ */
 export interface ServedReport {
   id: string
   token: number
-  source: Extract<ImageSource, 'worker-memory' | 'cache-storage'>
+  source: ImageSource
   /** Size of the image answered. */
   bytes: number
   /** Milliseconds from the request to the answer, in the worker. */
@@ -126,4 +164,5 @@ export type SwMessage =
   | ClearMessage
   | ClearedMessage
   | BridgeReadyMessage
+  | RecordsMessage
   | ServedMessage

@@ -10,6 +10,7 @@ import {
   type ImageRecord,
 } from '../../src'
 import type { ImageFetcher } from '../../src/core'
+import { SW_MESSAGE } from '../../src/sw'
 import { createMemoryBackend } from '../../src/testing'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
 import { testDatabase } from '../support/testDatabase'
@@ -50,7 +51,15 @@ async function setup(
   const queryClient = new QueryClient()
   stops.push(bindImageQueries(client, queryClient))
   const register = vi.spyOn(client.bridge, 'register')
-  return { backend, client, queryClient, register, takeOver: fake.takeOver, registered: fake.registered }
+  return {
+    backend,
+    client,
+    queryClient,
+    register,
+    takeOver: fake.takeOver,
+    registered: fake.registered,
+    posted: fake.posted,
+  }
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>
@@ -93,8 +102,18 @@ describe('ImageObserver', () => {
     const s = await setup('controlled')
     const record = await s.backend.save(bytes(5), 'png')
     const { observer, result } = observe(s, { record })
-    expect(result().src).toBe(`/_img/${record.id}?t=${record.token}`)
+    expect(result().src).toBe(`/_img/${record.id}?t=${record.token}&r=1`)
     expect(s.register).toHaveBeenCalledWith(record)
+    // Handed to the worker in control before the task ends; the app's fetcher is a function,
+    // so the worker is told to ask the page rather than load it itself.
+    await Promise.resolve()
+    expect(s.posted).toEqual([
+      {
+        type: SW_MESSAGE.RECORDS,
+        source: expect.objectContaining({ endpoint: undefined }),
+        records: [record],
+      },
+    ])
     showLoaded(observer)
     await expect.poll(() => result().status).toBe('success')
     expect(result().via).toBe('worker')
@@ -117,7 +136,7 @@ describe('ImageObserver', () => {
     s.takeOver()
     await expect.poll(() => s.client.getWorkerStatus()).toBe('ready')
     const second = observe(s, { record: late })
-    expect(second.result().src).toBe(`/_img/${late.id}?t=${late.token}`)
+    expect(second.result().src).toBe(`/_img/${late.id}?t=${late.token}&r=1`)
     expect(first.result().src).toMatch(/^blob:/)
     expect(s.backend.requests.get(early.id)).toBe(1)
     expect(warm).toHaveBeenCalledTimes(1)
@@ -233,7 +252,7 @@ describe('ImageObserver', () => {
     await expect.poll(() => onWorker.result().src).toBeUndefined()
     expect(w.register).toHaveBeenCalledTimes(1)
     onWorker.observer.retry()
-    expect(onWorker.result().src).toBe(`/_img/${shown.id}?t=${shown.token}&e=1`)
+    expect(onWorker.result().src).toBe(`/_img/${shown.id}?t=${shown.token}&r=1&e=1`)
     expect(w.register).toHaveBeenCalledTimes(2)
   })
 
@@ -244,7 +263,7 @@ describe('ImageObserver', () => {
     showLoaded(observer)
     await expect.poll(() => result().status).toBe('success')
     observer.setOptions({ record, loadFull: 'visible', inView: false })
-    expect(result()).toMatchObject({ status: 'success', src: `/_img/${record.id}?t=${record.token}` })
+    expect(result()).toMatchObject({ status: 'success', src: `/_img/${record.id}?t=${record.token}&r=1` })
   })
 
   it('reports a coded error, and retry() fetches again', async () => {

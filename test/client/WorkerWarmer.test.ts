@@ -91,7 +91,8 @@ async function setup({
   }
 }
 
-const url = (id: string) => `/_img/${id}?t=7`
+// The client hands the worker its records, and says so in the URL.
+const url = (id: string) => `/_img/${id}?t=7&r=1`
 
 describe('WorkerWarmer', () => {
   it('holds images while the worker registers, then requests each worker URL once, two at a time, its record registered first', async () => {
@@ -129,12 +130,14 @@ describe('WorkerWarmer', () => {
       const warmer = new WorkerWarmer({
         getStatus: () => 'ready',
         subscribeStatus: () => () => undefined,
-        bridge: { register: () => undefined, onClear: () => () => undefined },
+        bridge: { register: () => undefined, onClear: () => () => undefined, handsOver: true },
         isCached: async () => true,
         prefix: '/private',
       })
       warmer.warm(record('a'))
-      await expect.poll(() => fetch.mock.calls.map(([requested]) => requested)).toEqual(['/private/a?t=7'])
+      await expect
+        .poll(() => fetch.mock.calls.map(([requested]) => requested))
+        .toEqual(['/private/a?t=7&r=1'])
       expect(fetch.mock.calls[0]![1].signal).toBeInstanceOf(AbortSignal)
     } finally {
       vi.unstubAllGlobals()

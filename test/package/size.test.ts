@@ -9,14 +9,17 @@ import { bundleSize, servedSize } from './bundleSize.ts'
 // Raised for the worker once: its telemetry (SERVED reports, batched) took it to 4.5 KiB.
 // Raised for the React entry once: a first visit's hand-over to the worker (`WorkerWarmer`)
 // took it to 16.5 KiB. Raised for the core once: writes grouped while one runs and
-// `whenIdle` took it to 8.3 KiB.
+// `whenIdle` took it to 8.3 KiB. Raised for the worker on purpose: it loads its own misses
+// through the core and Dexie (the pages' database; Dexie alone is about 28 KiB of it), which
+// took it to 41.0 KiB, served once and run off the page's main thread; the React entry's
+// hand-over of records to the worker took that to 17.2 KiB.
 const BUDGET = {
   /** `pixstore-react`: the hooks, components and client, with the core and dexie-react-hooks. */
-  react: 17.2 * 1024,
+  react: 17.6 * 1024,
   /** `pixstore-react/core` alone. */
   core: 8.7 * 1024,
   /** `pixstore-sw.js` as served (built minified and self-contained). */
-  worker: 4.8 * 1024,
+  worker: 43 * 1024,
 }
 
 const dist = resolve(import.meta.dirname, '../../dist')

@@ -5,7 +5,13 @@
 export function fakeWorkerContainer({ controlled = false } = {}) {
   const target = new EventTarget()
   const base = globalThis.location?.href ?? 'http://localhost/'
-  let controller: { scriptURL: string } | null = null
+  let controller: { scriptURL: string; postMessage(message: unknown): void } | null = null
+  /** What the page posted to the worker in control. */
+  const posted: unknown[] = []
+  const worker = (scriptURL: string) => ({
+    scriptURL,
+    postMessage: (message: unknown) => posted.push(message),
+  })
   let scriptUrl = new URL('/pixstore-sw.js', base).href
   const registered: string[] = []
   const container = Object.defineProperties(target, {
@@ -21,9 +27,9 @@ export function fakeWorkerContainer({ controlled = false } = {}) {
     },
   }) as unknown as ServiceWorkerContainer
   const takeOver = () => {
-    controller = { scriptURL: scriptUrl }
+    controller = worker(scriptUrl)
     target.dispatchEvent(new Event('controllerchange'))
   }
-  if (controlled) controller = { scriptURL: scriptUrl }
-  return { container, takeOver, registered }
+  if (controlled) controller = worker(scriptUrl)
+  return { container, takeOver, registered, posted }
 }

@@ -1,8 +1,13 @@
 // The worker's handler with the test playing the page bridges on the channel: the same
 // cases run in Node over an in-memory CacheStorage and in Chromium over the real one.
 import { afterEach, describe, expect, it } from 'vitest'
-import { type ImageDecryptionMeta } from '../../src/core'
-import { encryptImage } from '../../src/testing'
+import {
+  createImageService,
+  type ImageDecryptionMeta,
+  type ImageFetcher,
+  type ImageRecord,
+} from '../../src/core'
+import { createMemoryBackend, encryptImage } from '../../src/testing'
 import {
   PixstoreWorker,
   SW_CACHE_NAME,
@@ -10,7 +15,9 @@ import {
   type ServedMessage,
   type ServedReport,
   type SwMessage,
+  type WorkerLoadSource,
 } from '../../src/sw'
+import { testDatabase } from './testDatabase'
 
 let counter = 0
 const cleanups: Array<() => unknown> = []
@@ -37,10 +44,19 @@ export async function workerHarness(
     scope?: string
     crypto?: Crypto
     now?: () => number
+    /** The pages' encrypted cache, shared by workers that stand for one restarted. */
+    database?: Awaited<ReturnType<typeof testDatabase>>['db']
+    /** The backend the worker's own loads reach, shared likewise. */
+    backend?: ReturnType<typeof createMemoryBackend>
+    /** Wraps the backend's fetcher, to hold or count requests. */
+    fetcher?: (fetcher: ImageFetcher) => ImageFetcher
   } = {},
 ) {
   const scope = options.scope ?? `worker-test-${Date.now()}-${counter++}`
   const scoped = makeCaches(scope, options.refuse ?? false)
+  const database = options.database ?? (await testDatabase()).db
+  const backend = options.backend ?? createMemoryBackend()
+  const fetcher = options.fetcher?.(backend.fetcher) ?? backend.fetcher
   const worker = new PixstoreWorker({
     channel: scope,
     caches: scoped,
@@ -59,6 +75,9 @@ export async function workerHarness(
         ),
     },
     now: options.now,
+    // The source's own endpoint is the memory backend's; its database, the test's.
+    createService: (source) =>
+      createImageService({ ...source, cache: { ...source.cache, database }, fetcher }),
   })
   const page = new BroadcastChannel(scope)
   /** What the worker told each page about the layer that answered it. */
@@ -76,10 +95,10 @@ export async function workerHarness(
    * A fetch event for the image, settled as the browser settles one: once it is answered and
    * everything it waits on (`waitUntil`: the page's answer being stored) is done.
    */
-  const get = async (id: string, token: number, init?: RequestInit, clientId?: string) => {
+  const get = async (id: string, token: number, init?: RequestInit, clientId?: string, query = '') => {
     const extended: Array<Promise<unknown>> = []
     const response = await worker.handle(
-      new Request(`${origin}/_img/${id}?t=${token}`, init),
+      new Request(`${origin}/_img/${id}?t=${token}${query}`, init),
       clientId,
       (promise) => extended.push(promise),
     )!
@@ -103,8 +122,20 @@ export async function workerHarness(
       .map((r) => new URL(r.url).pathname + new URL(r.url).search)
       .sort()
   const bytes = async (response: Response) => new Uint8Array(await response.arrayBuffer())
+  /** A page loading through the default endpoint, or (`custom`) through a fetcher function. */
+  const source = (custom = false): WorkerLoadSource => ({
+    cache: { dbName: database.name },
+    endpoint: custom ? undefined : {},
+  })
+  /** A page hands the worker the records its `<img>`s request (`RECORDS`). */
+  const hand = (records: ImageRecord[], from = source()) =>
+    worker.receive({ type: SW_MESSAGE.RECORDS, source: from, records })
   return {
     scope,
+    database,
+    backend,
+    source,
+    hand,
     worker,
     caches: scoped,
     page,
@@ -128,9 +159,8 @@ export function workerCases(
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup()
   })
-  const setup = (
-    options: { maxEntries?: number; refuse?: boolean; memoryBytes?: number; now?: () => number } = {},
-  ) => workerHarness(origin, makeCaches, options)
+  const setup = (options: Omit<Parameters<typeof workerHarness>[2], 'scope' | 'crypto'> = {}) =>
+    workerHarness(origin, makeCaches, options)
 
   describe(`PixstoreWorker (${where})`, () => {
     it('stores an Updated answer under its own token and never goes back to an older version', async () => {
@@ -234,6 +264,122 @@ export function workerCases(
       expect((await response).status).toBe(200)
       expect(await bytes(await response)).toEqual(png(6))
       expect(await cached()).toEqual([])
+    })
+
+    it('loads a handed record itself: the network once, Dexie after a restart, never asking the page', async () => {
+      const first = await setup()
+      const record = await first.backend.save(png(11), 'png', 'own')
+      first.hand([record])
+      const response = await first.get('own', record.token, undefined, 'tab-1', '&r=1')
+      expect(response.status).toBe(200)
+      expect(await first.bytes(response)).toEqual(png(11))
+      expect(first.questions).toEqual([])
+      expect(first.backend.requests.get('own')).toBe(1)
+      // Written as the page would: ciphertext in the pages' Dexie database and in Cache Storage.
+      const row = await first.database.images.get('own')
+      expect(row).toMatchObject({ id: 'own', token: record.token })
+      expect(row!.encrypted).not.toEqual(png(11))
+      expect(await first.cached()).toEqual([`/_img/own?t=${record.token}`])
+      await expect
+        .poll(() => first.told.flatMap((told) => told.message.images.map((image) => image.source)))
+        .toEqual(['network'])
+
+      // A restarted worker with its Cache Storage wiped reads the pages' Dexie database.
+      const restarted = await setup({ database: first.database, backend: first.backend })
+      restarted.hand([record])
+      const again = await restarted.get('own', record.token, undefined, 'tab-1', '&r=1')
+      expect(await restarted.bytes(again)).toEqual(png(11))
+      expect(first.backend.requests.get('own')).toBe(1)
+      expect(restarted.questions).toEqual([])
+      await expect
+        .poll(() => restarted.told.flatMap((told) => told.message.images.map((image) => image.source)))
+        .toEqual(['dexie'])
+    })
+
+    it('waits for a record on its way (r=1), and asks the page at once for one that is not', async () => {
+      const { backend, hand, get, bytes, question, questions, answer } = await setup()
+      const record = await backend.save(png(12), 'png', 'late')
+      // The <img>'s request can reach the worker before the hand-over does.
+      const early = get('late', record.token, undefined, undefined, '&r=1')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(questions).toEqual([])
+      hand([record])
+      expect(await bytes(await early)).toEqual(png(12))
+      expect(questions).toEqual([])
+      // A URL written by hand, with no record on its way: the page is asked.
+      const other = await backend.save(png(13), 'png', 'unknown')
+      const asked = get('unknown', other.token)
+      answer((await question(0)).requestId, other.token, await encryptImage(png(13), 'png'))
+      expect(await bytes(await asked)).toEqual(png(13))
+      expect(backend.requests.get('unknown')).toBeUndefined()
+    })
+
+    it("asks the page where the page's fetcher is a function, which cannot cross to the worker", async () => {
+      const { backend, hand, source, get, bytes, question, answer } = await setup()
+      const record = await backend.save(png(14), 'png', 'custom')
+      hand([record], source(true))
+      const response = get('custom', record.token, undefined, undefined, '&r=1')
+      const asked = await question(0)
+      expect(asked).toMatchObject({ type: SW_MESSAGE.IMAGE_REQUEST, id: 'custom', token: record.token })
+      answer(asked.requestId, record.token, await encryptImage(png(14), 'png'))
+      expect(await bytes(await response)).toEqual(png(14))
+      expect(backend.requests.get('custom')).toBeUndefined()
+    })
+
+    it('after a restart decrypts its cached entry with the key of the handed record, asking nothing', async () => {
+      const caches = makeCaches(`own-restart-${Date.now()}-${counter++}`, false)
+      const first = await workerHarness(origin, () => caches)
+      const record = await first.backend.save(png(15), 'png', 'kept')
+      first.hand([record])
+      expect((await first.get('kept', record.token, undefined, undefined, '&r=1')).status).toBe(200)
+      const restarted = await workerHarness(origin, () => caches, { backend: first.backend })
+      restarted.hand([record])
+      expect(await restarted.bytes(await restarted.get('kept', record.token))).toEqual(png(15))
+      expect(restarted.questions).toEqual([])
+      expect(first.backend.requests.get('kept')).toBe(1)
+    })
+
+    it('on CLEAR aborts its own load in flight: nothing of it is answered, written to Dexie or cached', async () => {
+      let release: () => void = () => undefined
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const started: string[] = []
+      const { backend, hand, get, page, database, cached } = await setup({
+        fetcher:
+          (fetcher: ImageFetcher): ImageFetcher =>
+          async (record, context, signal, onProgress) => {
+            started.push(record.id)
+            const payload = await fetcher(record, context, signal, onProgress)
+            // The answer comes after the logout.
+            await held
+            return payload
+          },
+      })
+      const record = await backend.save(png(16), 'png', 'inflight')
+      hand([record])
+      const pending = get('inflight', record.token, undefined, undefined, '&r=1')
+      await expect.poll(() => started).toEqual(['inflight'])
+      page.postMessage({ type: SW_MESSAGE.CLEAR })
+      expect((await pending).status).toBe(504)
+      release()
+      // A sentinel loaded after the clear has been written: the aborted load would have been too.
+      const sentinel = await backend.save(png(17), 'png', 'sentinel')
+      hand([sentinel])
+      expect((await get('sentinel', sentinel.token, undefined, undefined, '&r=1')).status).toBe(200)
+      expect((await database.images.toArray()).map((row) => row.id)).toEqual(['sentinel'])
+      expect(await cached()).toEqual([`/_img/sentinel?t=${sentinel.token}`])
+    })
+
+    it('keeps the newer version a page wrote to Dexie when it loads an older one of the same id', async () => {
+      const { backend, hand, get, bytes, database, cached } = await setup()
+      const old = await backend.save(png(18), 'png', 'raced')
+      const pageService = createImageService({ cache: { database }, fetcher: backend.fetcher, locks: false })
+      const newer = await backend.update('raced', png(19), 'png')
+      await pageService.getImage(newer)
+      hand([old])
+      // The backend answers the old token with Updated: the worker shows the newer image.
+      expect(await bytes(await get('raced', old.token, undefined, undefined, '&r=1'))).toEqual(png(19))
+      expect(await database.images.get('raced')).toMatchObject({ token: newer.token })
+      expect(await cached()).toEqual([`/_img/raced?t=${newer.token}`])
     })
 
     it('keeps at most maxEntries in Cache Storage, least recently used out first', async () => {

@@ -28,7 +28,14 @@ describe('countWorkerAnswers', () => {
     expect(started()).toBe(true)
     post({
       type: SW_MESSAGE.SERVED,
-      images: [report, { ...report, source: 'cache-storage', ms: 4 }, { ...report, source: 'network' }],
+      images: [
+        report,
+        { ...report, source: 'cache-storage', ms: 4 },
+        // The worker's own loads, from the pages' Dexie database and the network.
+        { ...report, source: 'dexie', ms: 6 },
+        { ...report, source: 'network', ms: 8 },
+        { ...report, source: 'elsewhere' },
+      ],
     })
     for (const broken of [
       { ...report, id: 1 },
@@ -42,16 +49,20 @@ describe('countWorkerAnswers', () => {
     post({ type: SW_MESSAGE.CLEAR, images: [report] })
     post(null)
     const { sources, requests } = service.metrics()
-    expect(requests).toBe(2)
+    expect(requests).toBe(4)
     expect(sources['worker-memory']).toEqual({ count: 1, bytes: 10, totalMs: 2 })
     expect(sources['cache-storage']).toEqual({ count: 1, bytes: 10, totalMs: 4 })
+    expect(sources.dexie).toEqual({ count: 1, bytes: 10, totalMs: 6 })
+    expect(sources.network).toEqual({ count: 1, bytes: 10, totalMs: 8 })
     // The app's onEvent hears them as the service's own answers.
     expect(events).toEqual([
       { type: 'image', ...report },
       { type: 'image', ...report, source: 'cache-storage', ms: 4 },
+      { type: 'image', ...report, source: 'dexie', ms: 6 },
+      { type: 'image', ...report, source: 'network', ms: 8 },
     ])
     stop()
     post({ type: SW_MESSAGE.SERVED, images: [report] })
-    expect(service.metrics().requests).toBe(2)
+    expect(service.metrics().requests).toBe(4)
   })
 })

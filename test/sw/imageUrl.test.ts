@@ -8,14 +8,19 @@ describe('imageUrl and parseImageUrl', () => {
     for (const id of ['kth1m9c4n8l2a7vz', 'students:kth1m9c4n8l2a7vz', 'a_b-c.d@e']) {
       const url = imageUrl(id, 1750000000123)
       expect(url).toBe(`/_img/${encodeURIComponent(id)}?t=1750000000123`)
-      expect(parse(url)).toEqual({ ok: true, id, token: 1750000000123 })
+      expect(parse(url)).toEqual({ ok: true, id, token: 1750000000123, handed: false })
     }
     expect(imageUrl('x', 1, '/media')).toBe('/media/x?t=1')
     expect(parseImageUrl(new URL('https://a.example/media/x?t=1'), '/media')).toEqual({
       ok: true,
       id: 'x',
       token: 1,
+      handed: false,
     })
+    // A page that hands the worker its records says so in the URL.
+    expect(imageUrl('x', 1, '/media', true)).toBe('/media/x?t=1&r=1')
+    expect(parse(imageUrl('x', 1, undefined, true))).toEqual({ ok: true, id: 'x', token: 1, handed: true })
+    expect(parse('/_img/x?t=1&r=0')).toMatchObject({ handed: false })
   })
 
   it('refuses traversal, slashes, bad escapes, overlong ids and missing or bad tokens', () => {
