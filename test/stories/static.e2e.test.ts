@@ -75,9 +75,13 @@ describe('the static Storybook build', () => {
     await page.close()
   })
 
+  // One preview page for every story, switched as the Storybook UI switches them: the fixture
+  // backend (120 painted and encrypted images) and the preview bundle load once, not once per
+  // story, and stories meet what a reader's clicking leaves behind (a registered worker,
+  // another story's databases).
   it('runs every story and its play function on the fixture backend, without errors', async () => {
-    const context = await browser.newContext()
-    await context.addInitScript(() => {
+    const page = await browser.newPage()
+    await page.addInitScript(() => {
       const events: Array<{ type: string; payload: unknown }> = []
       ;(window as unknown as { __events: typeof events }).__events = events
       const attach = () => {
@@ -98,24 +102,35 @@ describe('the static Storybook build', () => {
       }
       attach()
     })
+    let errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()))
     const failures: string[] = []
-    for (const story of stories) {
-      const page = await context.newPage()
-      const errors: string[] = []
-      page.on('pageerror', (error) => errors.push(error.message))
-      page.on('console', (message) => message.type() === 'error' && errors.push(message.text()))
-      await page.goto(`${base}/iframe.html?id=${story.id}&viewMode=story`)
+    for (const [index, story] of stories.entries()) {
+      errors = []
+      if (index === 0) await page.goto(`${base}/iframe.html?id=${story.id}&viewMode=story`)
+      else
+        await page.evaluate((storyId) => {
+          ;(window as unknown as { __events: unknown[] }).__events.length = 0
+          const channel = (
+            window as unknown as { __STORYBOOK_ADDONS_CHANNEL__: { emit(e: string, p: unknown): void } }
+          ).__STORYBOOK_ADDONS_CHANNEL__
+          channel.emit('setCurrentStory', { storyId, viewMode: 'story' })
+        }, story.id)
       const outcome = await page
         .waitForFunction(
-          () => {
+          (storyId) => {
             const events = (
-              window as unknown as { __events: Array<{ type: string; payload: { status?: string } }> }
+              window as unknown as {
+                __events: Array<{ type: string; payload: { status?: string; storyId?: string } }>
+              }
             ).__events
             return (
-              events.find((e) => e.type !== 'storyFinished') ?? events.find((e) => e.type === 'storyFinished')
+              events.find((e) => e.type !== 'storyFinished') ??
+              events.find((e) => e.type === 'storyFinished' && e.payload.storyId === storyId)
             )
           },
-          null,
+          story.id,
           { timeout: 90_000 },
         )
         .then((handle) => handle.jsonValue() as Promise<{ type: string; payload: { status?: string } }>)
@@ -132,9 +147,8 @@ describe('the static Storybook build', () => {
         )
       }
       if (badge !== null) expect(badge, story.id).toMatch(/in-browser fixture/)
-      await page.close()
     }
     expect(failures).toEqual([])
-    await context.close()
+    await page.close()
   }, 600_000)
 })
