@@ -7,6 +7,7 @@ import {
   SW_CHANNEL,
   SW_MESSAGE,
   SW_PREFIX,
+  type ClearMessage,
   type RecordsMessage,
   type ServedReport,
   type SwMessage,
@@ -39,6 +40,12 @@ const isRecordsMessage = (data: unknown): data is RecordsMessage =>
   Array.isArray((data as RecordsMessage).records) &&
   typeof (data as RecordsMessage).source?.cache === 'object'
 
+const isClearMessage = (data: unknown): data is ClearMessage =>
+  (data as Partial<ClearMessage> | null)?.type === SW_MESSAGE.CLEAR
+
+/** Clear ids remembered: a clear reaches the worker twice, on the channel and from its page. */
+const CLEAR_IDS = 16
+
 /**
  * The service worker's image handler: answers `GET {prefix}/{id}?t={token}` from Cache
  * Storage, where it keeps ciphertext only, decrypting with keys held in memory. A miss is
@@ -59,6 +66,8 @@ export class PixstoreWorker {
   private readonly inflight = new Map<string, SharedFlight>()
   private readonly reports: ServedReports
   private readonly now: () => number
+  /** The ids of the last clears, in the order they arrived. */
+  private readonly clearIds: string[] = []
 
   /** @throws `invalid-option` when `timeout`, `maxEntries` or `memoryBytes` is out of range. */
   constructor(options: PixstoreWorkerOptions = {}) {
@@ -132,10 +141,12 @@ export class PixstoreWorker {
 
   /**
    * Takes a message a page posted to the worker itself (`postMessage`): the records it hands
-   * over (`RECORDS`). Anything else is ignored. Call from the worker's `message` event.
+   * over (`RECORDS`), and its clears (`CLEAR`), which come after the records it handed
+   * before them. Anything else is ignored. Call from the worker's `message` event.
    */
-  receive(data: unknown): void {
+  receive(data: unknown): Promise<void> {
     if (isRecordsMessage(data)) this.loads.receive(data)
+    return isClearMessage(data) ? this.onClear(data) : Promise.resolve()
   }
 
   /** Stops listening to the pages; questions still pending answer `504`. */
@@ -216,6 +227,19 @@ export class PixstoreWorker {
     await done
   }
 
+  /**
+   * A clear, the first time its id arrives: everything is dropped, then confirmed (`CLEARED`)
+   * once the worker's own loads are aborted and what they queued for Dexie dropped, so the
+   * page that cleared writes the next session's images after it. The same clear arriving again
+   * (on the other path, after the records a page handed before it) drops the records again.
+   */
+  private async onClear({ clearId }: ClearMessage): Promise<void> {
+    if (clearId && this.clearIds.includes(clearId)) return this.loads.forgetRecords()
+    if (clearId && this.clearIds.push(clearId) > CLEAR_IDS) this.clearIds.shift()
+    await this.clear()
+    if (clearId) this.channel.postMessage({ type: SW_MESSAGE.CLEARED, clearId })
+  }
+
   /** Entries that left the pages' cache leave the worker's too. */
   private async evict(ids: readonly string[]): Promise<void> {
     // Marked at once, before any await, so no request still running stores an evicted image.
@@ -235,13 +259,8 @@ export class PixstoreWorker {
       case SW_MESSAGE.BRIDGE_READY:
         for (const flight of this.inflight.values()) flight.repost?.()
         return
-      case SW_MESSAGE.CLEAR: {
-        // Confirmed once the worker's own loads are aborted and what they had queued for Dexie
-        // dropped: the page that cleared writes the new session's images after this.
-        await this.clear()
-        if (message.clearId) this.channel.postMessage({ type: SW_MESSAGE.CLEARED, clearId: message.clearId })
-        return
-      }
+      case SW_MESSAGE.CLEAR:
+        return this.onClear(message)
     }
   }
 }

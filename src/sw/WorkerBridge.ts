@@ -6,6 +6,7 @@ import {
   SW_MESSAGE,
   type ImageRequestMessage,
   type ImageResponseMessage,
+  type ClearMessage,
   type KeyRequestMessage,
   type SwMessage,
   type WorkerLoadSource,
@@ -62,8 +63,8 @@ export class WorkerBridge {
   private channel: BroadcastChannel | undefined
   /** Counts clears: an answer prepared before one is never posted. */
   private epoch = 0
-  /** True while a clear heard from another tab runs through the service. */
-  private remoteClear = false
+  /** The clear heard from another tab while it runs through the service. */
+  private remoteClear: ClearMessage | undefined
   private workerCacheDeleted: Promise<unknown> = Promise.resolve()
   private workerCleared: Promise<void> = Promise.resolve()
   /** Clears waiting for the worker's confirmation, by clear id. */
@@ -166,10 +167,14 @@ export class WorkerBridge {
     this.handing = []
     this.answered.clear()
     const origin = this.remoteClear ? 'remote' : 'local'
+    const clear = this.remoteClear ?? { type: SW_MESSAGE.CLEAR, clearId: globalThis.crypto.randomUUID() }
+    // Also after the records this page handed over, on the same ordered path: a record posted
+    // before the clear never reaches the worker after it.
+    if (this.source) this.controller()?.postMessage(clear)
     if (origin === 'local') {
-      const clearId = globalThis.crypto.randomUUID()
-      this.channel?.postMessage({ type: SW_MESSAGE.CLEAR, clearId })
-      this.workerCleared = this.channel && this.controlled() ? this.confirmation(clearId) : Promise.resolve()
+      this.channel?.postMessage(clear)
+      this.workerCleared =
+        this.channel && this.controlled() ? this.confirmation(clear.clearId!) : Promise.resolve()
       this.workerCacheDeleted = this.caches?.delete(SW_CACHE_NAME).catch(() => false) ?? Promise.resolve()
     }
     this.clears.emit(origin)
@@ -192,11 +197,11 @@ export class WorkerBridge {
     if (message.type === SW_MESSAGE.CLEARED) return this.confirmations.get(message.clearId)?.()
     if (message.type === SW_MESSAGE.CLEAR) {
       // Another tab logged out: abort this tab's loads too (their writes would bring images back).
-      this.remoteClear = true
+      this.remoteClear = message
       try {
         void this.service.clear().catch(() => undefined)
       } finally {
-        this.remoteClear = false
+        this.remoteClear = undefined
       }
       return
     }

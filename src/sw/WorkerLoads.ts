@@ -124,7 +124,7 @@ export class WorkerLoads {
    * every source's loads are aborted and their queued writes dropped with the cache.
    */
   async clear(): Promise<void> {
-    this.records.clear()
+    this.forgetRecords()
     for (const [key, waiters] of this.waiting) {
       this.waiting.delete(key)
       for (const wake of waiters) wake(undefined)
@@ -132,6 +132,11 @@ export class WorkerLoads {
     await Promise.all(
       [...this.sources.values()].map(({ service }) => service?.clear().catch(() => undefined)),
     )
+  }
+
+  /** Forgets every record handed over (a page's records from before a clear that reached the worker after it). */
+  forgetRecords(): void {
+    this.records.clear()
   }
 
   /** Stops every source's service. */

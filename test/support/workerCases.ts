@@ -369,6 +369,29 @@ export function workerCases(
       expect(await cached()).toEqual([`/_img/sentinel?t=${sentinel.token}`])
     })
 
+    it('drops records a page handed before a clear that reach it after the clear, and confirms the clear once', async () => {
+      const { backend, hand, get, page, question, answer, bytes, worker } = await setup()
+      const confirmed: string[] = []
+      page.addEventListener('message', (event: MessageEvent<SwMessage>) => {
+        if (event.data.type === SW_MESSAGE.CLEARED) confirmed.push(event.data.clearId)
+      })
+      const record = await backend.save(png(20), 'png', 'stale')
+      // Another tab's clear reaches the worker on the channel first...
+      page.postMessage({ type: SW_MESSAGE.CLEAR, clearId: 'logout-1' })
+      await expect.poll(() => confirmed).toEqual(['logout-1'])
+      // ...then a record this page handed before it heard of the clear, then this page's own
+      // word of the clear, on the same ordered path as the record.
+      hand([record])
+      await worker.receive({ type: SW_MESSAGE.CLEAR, clearId: 'logout-1' })
+      // The old URL finds no record: the page is asked (and the page knows none either).
+      const old = get('stale', record.token)
+      const asked = await question(0)
+      answer(asked.requestId, record.token, await encryptImage(png(20), 'png'))
+      expect(await bytes(await old)).toEqual(png(20))
+      expect(backend.requests.get('stale')).toBeUndefined()
+      expect(confirmed).toEqual(['logout-1'])
+    })
+
     it('keeps the newer version a page wrote to Dexie when it loads an older one of the same id', async () => {
       const { backend, hand, get, bytes, database, cached } = await setup()
       const old = await backend.save(png(18), 'png', 'raced')
