@@ -164,7 +164,8 @@ export class ImageResolver {
 
   /** The key of a cached version the worker lost (a restart): from its handed record, else asked of the page. */
   private async keyOf(key: string, id: string, token: number, flight: Flight): Promise<DecryptionKey> {
-    const meta = this.options.loads.recordOf(id, token)?.meta ?? (await this.requestMeta(id, token, flight))
+    const handed = await this.options.loads.recordOf(id, token, flight.handed)
+    const meta = handed?.meta ?? (await this.requestMeta(id, token, flight))
     const decryptionKey = await importDecryptionKey(meta, this.options.subtle)
     // Stryker disable next-line ConditionalExpression: a key kept after a clear is for a version no longer in Cache Storage; a new one is kept with it before any read
     if (flight.epoch === this.cache.epoch) this.keys.set(key, decryptionKey)

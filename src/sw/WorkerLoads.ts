@@ -89,9 +89,12 @@ export class WorkerLoads {
     }
   }
 
-  /** The record handed over for a version, if any: its meta decrypts a cached entry. */
-  recordOf(id: string, token: number): ImageRecord | undefined {
-    return this.records.get(versionKey({ id, token }))?.record
+  /**
+   * The record handed over for a version, if any: its meta decrypts a cached entry. With
+   * `handed`, one on its way is waited for (up to `timeout`).
+   */
+  async recordOf(id: string, token: number, handed: boolean): Promise<ImageRecord | undefined> {
+    return (await this.handedOf(versionKey({ id, token }), handed))?.record
   }
 
   /**
@@ -101,8 +104,7 @@ export class WorkerLoads {
    * refresh the record). Rejects with the load's typed error otherwise, `aborted` on a clear.
    */
   async load(id: string, token: number, handed: boolean): Promise<OwnLoad | undefined> {
-    const key = versionKey({ id, token })
-    const found = this.records.get(key) ?? (handed ? await this.handedOver(key) : undefined)
+    const found = await this.handedOf(versionKey({ id, token }), handed)
     const service = found && this.serviceOf(found.source)
     if (!found || !service) return undefined
     try {
@@ -144,7 +146,9 @@ export class WorkerLoads {
     await Promise.all([...this.sources.keys()].map((key) => this.closeSource(key)))
   }
 
-  private handedOver(key: string): Promise<Handed | undefined> {
+  private handedOf(key: string, wait: boolean): Promise<Handed | undefined> | Handed | undefined {
+    const found = this.records.get(key)
+    if (found || !wait) return found
     return new Promise((resolve) => {
       const waiters = this.waiting.get(key) ?? new Set()
       this.waiting.set(key, waiters)

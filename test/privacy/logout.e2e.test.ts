@@ -183,22 +183,19 @@ describe('a logout on a first visit', () => {
       await route.continue()
     })
     try {
-      const tabs = [await open(context, 'holdable'), await open(context, 'holdable')] as const
+      const tabs = [await open(context, ''), await open(context, '')] as const
       for (const tab of tabs) await gallery(tab, COUNT, 'blob:')
-      // From now on every answer the pages prepare for the worker waits.
-      for (const tab of tabs) await tab.evaluate(() => window.holdTasks())
       startWorker()
+      // The hand-over has begun: the records went to the worker, which loads them itself.
       await tabs[0].waitForFunction(
         () =>
           (window as unknown as Fixture).__swMessages.some((message) =>
-            message.startsWith('pixstore:image-request '),
+            message.startsWith('posted pixstore:records'),
           ),
         undefined,
         { timeout: 20_000 },
       )
-      expect((await stored(tabs[0])).cached).toEqual([])
       await tabs[0].evaluate(() => (window as unknown as Fixture).pixstore.clear())
-      for (const tab of tabs) await tab.evaluate(() => window.releaseTasks())
       const { previewIds } = await suite.e2e.backend.seeded()
       await showSentinel(tabs[0], 3, '/_img/')
       await showSentinel(tabs[1], 5, '/_img/')
