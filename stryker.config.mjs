@@ -1,6 +1,6 @@
 // Mutation testing of the code the product's promises rest on: the core (wire codec,
 // decryption, formats, the store, the service's caching, versioning and clear rules, the
-// fetch limiter, errors, options), the worker's logic, and the page's hand-over of a first
+// fetch limiter, errors, options), the worker's logic (its own loads included), and the page's hand-over of a first
 // visit's images to the worker (`WorkerWarmer`, which a logout must stop), run against the
 // Node tests.
 // Equivalent mutants are marked where they occur, with `// Stryker disable next-line …: why`.
@@ -20,6 +20,8 @@ export default {
     'src/sw/PageQuestions.ts',
     'src/sw/ImageResolver.ts',
     'src/sw/PixstoreWorker.ts',
+    'src/sw/WorkerLoads.ts',
+    'src/sw/workerLoadSource.ts',
     'src/sw/ServedReports.ts',
     'src/sw/workerResponses.ts',
     'src/sw/countWorkerAnswers.ts',

@@ -14,7 +14,7 @@ export type ContenderName =
 export type ScenarioName = 'cold' | 'warm' | 'refill' | 'grid' | 'screen'
 /**
  * Every scenario, in the report's order. `refill`: a reload the worker controls after it lost
- * its Cache Storage and restarted (IndexedDB full), so it asks the page for every image.
+ * its Cache Storage and restarted (IndexedDB full), so it reads every image from IndexedDB itself.
  */
 export const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'refill', 'grid', 'screen']
 

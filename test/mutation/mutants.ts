@@ -69,7 +69,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: 'Bridge: clear() does not tell the worker',
     file: 'src/sw/WorkerBridge.ts',
-    find: 'this.channel?.postMessage({ type: SW_MESSAGE.CLEAR, clearId })',
+    find: 'this.channel?.postMessage(clear)',
     replace: '',
     project: 'browser',
     test: 'test/sw/WorkerBridge.browser.test.ts',

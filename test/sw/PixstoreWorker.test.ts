@@ -39,6 +39,54 @@ describe('PixstoreWorker options', () => {
   })
 })
 
+describe("PixstoreWorker's own loads in Node", () => {
+  const harness = (options: Parameters<typeof workerHarness>[2] = {}) =>
+    workerHarness(ORIGIN, () => memoryCaches(ORIGIN).storage, options)
+
+  it('ignores what pages post that is not a record list with its source, or a clear', async () => {
+    const { worker, backend, source, get, question, answer, bytes } = await harness()
+    const record = await backend.save(png(30), 'png', 'ignored')
+    for (const junk of [
+      null,
+      'records',
+      { type: SW_MESSAGE.RECORDS, source: source() },
+      { type: SW_MESSAGE.RECORDS, records: [record] },
+      { type: SW_MESSAGE.RECORDS, records: [record], source: {} },
+      { type: 'pixstore:other', records: [record], source: source() },
+    ])
+      await worker.receive(junk)
+    const response = get('ignored', record.token)
+    answer((await question(0)).requestId, record.token, await encryptImage(png(30), 'png'))
+    expect(await bytes(await response)).toEqual(png(30))
+    expect(backend.requests.get('ignored')).toBeUndefined()
+  })
+
+  it("drops from Cache Storage what its own writes evicted from the pages' database", async () => {
+    const { backend, hand, get, cached, database } = await harness()
+    const [a, b] = [await backend.save(png(31), 'png', 'a'), await backend.save(png(32), 'png', 'b')]
+    const limited = { cache: { dbName: database.name, maxEntries: 1 }, endpoint: {} }
+    hand([a, b], limited)
+    expect((await get('a', a.token, undefined, undefined, '&r=1')).status).toBe(200)
+    expect((await get('b', b.token, undefined, undefined, '&r=1')).status).toBe(200)
+    await expect.poll(async () => (await database.images.toArray()).map((row) => row.id)).toEqual(['b'])
+    await expect.poll(cached).toEqual([`/_img/b?t=${b.token}`])
+  })
+
+  it('remembers the last 16 clear ids: one of them again only forgets records, an older one clears', async () => {
+    const { worker, page } = await harness()
+    const confirmed: string[] = []
+    page.addEventListener('message', (event: MessageEvent<SwMessage>) => {
+      if (event.data.type === SW_MESSAGE.CLEARED) confirmed.push(event.data.clearId)
+    })
+    for (let i = 0; i < 16; i++) await worker.receive({ type: SW_MESSAGE.CLEAR, clearId: `c${i}` })
+    await worker.receive({ type: SW_MESSAGE.CLEAR, clearId: 'c0' })
+    await expect.poll(() => confirmed.length).toBe(16)
+    await worker.receive({ type: SW_MESSAGE.CLEAR, clearId: 'c16' })
+    await worker.receive({ type: SW_MESSAGE.CLEAR, clearId: 'c0' })
+    await expect.poll(() => confirmed.slice(16)).toEqual(['c16', 'c0'])
+  })
+})
+
 describe('PixstoreWorker in Node', () => {
   const harness = (options: Parameters<typeof workerHarness>[2] = {}) =>
     workerHarness(ORIGIN, () => memoryCaches(ORIGIN).storage, options)
