@@ -36,6 +36,7 @@ export interface WorkerLoadsOptions {
 const MAX_SOURCES = 4
 
 /** The service of a source, made on its first load. */
+// Stryker disable next-line all: Node tests pass their own service; the worker e2e tests load through this one
 const defaultService = (source: WorkerLoadSource): ImageService =>
   createImageService({
     cache: source.cache,

@@ -72,6 +72,34 @@ describe("PixstoreWorker's own loads in Node", () => {
     await expect.poll(cached).toEqual([`/_img/b?t=${b.token}`])
   })
 
+  it('asks the page for a proof the backend refuses and for a source it forgot', async () => {
+    const { backend, hand, get, question, answer, bytes, page, questions } = await harness()
+    const confirmed: string[] = []
+    page.addEventListener('message', (event: MessageEvent<SwMessage>) => {
+      if (event.data.type === SW_MESSAGE.CLEARED) confirmed.push(event.data.clearId)
+    })
+    const answerWith = async (index: number, seed: number, token: number) =>
+      answer((await question(index)).requestId, token, await encryptImage(png(seed), 'png'))
+    // A proof the backend refuses: the page can refresh the record.
+    const refused = await backend.save(png(41), 'png', 'refused')
+    hand([{ ...refused, statelessProof: 'not-a-proof' }])
+    const proof = get('refused', refused.token, undefined, undefined, '&r=1')
+    await answerWith(0, 41, refused.token)
+    expect(await bytes(await proof)).toEqual(png(41))
+    // A source pushed out by four newer ones has no service left: the page is asked.
+    const old = await backend.save(png(42), 'png', 'old')
+    hand([old], { cache: { dbName: 'one' }, endpoint: {} })
+    for (const dbName of ['two', 'three', 'four', 'five']) hand([], { cache: { dbName }, endpoint: {} })
+    const forgotten = get('old', old.token, undefined, undefined, '&r=1')
+    await answerWith(1, 42, old.token)
+    expect(await bytes(await forgotten)).toEqual(png(42))
+    expect(questions).toHaveLength(2)
+    expect(backend.requests.get('old')).toBeUndefined()
+    // Sources that never loaded have no service to clear: the clear is still confirmed.
+    page.postMessage({ type: SW_MESSAGE.CLEAR, clearId: 'after' })
+    await expect.poll(() => confirmed).toEqual(['after'])
+  })
+
   it('remembers the last 16 clear ids: one of them again only forgets records, an older one clears', async () => {
     const { worker, page } = await harness()
     const confirmed: string[] = []
