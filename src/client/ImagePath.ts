@@ -141,12 +141,12 @@ export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult>
     const key = record ? `${versionKey(record)}\u0000${clearEpoch}` : undefined
     const status = key !== undefined && this.chosen?.key !== key ? client.getWorkerStatus() : undefined
     const worker = key !== undefined && (status === undefined ? this.chosen!.worker : status === 'ready')
-    // After a clear the URL changes (the worker ignores `e`), so the document's own image
-    // memory cannot show the cleared image again.
     const workerUrl =
       record && worker && options.enabled
-        ? imageUrl(record.id, record.token, client.workerPrefix, client.bridge.handsOver) +
-          (clearEpoch ? `&e=${clearEpoch}` : '')
+        ? imageUrl(record.id, record.token, client.workerPrefix, {
+            handed: client.bridge.handsOver,
+            epoch: clearEpoch,
+          })
         : undefined
     const viaWorker = workerUrl !== undefined && workerUrl !== this.failedWorkerUrl
     const queried = key !== undefined && !viaWorker

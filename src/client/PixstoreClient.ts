@@ -69,7 +69,6 @@ export class PixstoreClient {
   private readonly worker: WorkerStatusStore | undefined
   private readonly container: ServiceWorkerContainer | undefined
   private readonly clears = new Subscribable()
-  private clearCount = 0
   private mounts = 0
   private stopListening: (() => void) | undefined
 
@@ -113,7 +112,7 @@ export class PixstoreClient {
   readonly subscribeClears = (listener: () => void): (() => void) => this.clears.subscribe(listener)
 
   /** How many clears there have been since the client was created; images shown before one are held. */
-  readonly getClearEpoch = (): number => this.clearCount
+  readonly getClearEpoch = (): number => this.bridge.clearEpoch
 
   /**
    * Starts the bridge, so the worker's questions and the other tabs' logouts reach this
@@ -124,7 +123,6 @@ export class PixstoreClient {
     if (this.mounts++ === 0) {
       const stopClears = this.bridge.onClear(() => {
         this.urls.revokeAll()
-        this.clearCount++
         this.clears.emit()
       })
       // Without BroadcastChannel (server rendering, old browsers) clears stay in this page.

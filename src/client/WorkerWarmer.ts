@@ -9,7 +9,7 @@ export interface WorkerWarmerOptions {
   /** Listens to the worker's status. */
   subscribeStatus: Source
   /** Makes each record answerable before the worker asks for it; its clears drop the queue. */
-  bridge: Pick<WorkerBridge, 'register' | 'onClear' | 'handsOver'>
+  bridge: Pick<WorkerBridge, 'register' | 'onClear' | 'handsOver' | 'clearEpoch'>
   /** Whether the page's cache still holds the image: one it evicted since is left out, so
    * handing it over never costs a backend request. */
   isCached: (id: string) => Promise<boolean>
@@ -81,7 +81,10 @@ export class WorkerWarmer {
       if (!(await this.isCached(record.id)) || signal.aborted) return
       this.bridge.register(record)
       const response = await this.fetch(
-        imageUrl(record.id, record.token, this.prefix, this.bridge.handsOver),
+        imageUrl(record.id, record.token, this.prefix, {
+          handed: this.bridge.handsOver,
+          epoch: this.bridge.clearEpoch,
+        }),
         { signal },
       )
       // The worker kept the image as it answered; the page needs none of its bytes.

@@ -1,10 +1,12 @@
 import type { QueryClient, QueryObserverOptions } from '@tanstack/query-core'
 import { isPixstoreError, PixstoreError, type DownloadProgress, type ImageRecord } from '../core/index.js'
 import type { PixstoreClient } from './PixstoreClient.js'
+import { scriptFreeUrl } from './scriptFreeUrl.js'
 
-/** The data of an image query: the decrypted blob and its object URL. */
+/** The data of an image query: the decrypted blob and the URL that shows it. */
 export interface ImageData {
   blob: Blob
+  /** Its object URL; a `data:` URL for an SVG, whose object URL opened in a tab would run its script in the app's origin. */
   url: string
 }
 
@@ -52,7 +54,7 @@ export function imageQueryOptions(
         : undefined
       try {
         const blob = await service.getImage(record, { signal, onProgress })
-        return { blob, url: urls.create(hash, blob) }
+        return { blob, url: (await scriptFreeUrl(blob)) ?? urls.create(hash, blob) }
       } catch (error) {
         throw isPixstoreError(error) ? error : new PixstoreError('storage', String(error), { cause: error })
       } finally {

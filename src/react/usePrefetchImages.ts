@@ -38,10 +38,16 @@ export function usePrefetchImages(records: readonly ImageRecord[]): void {
       await Promise.all(
         records.map(async (record) => {
           bridge.register(record)
-          const response = await fetch(imageUrl(record.id, record.token, workerPrefix, bridge.handsOver), {
-            signal,
-            cache: 'no-store',
-          }).catch(() => undefined)
+          const response = await fetch(
+            imageUrl(record.id, record.token, workerPrefix, {
+              handed: bridge.handsOver,
+              epoch: bridge.clearEpoch,
+            }),
+            {
+              signal,
+              cache: 'no-store',
+            },
+          ).catch(() => undefined)
           await response?.body?.cancel().catch(() => undefined)
         }),
       )

@@ -2,6 +2,7 @@ import { checkOption, DEFAULT_IMAGE_FORMATS, isPixstoreError, PixstoreError } fr
 import { EncryptedCache } from './EncryptedCache.js'
 import { ImageResolver, type Flight } from './ImageResolver.js'
 import { imageUrl, parseImageUrl } from './imageUrl.js'
+import { LruMap } from './LruMap.js'
 import {
   SW_CACHE_NAME,
   SW_CHANNEL,
@@ -46,6 +47,9 @@ const isClearMessage = (data: unknown): data is ClearMessage =>
 /** Clear ids remembered: a clear reaches the worker twice, on the channel and from its page. */
 const CLEAR_IDS = 16
 
+/** Pages whose clear epoch is remembered, the least recent cleared first out. */
+const CLEARED_PAGES = 64
+
 /**
  * The service worker's image handler: answers `GET {prefix}/{id}?t={token}` from Cache
  * Storage, where it keeps ciphertext only, decrypting with keys held in memory. A miss is
@@ -69,6 +73,8 @@ export class PixstoreWorker {
   /** The ids of the last clears, in the order they arrived. */
   // Stryker disable next-line ArrayDeclaration: a clear id is a random UUID, never a string planted here
   private readonly clearIds: string[] = []
+  /** The clear epoch each page last posted with its clear, by client id. */
+  private readonly pageEpochs = new LruMap<number>(CLEARED_PAGES)
 
   /** @throws `invalid-option` when `timeout`, `maxEntries` or `memoryBytes` is out of range. */
   constructor(options: PixstoreWorkerOptions = {}) {
@@ -122,6 +128,8 @@ export class PixstoreWorker {
     if (url.origin !== this.origin || !url.pathname.startsWith(`${this.prefix}/`)) return undefined
     const parsed = parseImageUrl(url, this.prefix)
     if (!parsed.ok) return Promise.resolve(textResponse(400, `Bad image request: ${parsed.reason}`))
+    // A URL the page made before its last clear: nobody will hand its record or answer for it.
+    if (parsed.epoch < (this.pageEpochs.get(clientId) ?? 0)) return Promise.resolve(failedResponse('aborted'))
     const key = imageUrl(parsed.id, parsed.token, this.prefix)
     let flight = this.inflight.get(key)
     // A flight from before a clear, still storing what it answered, answers nobody new.
@@ -143,11 +151,14 @@ export class PixstoreWorker {
   /**
    * Takes a message a page posted to the worker itself (`postMessage`): the records it hands
    * over (`RECORDS`), and its clears (`CLEAR`), which come after the records it handed
-   * before them. Anything else is ignored. Call from the worker's `message` event.
+   * before them. Anything else is ignored. Call from the worker's `message` event;
+   * `clientId` is its source's id, so that page's URLs from before its clear answer at once.
    */
-  receive(data: unknown): Promise<void> {
+  receive(data: unknown, clientId?: string): Promise<void> {
     if (isRecordsMessage(data)) this.loads.receive(data)
-    return isClearMessage(data) ? this.onClear(data) : Promise.resolve()
+    if (!isClearMessage(data)) return Promise.resolve()
+    if (clientId !== undefined && typeof data.epoch === 'number') this.pageEpochs.set(clientId, data.epoch)
+    return this.onClear(data)
   }
 
   /** Stops listening to the pages; questions still pending answer `504`. */

@@ -61,7 +61,6 @@ export class WorkerBridge {
   private readonly answered = new Set<string>()
   private readonly clears = new Subscribable<'local' | 'remote'>()
   private channel: BroadcastChannel | undefined
-  /** Counts clears: an answer prepared before one is never posted. */
   private epoch = 0
   /** The clear heard from another tab while it runs through the service. */
   private remoteClear: ClearMessage | undefined
@@ -93,6 +92,14 @@ export class WorkerBridge {
       if (change.type === 'clear') this.cleared()
       else this.channel?.postMessage({ type: SW_MESSAGE.EVICT, ids: change.ids })
     })
+  }
+
+  /**
+   * How many clears of the service there have been: an answer prepared before one is never
+   * posted, and the worker answers an image URL made before this page's last one at once.
+   */
+  get clearEpoch(): number {
+    return this.epoch
   }
 
   /** Whether the worker is handed the records registered, so it loads them itself. */
@@ -169,8 +176,9 @@ export class WorkerBridge {
     const origin = this.remoteClear ? 'remote' : 'local'
     const clear = this.remoteClear ?? { type: SW_MESSAGE.CLEAR, clearId: globalThis.crypto.randomUUID() }
     // Also after the records this page handed over, on the same ordered path: a record posted
-    // before the clear never reaches the worker after it.
-    if (this.source) this.controller()?.postMessage(clear)
+    // before the clear never reaches the worker after it. With this page's epoch, so the
+    // worker knows its URLs from before.
+    if (this.source) this.controller()?.postMessage({ ...clear, epoch: this.epoch })
     if (origin === 'local') {
       this.channel?.postMessage(clear)
       this.workerCleared =

@@ -13,17 +13,41 @@ const ID_PATTERN = /^[A-Za-z0-9_.:@-]+$/
  */
 export const RECORD_HANDED = 'r'
 
-/**
- * The worker URL of a record's image: `{prefix}/{id}?t={token}`, and `&r=1` when the page
- * hands the worker its record.
- */
-export function imageUrl(id: string, token: number, prefix: string = SW_PREFIX, handed = false): string {
-  return `${prefix}/${encodeURIComponent(id)}?t=${token}${handed ? `&${RECORD_HANDED}=1` : ''}`
+/** The query parameter of an image URL that carries the clear epoch of the page that made it. */
+const CLEAR_EPOCH = 'e'
+
+/** What the page that shows an image says about it in its URL. */
+export interface ImageUrlPage {
+  /** The page hands the worker the record (`RECORD_HANDED`). @default false */
+  handed?: boolean
+  /**
+   * The page's clears so far: after a clear the URL changes, so the document's own image
+   * memory cannot show a cleared image again, and the worker answers a URL from before the
+   * page's last clear at once, with nothing. @default 0
+   */
+  epoch?: number
 }
 
-/** Why an image URL was refused, or its id, token and whether its record is handed over. */
+/**
+ * The worker URL of a record's image: `{prefix}/{id}?t={token}`, then `&r=1` when the page
+ * hands the worker its record and `&e={epoch}` after the page's first clear.
+ */
+export function imageUrl(
+  id: string,
+  token: number,
+  prefix: string = SW_PREFIX,
+  { handed = false, epoch = 0 }: ImageUrlPage = {},
+): string {
+  return (
+    `${prefix}/${encodeURIComponent(id)}?t=${token}` +
+    (handed ? `&${RECORD_HANDED}=1` : '') +
+    (epoch ? `&${CLEAR_EPOCH}=${epoch}` : '')
+  )
+}
+
+/** Why an image URL was refused, or its id, token and what its page said (`ImageUrlPage`). */
 export type ParsedImageUrl =
-  { ok: true; id: string; token: number; handed: boolean } | { ok: false; reason: string }
+  { ok: true; id: string; token: number; handed: boolean; epoch: number } | { ok: false; reason: string }
 
 /**
  * Reads and validates the id and token of a worker image URL whose path starts with
@@ -44,5 +68,13 @@ export function parseImageUrl(url: URL, prefix: string = SW_PREFIX): ParsedImage
   if (!/^\d{1,16}$/.test(t) || !Number.isSafeInteger(Number(t))) {
     return { ok: false, reason: 'token' }
   }
-  return { ok: true, id, token: Number(t), handed: url.searchParams.get(RECORD_HANDED) === '1' }
+  const epoch = Number(url.searchParams.get(CLEAR_EPOCH) ?? 0)
+  return {
+    ok: true,
+    id,
+    token: Number(t),
+    handed: url.searchParams.get(RECORD_HANDED) === '1',
+    // A malformed epoch is as old as none: the worker never refuses a request for it alone.
+    epoch: Number.isSafeInteger(epoch) && epoch > 0 ? epoch : 0,
+  }
 }

@@ -102,6 +102,8 @@ export interface ClearMessage {
   type: typeof SW_MESSAGE.CLEAR
   /** Set by the page that cleared: the worker confirms it with `CLEARED`. */
   clearId?: string
+  /** Posted by a page to the worker itself: the page's clear epoch after it (`ImageUrlPage`). */
+  epoch?: number
 }
 
 export interface ClearedMessage {

@@ -18,7 +18,10 @@ interface ServiceWorkerScope {
   clients: { claim(): Promise<void> }
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEventLike) => void): void
   addEventListener(type: 'fetch', listener: (event: FetchEventLike) => void): void
-  addEventListener(type: 'message', listener: (event: ExtendableEventLike & { data: unknown }) => void): void
+  addEventListener(
+    type: 'message',
+    listener: (event: ExtendableEventLike & { data: unknown; source: { id?: string } | null }) => void,
+  ): void
 }
 
 const scope = globalThis as unknown as ServiceWorkerScope
@@ -28,7 +31,7 @@ scope.addEventListener('install', (event) => event.waitUntil(scope.skipWaiting()
 scope.addEventListener('activate', (event) =>
   event.waitUntil(Promise.all([scope.clients.claim(), worker.deleteOldCaches()])),
 )
-scope.addEventListener('message', (event) => event.waitUntil(worker.receive(event.data)))
+scope.addEventListener('message', (event) => event.waitUntil(worker.receive(event.data, event.source?.id)))
 scope.addEventListener('fetch', (event) => {
   const response = worker.handle(event.request, event.clientId || event.resultingClientId, (promise) =>
     event.waitUntil(promise),

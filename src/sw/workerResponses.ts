@@ -10,10 +10,21 @@ const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {
   aborted: 504,
 }
 
+/**
+ * Headers of every answer: an image opened in a tab (an SVG, say) is a document of the app's
+ * origin, so it gets no script, no requests and an origin of its own, and no answer is sniffed
+ * into a type that runs.
+ */
+const SAFE_ANSWER_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "sandbox; default-src 'none'; style-src 'unsafe-inline'",
+} as const
+
 /** The image, its Blob body handed to the page by reference; the browser may keep it for the document. */
 export function imageResponse({ blob }: ServedImage): Response {
   return new Response(blob, {
     headers: {
+      ...SAFE_ANSWER_HEADERS,
       'Content-Type': blob.type,
       'Cache-Control': 'private, immutable',
       'Content-Length': String(blob.size),
@@ -25,7 +36,7 @@ export function imageResponse({ blob }: ServedImage): Response {
 export function textResponse(status: number, text: string): Response {
   return new Response(text, {
     status,
-    headers: { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' },
+    headers: { ...SAFE_ANSWER_HEADERS, 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' },
   })
 }
 

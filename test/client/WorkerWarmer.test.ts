@@ -91,8 +91,8 @@ async function setup({
   }
 }
 
-// The client hands the worker its records, and says so in the URL.
-const url = (id: string) => `/_img/${id}?t=7&r=1`
+// The client hands the worker its records, and says so in the URL; after its clears, their count.
+const url = (id: string, epoch = 0) => `/_img/${id}?t=7&r=1${epoch ? `&e=${epoch}` : ''}`
 
 describe('WorkerWarmer', () => {
   it('holds images while the worker registers, then requests each worker URL once, two at a time, its record registered first', async () => {
@@ -130,7 +130,7 @@ describe('WorkerWarmer', () => {
       const warmer = new WorkerWarmer({
         getStatus: () => 'ready',
         subscribeStatus: () => () => undefined,
-        bridge: { register: () => undefined, onClear: () => () => undefined, handsOver: true },
+        bridge: { register: () => undefined, onClear: () => () => undefined, handsOver: true, clearEpoch: 0 },
         isCached: async () => true,
         prefix: '/private',
       })
@@ -216,7 +216,7 @@ describe('WorkerWarmer', () => {
     await s.client.clear()
     release()
     s.warmer.warm(record('b'))
-    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('b')])
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('b', 1)])
     // The bridge forgot every record at the clear: one from before must not come back.
     expect(s.register.mock.calls.map(([registered]) => registered.id)).toEqual(['b'])
   })
@@ -270,7 +270,9 @@ describe('WorkerWarmer', () => {
       await next
       await shown('e')
       client.warmer.warm(record('e'))
-      await expect.poll(() => fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a'), url('e')])
+      await expect
+        .poll(() => fetch.mock.calls.map(([requested]) => requested))
+        .toEqual([url('a'), url('e', 1)])
       expect(checked.mock.calls.map(([id]) => id)).toEqual(['a', 'e'])
     } finally {
       vi.unstubAllGlobals()
@@ -288,11 +290,13 @@ describe('WorkerWarmer', () => {
     // After the logout the same version can be handed over again, in the new session.
     s.warmer.warm(record('c'))
     s.warmer.warm(record('a'))
-    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a'), url('c')])
-    s.pending.get(url('c'))!.answer()
     await expect
       .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
-      .toEqual([url('a'), url('c'), url('a')])
+      .toEqual([url('a'), url('c', 1)])
+    s.pending.get(url('c', 1))!.answer()
+    await expect
+      .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
+      .toEqual([url('a'), url('c', 1), url('a', 1)])
 
     // Another tab's logout reaches this one through the bridge.
     const { db } = await testDatabase()
@@ -303,13 +307,13 @@ describe('WorkerWarmer', () => {
     })
     stops.push(other.mount())
     s.warmer.warm(record('d'))
-    const third = s.pending.get(url('a'))!
+    const third = s.pending.get(url('a', 1))!
     await other.clear()
     await expect.poll(() => third.signal.aborted).toBe(true)
     // 'd' waited behind 'a': had it been kept, it would go before 'e'.
     s.warmer.warm(record('e'))
     await expect
       .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
-      .toEqual([url('a'), url('c'), url('a'), url('e')])
+      .toEqual([url('a'), url('c', 1), url('a', 1), url('e', 2)])
   })
 })

@@ -212,6 +212,27 @@ export function workerCases(
       expect(questions).toHaveLength(2)
     })
 
+    it("answers at once, with 504 and asking nobody, a URL its page made before the page's last clear", async () => {
+      const { worker, get, question, answer, questions } = await setup()
+      const v7 = await encryptImage(png(7), 'png')
+      // The page's clear, posted to the worker itself with the page's epoch after it.
+      await worker.receive({ type: SW_MESSAGE.CLEAR, clearId: 'out', epoch: 2 }, 'tab')
+      for (const old of ['', '&e=1', '&r=1&e=1']) {
+        const refused = await get('old', 7, undefined, 'tab', old)
+        expect(refused.status, old).toBe(504)
+        expect(refused.headers.get('cache-control')).toBe('no-store')
+      }
+      expect(questions).toEqual([])
+      // The page's URLs from after the clear, and another page's of any epoch, are answered.
+      const fresh = get('old', 7, undefined, 'tab', '&e=2')
+      answer((await question(0)).requestId, 7, v7)
+      expect((await fresh).status).toBe(200)
+      expect((await get('old', 7, undefined, 'other-tab')).status).toBe(200)
+      // A clear heard without an epoch (another tab's, on the channel) changes nothing of it.
+      await worker.receive({ type: SW_MESSAGE.CLEAR, clearId: 'other' }, 'tab')
+      expect((await get('old', 7, undefined, 'tab', '&e=1')).status).toBe(504)
+    })
+
     it("tells each page which of the worker's layers answered it: ids, sizes and times only", async () => {
       let clock = 1000
       const memory = await setup({ now: () => (clock += 5) })

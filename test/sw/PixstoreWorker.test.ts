@@ -129,6 +129,7 @@ describe('PixstoreWorker in Node', () => {
     expect(bad.status).toBe(400)
     expect(bad.headers.get('cache-control')).toBe('no-store')
     expect(bad.headers.get('content-type')).toBe('text/plain')
+    expect(bad.headers.get('x-content-type-options')).toBe('nosniff')
     expect(await bad.text()).toMatch(/^Bad image request/)
     expect((await worker.handle(new Request(`${ORIGIN}/_img/a`))!).status).toBe(400)
     expect(questions).toEqual([])
@@ -145,6 +146,11 @@ describe('PixstoreWorker in Node', () => {
     expect(first.headers.get('content-type')).toBe('image/jpeg')
     expect(first.headers.get('content-length')).toBe('64')
     expect(first.headers.get('cache-control')).toBe('private, immutable')
+    // Opened in a tab, an image is a document of the app's origin: no script, no sniffing.
+    expect(first.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(first.headers.get('content-security-policy')).toBe(
+      "sandbox; default-src 'none'; style-src 'unsafe-inline'",
+    )
     expect(await bytes(first)).toEqual(png(1))
     expect(await bytes(second)).toEqual(png(1))
     expect(await bytes(await get('s', 1))).toEqual(png(1))

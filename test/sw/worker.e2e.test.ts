@@ -222,3 +222,35 @@ describe('several tabs and a missing bridge', () => {
     await context.close()
   })
 })
+
+describe('an image opened as a page', () => {
+  it.each([
+    ['worker', '/_img/', 'ran nowhere', ''],
+    ['object URL', 'data:', 'ran in an origin of its own', 'ran in null'],
+  ])(
+    "runs no script of an SVG in the app's origin on the %s path (%s): it %s",
+    async (path, prefix, _outcome, title) => {
+      const context = await suite.e2e.browser.newContext()
+      const page = await context.newPage()
+      await page.goto(`${suite.e2e.url}?svg${path === 'worker' ? '' : '&nosw'}`)
+      if (path === 'worker') {
+        await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+        await page.reload()
+      }
+      const [src] = await gallery(page, 1, prefix)
+      // In a tab of its own, as "Open image in new tab" opens it.
+      const tab = await context.newPage()
+      const opened = await tab.goto(new URL(src!, suite.e2e.url).href)
+      expect(await tab.evaluate(() => document.documentElement.localName)).toBe('svg')
+      if (path === 'worker') {
+        expect(opened!.headers()).toMatchObject({
+          'x-content-type-options': 'nosniff',
+          'content-security-policy': expect.stringMatching(/^sandbox;/),
+        })
+      }
+      expect(await tab.title()).toBe(title)
+      expect(await page.evaluate(() => localStorage.getItem('svg-ran'))).toBeNull()
+      await context.close()
+    },
+  )
+})
