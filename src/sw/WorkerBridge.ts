@@ -41,6 +41,23 @@ export interface WorkerBridgeOptions {
 }
 
 /**
+ * The clears of this document, by any bridge in it, counted once per clear id (a clear made
+ * here reaches the document's other bridges with its id). A bridge made after a logout counts
+ * on from them, so its URLs are never older than those the worker was told this page made
+ * before its last clear.
+ */
+const documentClears: { count: number; last?: string } = { count: 0 }
+
+/** Counts the clear `clearId` (a new one when absent) unless counted already; the count after it. */
+function countClear(clearId: string | undefined): number {
+  if (clearId === undefined || clearId !== documentClears.last) {
+    documentClears.count++
+    documentClears.last = clearId ?? globalThis.crypto.randomUUID()
+  }
+  return documentClears.count
+}
+
+/**
  * The page side of the worker path: knows the records components asked for, answers the
  * worker's image and key requests through the image service, and tells the worker what left
  * the encrypted cache. A clear of the service, from here, from the core API or from another
@@ -61,7 +78,7 @@ export class WorkerBridge {
   private readonly answered = new Set<string>()
   private readonly clears = new Subscribable<'local' | 'remote'>()
   private channel: BroadcastChannel | undefined
-  private epoch = 0
+  private epoch = documentClears.count
   /** The clear heard from another tab while it runs through the service. */
   private remoteClear: ClearMessage | undefined
   private workerCacheDeleted: Promise<unknown> = Promise.resolve()
@@ -169,12 +186,13 @@ export class WorkerBridge {
 
   /** Runs as the service's clear starts, before anything else can happen. */
   private cleared(): void {
-    this.epoch++
+    const heard = this.remoteClear
+    this.epoch = countClear(heard?.clearId)
     this.records.clear()
     this.handing = []
     this.answered.clear()
-    const origin = this.remoteClear ? 'remote' : 'local'
-    const clear = this.remoteClear ?? { type: SW_MESSAGE.CLEAR, clearId: globalThis.crypto.randomUUID() }
+    const origin = heard ? 'remote' : 'local'
+    const clear = heard ?? { type: SW_MESSAGE.CLEAR, clearId: documentClears.last! }
     // Also after the records this page handed over, on the same ordered path: a record posted
     // before the clear never reaches the worker after it. With this page's epoch, so the
     // worker knows its URLs from before.

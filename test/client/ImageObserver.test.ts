@@ -246,13 +246,15 @@ describe('ImageObserver', () => {
     const onWorker = observe(w, { record: shown })
     showLoaded(onWorker.observer)
     await expect.poll(() => onWorker.result().status).toBe('success')
+    // The clears this document saw so far (earlier tests'), counted on by every new client.
+    const epoch = w.client.getClearEpoch()
     await w.client.clear()
     // Not the worker URL of the next clear epoch: the <img> would ask the worker, and the
     // worker the page.
     await expect.poll(() => onWorker.result().src).toBeUndefined()
     expect(w.register).toHaveBeenCalledTimes(1)
     onWorker.observer.retry()
-    expect(onWorker.result().src).toBe(`/_img/${shown.id}?t=${shown.token}&r=1&e=1`)
+    expect(onWorker.result().src).toBe(`/_img/${shown.id}?t=${shown.token}&r=1&e=${epoch + 1}`)
     expect(w.register).toHaveBeenCalledTimes(2)
   })
 
@@ -263,7 +265,10 @@ describe('ImageObserver', () => {
     showLoaded(observer)
     await expect.poll(() => result().status).toBe('success')
     observer.setOptions({ record, loadFull: 'visible', inView: false })
-    expect(result()).toMatchObject({ status: 'success', src: `/_img/${record.id}?t=${record.token}&r=1` })
+    expect(result()).toMatchObject({
+      status: 'success',
+      src: `/_img/${record.id}?t=${record.token}&r=1&e=${s.client.getClearEpoch()}`,
+    })
   })
 
   it('reports a coded error, and retry() fetches again', async () => {

@@ -20,6 +20,9 @@ describe('PixstoreClient', () => {
     const stopThere = there.mount()
     const heard: number[] = []
     here.subscribeClears(() => heard.push(here.getClearEpoch()))
+    // The clears this document saw before (earlier tests'): a new client counts on from them.
+    const before = here.getClearEpoch()
+    expect(there.getClearEpoch()).toBe(before)
     const url = here.urls.create('query', new Blob([Uint8Array.of(1)]))
     const revoked = vi.spyOn(URL, 'revokeObjectURL')
     await here.clear()
@@ -78,19 +81,28 @@ describe('PixstoreClient', () => {
     const { client: there } = await client(channel)
     const heard: number[] = []
     here.subscribeClears(() => heard.push(here.getClearEpoch()))
+    // The clears this document saw before (earlier tests'): a new client counts on from them.
+    const before = here.getClearEpoch()
+    expect(there.getClearEpoch()).toBe(before)
     const stopThere = there.mount()
     const first = here.mount()
     const second = here.mount()
     first()
     first()
     await there.clear()
-    await expect.poll(() => heard).toEqual([1])
+    await expect.poll(() => heard).toEqual([before + 1])
+    // One clear, however many bridges of the document hear it.
+    expect(there.getClearEpoch()).toBe(before + 1)
     second()
     // Stopped: not even a clear made here (heard in the same task when mounted) is announced.
     // It still counts: the epoch is the service's, and URLs made after it must say so.
     await here.clear()
-    expect(heard).toEqual([1])
-    expect(here.getClearEpoch()).toBe(2)
+    expect(heard).toEqual([before + 1])
+    expect(here.getClearEpoch()).toBe(before + 2)
+    // A client made after a logout (an app that makes a new one for the next session) counts
+    // on: its URLs are never older than the worker was told this page's are.
+    const { client: next } = await client(channel)
+    expect(next.getClearEpoch()).toBe(before + 2)
     stopThere()
   })
 

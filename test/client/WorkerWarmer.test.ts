@@ -60,6 +60,7 @@ async function setup({
   // An image's path listening to the status is what registers the worker.
   stops.push(client.subscribeWorkerStatus(() => undefined))
   const register = vi.spyOn(client.bridge, 'register')
+  const base = client.getClearEpoch()
   const requests = fakeFetch()
   /** Ids the page's cache no longer holds. */
   const evicted = new Set<string>()
@@ -87,12 +88,15 @@ async function setup({
     checking,
     checked,
     takeOver: fake.takeOver,
+    /** The worker URL of `id` after `clears` more clears than there were at the setup. */
+    url: (id: string, clears = 0) => url(id, base + clears),
     ...requests,
   }
 }
 
-// The client hands the worker its records, and says so in the URL; after its clears, their count.
-const url = (id: string, epoch = 0) => `/_img/${id}?t=7&r=1${epoch ? `&e=${epoch}` : ''}`
+// The client hands the worker its records, and says so in the URL; after the document's
+// clears (earlier tests' too: a new client counts on from them), their count.
+const url = (id: string, epoch: number) => `/_img/${id}?t=7&r=1${epoch ? `&e=${epoch}` : ''}`
 
 describe('WorkerWarmer', () => {
   it('holds images while the worker registers, then requests each worker URL once, two at a time, its record registered first', async () => {
@@ -106,16 +110,18 @@ describe('WorkerWarmer', () => {
     for (const image of [a, b, c, a]) s.warmer.warm(image!)
     expect(s.fetch).not.toHaveBeenCalled()
     s.takeOver()
-    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a'), url('b')])
-    s.warmer.warm(a!)
-    s.pending.get(url('a'))!.answer()
     await expect
       .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
-      .toEqual([url('a'), url('b'), url('c')])
+      .toEqual([s.url('a'), s.url('b')])
+    s.warmer.warm(a!)
+    s.pending.get(s.url('a'))!.answer()
+    await expect
+      .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
+      .toEqual([s.url('a'), s.url('b'), s.url('c')])
     // The worker kept the image as it answered; the page reads none of it.
-    await expect.poll(() => s.cancelled).toEqual([url('a')])
-    s.pending.get(url('b'))!.answer()
-    s.pending.get(url('c'))!.answer()
+    await expect.poll(() => s.cancelled).toEqual([s.url('a')])
+    s.pending.get(s.url('b'))!.answer()
+    s.pending.get(s.url('c'))!.answer()
     await expect.poll(() => s.cancelled).toHaveLength(3)
     expect(s.fetch).toHaveBeenCalledTimes(3)
     expect(s.register.mock.calls.map(([registered]) => registered.id)).toEqual(['a', 'b', 'c'])
@@ -150,9 +156,11 @@ describe('WorkerWarmer', () => {
     await expect.poll(() => s.client.getWorkerStatus()).toBe('ready')
     s.warmer.warm(record('a'))
     s.warmer.warm(record('b'))
-    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a')])
-    s.pending.get(url('a'))!.fail()
-    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a'), url('b')])
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([s.url('a')])
+    s.pending.get(s.url('a'))!.fail()
+    await expect
+      .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
+      .toEqual([s.url('a'), s.url('b')])
   })
 
   it("leaves out an image the page's cache evicted since it showed: handing it over would fetch it again", async () => {
@@ -162,7 +170,7 @@ describe('WorkerWarmer', () => {
     s.evicted.add('a')
     s.warmer.warm(record('a'))
     s.warmer.warm(record('b'))
-    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('b')])
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([s.url('b')])
     expect(s.register.mock.calls.map(([registered]) => registered.id)).toEqual(['b'])
   })
 
@@ -175,7 +183,7 @@ describe('WorkerWarmer', () => {
     s.takeOver()
     await expect.poll(() => s.client.getWorkerStatus()).toBe('ready')
     s.warmer.warm(record('c'))
-    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('c')])
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([s.url('c')])
 
     const requests = fakeFetch()
     const { db } = await testDatabase()
@@ -216,7 +224,7 @@ describe('WorkerWarmer', () => {
     await s.client.clear()
     release()
     s.warmer.warm(record('b'))
-    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([url('b', 1)])
+    await expect.poll(() => s.fetch.mock.calls.map(([requested]) => requested)).toEqual([s.url('b', 1)])
     // The bridge forgot every record at the clear: one from before must not come back.
     expect(s.register.mock.calls.map(([registered]) => registered.id)).toEqual(['b'])
   })
@@ -249,6 +257,7 @@ describe('WorkerWarmer', () => {
       )
       fake.takeOver()
       await expect.poll(() => client.getWorkerStatus()).toBe('ready')
+      const base = client.getClearEpoch()
       const shown = (id: string) =>
         db.images.put({ id, token: 7, encrypted: new Uint8Array(4), bytes: 4, lastUsed: 1 })
       await shown('a')
@@ -261,7 +270,7 @@ describe('WorkerWarmer', () => {
       expect(checked).not.toHaveBeenCalled()
       held[0]!()
       await loading
-      await expect.poll(() => fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a')])
+      await expect.poll(() => fetch.mock.calls.map(([requested]) => requested)).toEqual([url('a', base)])
 
       const next = client.service.getImage(record('c')).catch(() => undefined)
       await expect.poll(() => held).toHaveLength(2)
@@ -272,7 +281,7 @@ describe('WorkerWarmer', () => {
       client.warmer.warm(record('e'))
       await expect
         .poll(() => fetch.mock.calls.map(([requested]) => requested))
-        .toEqual([url('a'), url('e', 1)])
+        .toEqual([url('a', base), url('e', base + 1)])
       expect(checked.mock.calls.map(([id]) => id)).toEqual(['a', 'e'])
     } finally {
       vi.unstubAllGlobals()
@@ -284,7 +293,7 @@ describe('WorkerWarmer', () => {
     for (const id of ['a', 'b']) s.warmer.warm(record(id))
     s.takeOver()
     await expect.poll(() => s.fetch).toHaveBeenCalledTimes(1)
-    const running = s.pending.get(url('a'))!
+    const running = s.pending.get(s.url('a'))!
     await s.client.clear()
     expect(running.signal.aborted).toBe(true)
     // After the logout the same version can be handed over again, in the new session.
@@ -292,11 +301,11 @@ describe('WorkerWarmer', () => {
     s.warmer.warm(record('a'))
     await expect
       .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
-      .toEqual([url('a'), url('c', 1)])
-    s.pending.get(url('c', 1))!.answer()
+      .toEqual([s.url('a'), s.url('c', 1)])
+    s.pending.get(s.url('c', 1))!.answer()
     await expect
       .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
-      .toEqual([url('a'), url('c', 1), url('a', 1)])
+      .toEqual([s.url('a'), s.url('c', 1), s.url('a', 1)])
 
     // Another tab's logout reaches this one through the bridge.
     const { db } = await testDatabase()
@@ -307,13 +316,13 @@ describe('WorkerWarmer', () => {
     })
     stops.push(other.mount())
     s.warmer.warm(record('d'))
-    const third = s.pending.get(url('a', 1))!
+    const third = s.pending.get(s.url('a', 1))!
     await other.clear()
     await expect.poll(() => third.signal.aborted).toBe(true)
     // 'd' waited behind 'a': had it been kept, it would go before 'e'.
     s.warmer.warm(record('e'))
     await expect
       .poll(() => s.fetch.mock.calls.map(([requested]) => requested))
-      .toEqual([url('a'), url('c', 1), url('a', 1), url('e', 2)])
+      .toEqual([s.url('a'), s.url('c', 1), s.url('a', 1), s.url('e', 2)])
   })
 })
