@@ -59,6 +59,11 @@ export async function startBenchServer({ n, gallery = 1000, sizes, profiling = f
     sampleImage(1000 + i, 220, 165, 'jpg', 120),
   )
   const tiles = Array.from({ length: gallery }, (_, i) => pictures[i % pictures.length]!)
+  // Images a returning visit shows for the first time: the same sizes, other pictures.
+  const fresh = Array.from({ length: n }, (_, i) => {
+    const [width, height] = sizes[i % sizes.length]!
+    return sampleImage(5000 + i, width, height, 'jpg', 120)
+  })
   const pageDir = await mkdtemp(join(tmpdir(), 'pixstore-bench-'))
   await build({
     configFile: false,
@@ -67,8 +72,10 @@ export async function startBenchServer({ n, gallery = 1000, sizes, profiling = f
     plugins: [react(), pixstoreWorker({ workerFile })],
     build: { outDir: pageDir, emptyOutDir: true, ...(profiling && { minify: false, sourcemap: true }) },
   })
-  const backend = pixstoreDevServer({ samples: [...samples, ...tiles], proxy: true, previews: false })
-  const plain = plainImages([...samples, ...tiles])
+  // Records in this order: the images, the gallery's tiles, the images a returning visit shows first.
+  const all = [...samples, ...tiles, ...fresh]
+  const backend = pixstoreDevServer({ samples: all, proxy: true, previews: false })
+  const plain = plainImages(all)
   const server = await preview({
     configFile: false,
     root: dirname(pageDir),
@@ -83,6 +90,8 @@ export async function startBenchServer({ n, gallery = 1000, sizes, profiling = f
     base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`,
     samples,
     tiles,
+    /** The index of the first image a returning visit shows for the first time. */
+    freshFrom: samples.length + tiles.length,
     /** Requests to the image server: the pixstore backend, or the static route for plain <img>. */
     requests: () => [...backend.requests.values()].reduce((a, b) => a + b, plain.requests.count),
     resetRequests: () => {

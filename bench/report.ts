@@ -11,12 +11,15 @@ export type ContenderName =
   | 'object-url-floor'
   | 'sw-floor'
   | 'plain'
-export type ScenarioName = 'cold' | 'warm' | 'refill' | 'grid' | 'screen'
+export type ScenarioName = 'cold' | 'warm' | 'returning' | 'early' | 'refill' | 'grid' | 'screen'
 /**
- * Every scenario, in the report's order. `refill`: a reload the worker controls after it lost
- * its Cache Storage and restarted (IndexedDB full), so it reads every image from IndexedDB itself.
+ * Every scenario, in the report's order. `returning`: a later visit in the same browser (the
+ * first visit settled, its worker in control) showing images never shown before. `early`: a
+ * reload 500 ms after the first visit's images all showed, whatever was still being handed on.
+ * `refill`: a reload the worker controls after it lost its Cache Storage and restarted
+ * (IndexedDB full), so it reads every image from IndexedDB itself.
  */
-export const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'refill', 'grid', 'screen']
+export const SCENARIOS: ScenarioName[] = ['cold', 'warm', 'returning', 'early', 'refill', 'grid', 'screen']
 
 export interface BenchRun extends PageResult {
   round: number
@@ -26,6 +29,8 @@ export interface BenchRun extends PageResult {
   heap: number
   /** CPU ms of every browser process from the navigation to the result; NaN off Linux (`browserCpuMs`). */
   cpu: number
+  /** ms the page's main thread was busy with tasks from the navigation to the result (CDP `TaskDuration`). */
+  mainThread: number
 }
 
 export interface BenchResults {
@@ -77,6 +82,7 @@ export interface Summary {
   idbTransactions: number
   heapMiB: number
   cpuMs: number
+  mainThreadMs: number
   viaWorker: number
   workerP50: number
   workerP95: number
@@ -95,6 +101,8 @@ export function summarize(results: BenchResults, scenario: ScenarioName, contend
     idbTransactions: per((r) => r.idbTransactions),
     heapMiB: per((r) => r.heap / 2 ** 20),
     cpuMs: per((r) => r.cpu),
+    // Runs from before the main thread was measured have none.
+    mainThreadMs: per((r) => r.mainThread ?? NaN),
     viaWorker: per((r) => r.viaWorker),
     workerP50: per((r) => percentile(r.workerResponses, 50)),
     workerP95: per((r) => percentile(r.workerResponses, 95)),
@@ -111,6 +119,7 @@ export interface Target {
 
 export function targets(results: BenchResults): Target[] {
   const s = (scenario: ScenarioName, contender: ContenderName) => summarize(results, scenario, contender)
+  const ran = (scenario: ScenarioName) => results.runs.some((r) => r.scenario === scenario)
   const warmWorker = s('warm', 'kit-worker')
   const warmPlain = s('warm', 'plain')
   const warmObject = s('warm', 'kit-object-url')
@@ -215,6 +224,48 @@ export function targets(results: BenchResults): Target[] {
         met: kit.allDecoded < legacy.allDecoded,
       }
     }),
+    ...(ran('returning')
+      ? [
+          {
+            name: "returning visit, new images, worker path: at least 1.2x faster than pixstore 3's frontend",
+            measured: x(s('returning', 'pixstore3').allDecoded, s('returning', 'kit-worker').allDecoded),
+            floor: floor(
+              'SW floor',
+              s('returning', 'pixstore3').allDecoded,
+              s('returning', 'sw-floor').allDecoded,
+            ),
+            met: s('returning', 'pixstore3').allDecoded >= 1.2 * s('returning', 'kit-worker').allDecoded,
+          },
+          {
+            name: 'returning visit, new images, worker path over the SW floor: at most 1.15x',
+            measured: x(s('returning', 'kit-worker').allDecoded, s('returning', 'sw-floor').allDecoded),
+            met: s('returning', 'kit-worker').allDecoded <= 1.15 * s('returning', 'sw-floor').allDecoded,
+          },
+          {
+            name: "returning visit, new images: the worker path's main-thread busy time at most 1/3 of the object URL path's",
+            measured: x(
+              s('returning', 'kit-worker').mainThreadMs,
+              s('returning', 'kit-object-url').mainThreadMs,
+            ),
+            floor: floor(
+              'SW floor over plain images',
+              s('returning', 'sw-floor').mainThreadMs,
+              s('returning', 'plain').mainThreadMs,
+            ),
+            met:
+              3 * s('returning', 'kit-worker').mainThreadMs <= s('returning', 'kit-object-url').mainThreadMs,
+          },
+        ]
+      : []),
+    ...(ran('early')
+      ? [
+          {
+            name: "reload 500 ms after the first visit, worker path: at least 3x faster than pixstore 3's frontend",
+            measured: x(s('early', 'pixstore3').allDecoded, s('early', 'kit-worker').allDecoded),
+            met: s('early', 'pixstore3').allDecoded >= 3 * s('early', 'kit-worker').allDecoded,
+          },
+        ]
+      : []),
     {
       name: `eviction: memory does not grow with the store (${small} → ${large} entries)`,
       measured: `kit ${mib(peak('kit', small))} → ${mib(peak('kit', large))}; pixstore 3 ${mib(peak('pixstore3', small))} → ${mib(peak('pixstore3', large))}`,
@@ -239,6 +290,10 @@ export function report(results: BenchResults): string {
   const titles: Record<ScenarioName, string> = {
     cold: 'Cold (empty caches)',
     warm: 'Warm (page reload, caches full)',
+    returning:
+      'Returning visit, new images (the first visit settled and its worker in control; then as many images never shown before)',
+    early:
+      "Reload right after the first visit (500 ms after its images all showed; the worker's hand-over or not)",
     refill:
       "Warm, the worker's cache lost (page reload, IndexedDB full; the worker restarted without its Cache Storage)",
     grid: 'Grid (100 components, 10 distinct images, cold)',
@@ -258,9 +313,10 @@ export function report(results: BenchResults): string {
         'main-thread IDB transactions',
         'JS heap after (MiB)',
         'browser CPU (ms)',
+        'main thread busy (ms)',
       ]),
     )
-    lines.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']))
+    lines.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']))
     for (const contender of Object.keys(LABELS) as ContenderName[]) {
       if (!results.runs.some((r) => r.scenario === scenario && r.contender === contender)) continue
       const s = summarize(results, scenario, contender)
@@ -275,6 +331,7 @@ export function report(results: BenchResults): string {
           s.idbTransactions,
           s.heapMiB.toFixed(1),
           Number.isFinite(s.cpuMs) ? s.cpuMs.toFixed(0) : 'n/a',
+          Number.isFinite(s.mainThreadMs) ? s.mainThreadMs.toFixed(0) : 'n/a',
         ]),
       )
     }

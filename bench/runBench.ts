@@ -51,10 +51,25 @@ export const FLOORS: ContenderName[] = [
   'object-url-floor',
   'sw-floor',
 ]
-const comparedIn = (scenario: ScenarioName, contender: ContenderName) =>
-  scenario === 'refill'
-    ? contender === 'kit-worker' || contender === 'kit-object-url'
-    : !FLOORS.includes(contender) || scenario === 'cold' || scenario === 'warm'
+/** Contenders each scenario compares; the floors run where a kit path is measured against them. */
+const comparedIn = (scenario: ScenarioName, contender: ContenderName) => {
+  const kit = contender === 'kit-worker' || contender === 'kit-object-url'
+  switch (scenario) {
+    case 'refill':
+      return kit
+    case 'returning':
+      return kit || contender === 'pixstore3' || contender === 'sw-floor' || contender === 'plain'
+    case 'early':
+      return kit || contender === 'pixstore3' || contender === 'plain'
+    default:
+      return !FLOORS.includes(contender) || scenario === 'cold' || scenario === 'warm'
+  }
+}
+
+/** A first visit settles before a returning visit: its images shown, and the worker's hand-over done. */
+const FIRST_VISIT_SETTLED: ScenarioName[] = ['warm', 'returning', 'refill']
+/** How long after the first visit showed its images the `early` reload comes. */
+const EARLY_RELOAD_MS = 500
 
 export async function waitForResult<T>(page: Page): Promise<T> {
   const handle = await page
@@ -123,7 +138,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const log = options.log ?? ((line: string) => console.log(line))
 
   log(`Generating ${n} photo-like images…`)
-  const { base, samples, tiles, requests, resetRequests, close } = await startBenchServer({
+  const { base, samples, tiles, freshFrom, requests, resetRequests, close } = await startBenchServer({
     n,
     gallery: options.gallery,
     sizes,
@@ -148,32 +163,42 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
           )
           page.on('pageerror', (error) => log(`  page error (${contender}, ${scenario}): ${error.message}`))
           const url = `${base}?contender=${contender}&scenario=${scenario}&n=${n}&gallery=${galleryCount}`
-          const reloaded = scenario === 'warm' || scenario === 'refill'
-          if (reloaded) {
+          const revisited = scenario !== 'cold' && scenario !== 'grid' && scenario !== 'screen'
+          if (revisited) {
             await page.goto(url)
             await waitForResult<PageResult>(page)
-            if (contender === 'kit-worker' || contender === 'sw-floor') {
-              // Measure the worker path itself: a reload the worker already controls.
-              await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
-            }
-            // A first visit shows through object URLs and then hands the worker each image:
-            // "caches full" includes the worker's.
-            if (contender === 'kit-worker') await waitForWorkerCache(page, n)
+            if (FIRST_VISIT_SETTLED.includes(scenario)) {
+              if (contender === 'kit-worker' || contender === 'sw-floor') {
+                // Measure the worker path itself: a visit the worker already controls.
+                await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+              }
+              // A first visit shows through object URLs and then hands the worker each image:
+              // "caches full" includes the worker's.
+              if (contender === 'kit-worker') await waitForWorkerCache(page, n)
+            } else await page.waitForTimeout(EARLY_RELOAD_MS)
             if (scenario === 'refill') await loseWorkerCache(context, page)
           }
+          // The page's main thread: its busy time counts from the measured document's start.
+          const cdp = await context.newCDPSession(page)
+          await cdp.send('Performance.enable')
           resetRequests()
           const cpuBefore = browserCpuMs()
-          if (reloaded) await page.reload()
+          if (scenario === 'returning') await page.goto(`${url}&from=${freshFrom}`)
+          else if (revisited) await page.reload()
           else await page.goto(url)
           const result = await waitForResult<PageResult>(page)
           const cpu = browserCpuMs() - cpuBefore
+          const { metrics } = await cdp.send('Performance.getMetrics')
+          const mainThread = 1000 * (metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN)
+          await cdp.detach()
           const backendRequests = requests()
           const heap = await heapAfter(context, page)
-          runs.push({ round, scenario, contender, ...result, backendRequests, heap, cpu })
+          runs.push({ round, scenario, contender, ...result, backendRequests, heap, cpu, mainThread })
           log(
             `round ${round + 1}/${rounds} ${scenario.padEnd(5)} ${contender.padEnd(15)} ` +
               `${result.allDecoded.toFixed(0).padStart(6)} ms (first ${Math.min(...result.perImage).toFixed(0)} ms; ` +
-              `asked ${result.phases.firstAsked.toFixed(0)}, answered ${result.phases.firstAnswered.toFixed(0)})  ${backendRequests} requests`,
+              `asked ${result.phases.firstAsked.toFixed(0)}, answered ${result.phases.firstAnswered.toFixed(0)})  ${backendRequests} requests, ` +
+              `main thread ${mainThread.toFixed(0)} ms`,
           )
           await context.close()
         }

@@ -1,6 +1,6 @@
 // One page, every contender. Query: ?contender=plain|sw-floor|object-url-floor|react-floor|react-query-floor|pixstore3|kit-core|kit-object-url|kit-worker
-// &scenario=cold|warm|refill|grid|screen&n=N&gallery=G, or ?scale=kit|pixstore3&entries=N. Results
-// land in window.__result.
+// &scenario=cold|warm|returning|early|refill|grid|screen&n=N&gallery=G[&from=I: the N records from
+// index I], or ?scale=kit|pixstore3&entries=N. Results land in window.__result.
 import * as pixstore3 from 'pixstore/frontend/index.js'
 import { cleanupImageCache } from 'pixstore/frontend/cleanup.js'
 import { createRoot } from 'react-dom/client'
@@ -336,12 +336,12 @@ async function main() {
     }
     return
   }
-  const records = all.slice(0, n)
+  const from = Number(params.get('from') ?? 0)
   const grid = params.get('scenario') === 'grid'
   // The grid: 100 components showing 10 distinct images (fewer if fewer exist).
-  const distinct = Math.min(10, records.length)
-  const indexes = grid ? Array.from({ length: 100 }, (_, i) => i % distinct) : records.map((_, i) => i)
-  const shown = indexes.map((i) => records[i]!)
+  const distinct = Math.min(10, n)
+  const indexes = Array.from({ length: grid ? 100 : n }, (_, i) => from + (grid ? i % distinct : i))
+  const shown = indexes.map((i) => all[i]!)
   const started = performance.now()
   switch (params.get('contender')) {
     case 'plain':

@@ -35,6 +35,32 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
         expect(run!.allDecoded).toBeGreaterThan(0)
       }
     }
+    // A returning visit shows 5 images never shown before: each fetched once, and on the
+    // worker path every one through the worker, which loads them itself.
+    const returning = results.runs.filter((r) => r.scenario === 'returning')
+    expect(returning.map((r) => r.contender).sort()).toEqual(
+      ['kit-object-url', 'kit-worker', 'pixstore3', 'plain', 'sw-floor'].sort(),
+    )
+    for (const run of returning) {
+      expect(run.perImage, run.contender).toHaveLength(5)
+      expect(run.backendRequests, run.contender).toBe(5)
+    }
+    const back = returning.find((r) => r.contender === 'kit-worker')!
+    expect(back.viaWorker).toBe(5)
+    // The reload right after a first visit: the images it showed, none fetched again on a kit path.
+    const early = results.runs.filter((r) => r.scenario === 'early')
+    expect(early.map((r) => r.contender).sort()).toEqual([
+      'kit-object-url',
+      'kit-worker',
+      'pixstore3',
+      'plain',
+    ])
+    for (const run of early) expect(run.perImage, run.contender).toHaveLength(5)
+    for (const contender of ['kit-object-url', 'kit-worker'] as const)
+      expect(early.find((r) => r.contender === contender)!.backendRequests, contender).toBe(0)
+    // Every run measured its page's main thread, from the measured document's start.
+    for (const run of results.runs)
+      expect(run.mainThread, `${run.scenario} ${run.contender}`).toBeGreaterThan(0)
     // A worker that lost its cache reads every image from the pages' Dexie database itself:
     // nothing reaches the backend, the page's main thread reads nothing, and every image still
     // comes through the worker. Only the two kit paths run there.
@@ -91,7 +117,12 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
       expect(markdown).toMatch(/\| plain `<img>` \(unencrypted\) (\| [\d.]+ ){7}\| \d+ \|/)
     }
     expect(markdown).toContain("### Warm, the worker's cache lost")
-    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(28)
+    expect(markdown).toContain('### Returning visit, new images')
+    expect(markdown).toContain('### Reload right after the first visit')
+    expect(markdown).toMatch(
+      /\| returning visit, new images: the worker path's main-thread busy time .*\| \d+\.\d\dx/,
+    )
+    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(37)
     expect(existsSync(join(out, 'chart.png'))).toBe(true)
     // The chart carries every target's ratio and its floor's, as the table does.
     const { svg } = chartSvg(results)

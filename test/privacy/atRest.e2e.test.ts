@@ -1,6 +1,7 @@
 // The at-rest promise, proven on disk: a real Chromium profile goes through every path that
-// handles keys and plaintext (an Updated answer, the object URL path, the worker path, a
-// prefetch, a logout), the browser closes, and every file of the profile is read.
+// handles keys and plaintext (an Updated answer, the object URL path, the worker path and the
+// worker's own loads, a prefetch, a logout), the browser closes, and every file of the
+// profile is read.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,7 +24,7 @@ afterAll(async () => {
   if (profile) await rm(profile, { recursive: true, force: true })
 })
 
-type Fixture = Window & { pixstore: { logout(): Promise<void> } }
+type Fixture = Window & { pixstore: { logout(): Promise<void>; show(index: number): void } }
 
 describe('nothing at rest, read from the files of a closed Chromium profile', () => {
   it('finds no key in any form and no run of any plaintext after every path and a logout', async () => {
@@ -66,6 +67,16 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
     const prefetchPage = await context.newPage()
     await prefetchPage.goto(`${url}?prefetch`)
     await expect.poll(() => workerCacheUrls(prefetchPage), { timeout: 20_000 }).toHaveLength(COUNT)
+    // The worker's own loads: images never shown before (the previews), their records handed
+    // over as they mount; the worker fetches each itself and writes Dexie and Cache Storage.
+    for (let index = 0; index < COUNT; index++)
+      await workerPage.evaluate((i) => (window as unknown as Fixture).pixstore.show(i), index)
+    expect(await gallery(workerPage, 2 * COUNT, '/_img/')).toHaveLength(2 * COUNT)
+    await expect.poll(() => workerCacheUrls(workerPage), { timeout: 20_000 }).toHaveLength(2 * COUNT)
+    const asked = await workerPage.evaluate(() =>
+      (window as unknown as { __swMessages: string[] }).__swMessages.filter((m) => m.includes('request')),
+    )
+    expect(asked, 'the worker asked the page nothing: it loaded them itself').toEqual([])
     // The README's logout, images still mounted.
     await workerPage.evaluate(() => (window as unknown as Fixture).pixstore.logout())
 
