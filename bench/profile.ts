@@ -1,35 +1,64 @@
 // Where the milliseconds of one contender go: a Chromium CPU profile (through CDP) of one
-// cold or warm load, self time summed by module (through the page's source maps) and by
-// function. Writes the .cpuprofile for DevTools.
-//   npx tsx bench/profile.ts --contender kit-object-url --scenario warm [--n 100] [--out dir]
+// load, of the page's main thread or (`--thread worker`) the service worker's, self time
+// summed by module (through the source maps) and by function. Writes the .cpuprofile for
+// DevTools.
+//   npx tsx bench/profile.ts --contender kit-object-url --scenario cold|warm|returning [--thread page|worker] [--n 100] [--out dir]
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { SourceMapConsumer, type RawSourceMap } from 'source-map-js'
+import type { Browser, CDPSession } from 'playwright-core'
 import { launchBrowser, startBenchServer } from './benchServer.ts'
+import { selfTime, sourceMap, type CpuProfile, type SourceMaps } from './cpuProfile.ts'
 import type { PageResult } from './page/main.tsx'
-import { waitForResult } from './runBench.ts'
-
-interface ProfileNode {
-  id: number
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }
-}
-interface CpuProfile {
-  nodes: ProfileNode[]
-  samples: number[]
-  timeDeltas: number[]
-}
+import { waitForResult, waitForWorkerCache } from './runBench.ts'
 
 const { values } = parseArgs({
   options: {
     contender: { type: 'string', default: 'kit-object-url' },
     scenario: { type: 'string', default: 'warm' },
+    thread: { type: 'string', default: 'page' },
     n: { type: 'string', default: '100' },
     out: { type: 'string', default: 'bench/results/profiles' },
     top: { type: 'string', default: '25' },
   },
 })
 const n = Number(values.n)
+const worker = values.thread === 'worker'
+
+/** The profiler of the service worker's thread, through a browser session attached to it. */
+async function workerProfiler(browser: Browser) {
+  const session: CDPSession = await browser.newBrowserCDPSession()
+  const { targetInfos } = await session.send('Target.getTargets')
+  const target = targetInfos.find((info) => info.type === 'service_worker')
+  if (!target) throw new Error('No service worker to profile')
+  const { sessionId } = await session.send('Target.attachToTarget', {
+    targetId: target.targetId,
+    flatten: false,
+  })
+  let id = 0
+  const pending = new Map<number, (result: unknown) => void>()
+  session.on('Target.receivedMessageFromTarget', (event) => {
+    const message = JSON.parse(event.message) as { id?: number; result?: unknown }
+    if (message.id !== undefined) pending.get(message.id)?.(message.result)
+  })
+  const send = (method: string, params: object = {}) =>
+    new Promise<unknown>((done) => {
+      pending.set(++id, done)
+      void session.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id, method, params }),
+      })
+    })
+  return {
+    start: async () => {
+      await send('Profiler.enable')
+      await send('Profiler.setSamplingInterval', { interval: 100 })
+      await send('Profiler.start')
+    },
+    stop: async () => ((await send('Profiler.stop')) as { profile: CpuProfile }).profile,
+  }
+}
+
 const server = await startBenchServer({
   n,
   gallery: 1,
@@ -45,75 +74,55 @@ try {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
   const page = await context.newPage()
   const url = `${server.base}?contender=${values.contender}&scenario=${values.scenario}&n=${n}&gallery=1`
-  if (values.scenario === 'warm') {
+  const revisit = values.scenario !== 'cold'
+  if (revisit || worker) {
     await page.goto(url)
     await waitForResult<PageResult>(page)
     if (values.contender === 'kit-worker' || values.contender === 'sw-floor')
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
+    // The first visit's hand-over done, so the profile holds the measured load alone.
+    if (values.contender === 'kit-worker') await waitForWorkerCache(page, n)
   } else {
     // Same origin first, so the profiled navigation stays in this renderer.
     await page.goto(`${server.base}?idle`)
   }
-  const cdp = await context.newCDPSession(page)
-  await cdp.send('Profiler.enable')
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 })
-  await cdp.send('Profiler.start')
-  if (values.scenario === 'warm') await page.reload()
+  const profiler = worker
+    ? await workerProfiler(browser)
+    : await (async () => {
+        const cdp = await context.newCDPSession(page)
+        await cdp.send('Profiler.enable')
+        await cdp.send('Profiler.setSamplingInterval', { interval: 100 })
+        return {
+          start: () => cdp.send('Profiler.start').then(() => undefined),
+          stop: async () => (await cdp.send('Profiler.stop')).profile as unknown as CpuProfile,
+        }
+      })()
+  await profiler.start()
+  if (values.scenario === 'returning') await page.goto(`${url}&from=${server.freshFrom}`)
+  else if (revisit) await page.reload()
   else await page.goto(url)
   const result = await waitForResult<PageResult>(page)
-  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }
+  const profile = await profiler.stop()
   await mkdir(resolve(values.out!), { recursive: true })
-  const file = join(resolve(values.out!), `${values.contender}-${values.scenario}.cpuprofile`)
+  const file = join(
+    resolve(values.out!),
+    `${values.contender}-${values.scenario}-${values.thread}.cpuprofile`,
+  )
   await writeFile(file, JSON.stringify(profile))
 
-  // Self time per node, then per module (source-mapped) and per function.
-  const maps = new Map<string, SourceMapConsumer>()
+  const maps: SourceMaps = new Map()
   const assets = join(server.pageDir, 'assets')
   for (const name of await readdir(assets))
     if (name.endsWith('.js.map'))
-      maps.set(
-        name.slice(0, -4),
-        new SourceMapConsumer(JSON.parse(await readFile(join(assets, name), 'utf8')) as RawSourceMap),
-      )
-  const self = new Map<number, number>()
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000))
-  const byModule = new Map<string, number>()
-  const byFunction = new Map<string, number>()
-  for (const node of profile.nodes) {
-    const ms = self.get(node.id) ?? 0
-    if (ms === 0) continue
-    const { functionName, url: script, lineNumber, columnNumber } = node.callFrame
-    const map = maps.get(script.split('/').pop() ?? '')
-    // Frames without a position (-1) have nothing to map.
-    const original =
-      lineNumber >= 0 ? map?.originalPositionFor({ line: lineNumber + 1, column: columnNumber }) : undefined
-    const source = original?.source ?? (script || functionName)
-    const module = source
-      .replace(/^.*node_modules\/(@[^/]+\/[^/]+|[^/]+)\/.*$/, '$1')
-      .replace(/^.*\/(src\/[^/]+|bench)\/.*$/, '$1')
-      .replace(/^https?:\/\/[^/]+\//, '')
-    byModule.set(module, (byModule.get(module) ?? 0) + ms)
-    const where = original?.source
-      ? `${original.source.replace(/^.*\/(node_modules|src|bench)\//, '$1/')}:${original.line}`
-      : script
-    const key = `${functionName || '(anonymous)'} ${where}`
-    byFunction.set(key, (byFunction.get(key) ?? 0) + ms)
-  }
-  const total = [...byModule.values()].reduce((a, b) => a + b, 0)
-  const table = (entries: Map<string, number>, top: number) =>
-    [...entries]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(
-        ([name, ms]) =>
-          `${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${name}`,
-      )
-      .join('\n')
+      maps.set(name.slice(0, -4), sourceMap(await readFile(join(assets, name), 'utf8')))
+  const workerMap = resolve(import.meta.dirname, '../dist/pixstore-sw.js.map')
+  maps.set('pixstore-sw.js', sourceMap(await readFile(workerMap, 'utf8')))
+  const { total, byModule, byFunction } = selfTime(profile, maps, Number(values.top))
   console.log(
-    `${values.contender}, ${values.scenario}: all decoded ${result.allDecoded.toFixed(0)} ms, first ${Math.min(...result.perImage).toFixed(0)} ms; profile ${total.toFixed(0)} ms (${file})`,
+    `${values.contender}, ${values.scenario}, ${values.thread} thread: all decoded ${result.allDecoded.toFixed(0)} ms, first ${Math.min(...result.perImage).toFixed(0)} ms; profile ${total.toFixed(0)} ms (${file})`,
   )
-  console.log('\nself time by module\n' + table(byModule, 15))
-  console.log('\nself time by function\n' + table(byFunction, Number(values.top)))
+  console.log('\nself time by module\n' + byModule)
+  console.log('\nself time by function\n' + byFunction)
   await context.close()
 } finally {
   await browser.close()

@@ -107,7 +107,7 @@ async function loseWorkerCache(context: BrowserContext, page: Page): Promise<voi
 }
 
 /** Waits until the worker's Cache Storage holds `count` images. */
-async function waitForWorkerCache(page: Page, count: number): Promise<void> {
+export async function waitForWorkerCache(page: Page, count: number): Promise<void> {
   const deadline = Date.now() + 60_000
   const held = () =>
     page.evaluate(async (name) => (await (await caches.open(name)).keys()).length, SW_CACHE_NAME)
