@@ -20,6 +20,8 @@ export default {
     'src/sw/PageQuestions.ts',
     'src/sw/ImageResolver.ts',
     'src/sw/PixstoreWorker.ts',
+    'src/sw/SharedFlights.ts',
+    'src/sw/ClearLog.ts',
     'src/sw/WorkerLoads.ts',
     'src/sw/workerLoadSource.ts',
     'src/sw/ServedReports.ts',

@@ -1,16 +1,19 @@
 import type { ImageRecord, ImageService } from '../core/index.js'
-import { checkOption, isPixstoreError, Subscribable, versionKey } from '../core/index.js'
+import { checkOption, Subscribable, versionKey } from '../core/index.js'
 import {
   SW_CACHE_NAME,
   SW_CHANNEL,
   SW_MESSAGE,
-  type ImageRequestMessage,
-  type ImageResponseMessage,
+  SW_PREFIX,
   type ClearMessage,
-  type KeyRequestMessage,
   type SwMessage,
   type WorkerLoadSource,
 } from './messages.js'
+import { answerQuestion } from './answerQuestion.js'
+import { ClearConfirmations } from './ClearConfirmations.js'
+import { countClear, documentClearCount } from './documentClears.js'
+import { imageUrl } from './imageUrl.js'
+import { LruMap } from './LruMap.js'
 
 /** Options of a `WorkerBridge`. */
 export interface WorkerBridgeOptions {
@@ -41,23 +44,6 @@ export interface WorkerBridgeOptions {
 }
 
 /**
- * The clears of this document, by any bridge in it, counted once per clear id (a clear made
- * here reaches the document's other bridges with its id). A bridge made after a logout counts
- * on from them, so its URLs are never older than those the worker was told this page made
- * before its last clear.
- */
-const documentClears: { count: number; last?: string } = { count: 0 }
-
-/** Counts the clear `clearId` (a new one when absent) unless counted already; the count after it. */
-function countClear(clearId: string | undefined): number {
-  if (clearId === undefined || clearId !== documentClears.last) {
-    documentClears.count++
-    documentClears.last = clearId ?? globalThis.crypto.randomUUID()
-  }
-  return documentClears.count
-}
-
-/**
  * The page side of the worker path: knows the records components asked for, answers the
  * worker's image and key requests through the image service, and tells the worker what left
  * the encrypted cache. A clear of the service, from here, from the core API or from another
@@ -71,22 +57,19 @@ function countClear(clearId: string | undefined): number {
 export class WorkerBridge {
   private readonly service: ImageService
   private readonly channelName: string
-  private readonly maxRecords: number
   private readonly caches: CacheStorage | undefined
-  private readonly records = new Map<string, ImageRecord>()
+  private readonly records: LruMap<ImageRecord>
   /** Request ids already answered: the worker posts a question again when a new page joins. */
-  private readonly answered = new Set<string>()
+  private readonly answered: LruMap<true>
   private readonly clears = new Subscribable<'local' | 'remote'>()
   private channel: BroadcastChannel | undefined
-  private epoch = documentClears.count
+  private epoch = documentClearCount()
   /** The clear heard from another tab while it runs through the service. */
   private remoteClear: ClearMessage | undefined
   private workerCacheDeleted: Promise<unknown> = Promise.resolve()
   private workerCleared: Promise<void> = Promise.resolve()
-  /** Clears waiting for the worker's confirmation, by clear id. */
-  private readonly confirmations = new Map<string, () => void>()
+  private readonly confirmations: ClearConfirmations
   private readonly controlled: () => boolean
-  private readonly confirmTimeout: number
   private readonly source: WorkerLoadSource | undefined
   private readonly controller: () => Pick<ServiceWorker, 'postMessage'> | null | undefined
   /** Records registered in this task, handed to the worker at its end. */
@@ -98,10 +81,12 @@ export class WorkerBridge {
     checkOption('confirmTimeout', options.confirmTimeout, { min: 1, integer: false })
     this.service = options.service
     this.channelName = options.channel ?? SW_CHANNEL
-    this.maxRecords = options.maxRecords ?? 5000
+    const maxRecords = options.maxRecords ?? 5000
+    this.records = new LruMap(maxRecords)
+    this.answered = new LruMap(maxRecords)
     this.caches = options.caches ?? globalThis.caches
     this.controlled = options.controlled ?? (() => globalThis.navigator?.serviceWorker?.controller != null)
-    this.confirmTimeout = options.confirmTimeout ?? 1000
+    this.confirmations = new ClearConfirmations(options.confirmTimeout ?? 1000)
     this.source = options.source
     this.controller = options.controller ?? (() => globalThis.navigator?.serviceWorker?.controller)
     // For the bridge's whole life: a clear of the service reaches the worker however it is made.
@@ -125,18 +110,20 @@ export class WorkerBridge {
   }
 
   /**
+   * The worker URL under `prefix` of a version this page shows: it says whether the record is
+   * handed over, and the page's clear epoch (`ImageUrlPage`).
+   */
+  urlOf(record: Pick<ImageRecord, 'id' | 'token'>, prefix: string = SW_PREFIX): string {
+    return imageUrl(record.id, record.token, prefix, { handed: this.handsOver, epoch: this.epoch })
+  }
+
+  /**
    * Makes a record answerable when the worker asks for its image or key, and, with a
    * `source`, hands it to the worker: the records of one task (a gallery committing) go in one
    * message, posted before the task ends.
    */
   register(record: ImageRecord): void {
-    const key = versionKey(record)
-    this.records.delete(key)
-    this.records.set(key, record)
-    for (const oldest of this.records.keys()) {
-      if (this.records.size <= this.maxRecords) break
-      this.records.delete(oldest)
-    }
+    this.records.set(versionKey(record), record)
     if (!this.source) return
     if (this.handing.push(record) === 1) queueMicrotask(() => this.handOver())
   }
@@ -187,12 +174,12 @@ export class WorkerBridge {
   /** Runs as the service's clear starts, before anything else can happen. */
   private cleared(): void {
     const heard = this.remoteClear
-    this.epoch = countClear(heard?.clearId)
     this.records.clear()
     this.handing = []
     this.answered.clear()
     const origin = heard ? 'remote' : 'local'
-    const clear = heard ?? { type: SW_MESSAGE.CLEAR, clearId: documentClears.last! }
+    const clear = heard ?? { type: SW_MESSAGE.CLEAR, clearId: globalThis.crypto.randomUUID() }
+    this.epoch = countClear(clear.clearId)
     // Also after the records this page handed over, on the same ordered path: a record posted
     // before the clear never reaches the worker after it. With this page's epoch, so the
     // worker knows its URLs from before.
@@ -200,27 +187,14 @@ export class WorkerBridge {
     if (origin === 'local') {
       this.channel?.postMessage(clear)
       this.workerCleared =
-        this.channel && this.controlled() ? this.confirmation(clear.clearId!) : Promise.resolve()
+        this.channel && this.controlled() ? this.confirmations.wait(clear.clearId!) : Promise.resolve()
       this.workerCacheDeleted = this.caches?.delete(SW_CACHE_NAME).catch(() => false) ?? Promise.resolve()
     }
     this.clears.emit(origin)
   }
 
-  /** Resolves when the worker confirms the clear `clearId`, or after `confirmTimeout`. */
-  private confirmation(clearId: string): Promise<void> {
-    return new Promise((resolve) => {
-      const confirmed = () => {
-        clearTimeout(timer)
-        this.confirmations.delete(clearId)
-        resolve()
-      }
-      const timer = setTimeout(confirmed, this.confirmTimeout)
-      this.confirmations.set(clearId, confirmed)
-    })
-  }
-
   private async onMessage(message: SwMessage): Promise<void> {
-    if (message.type === SW_MESSAGE.CLEARED) return this.confirmations.get(message.clearId)?.()
+    if (message.type === SW_MESSAGE.CLEARED) return this.confirmations.confirm(message.clearId)
     if (message.type === SW_MESSAGE.CLEAR) {
       // Another tab logged out: abort this tab's loads too (their writes would bring images back).
       this.remoteClear = message
@@ -234,44 +208,11 @@ export class WorkerBridge {
     if (message.type !== SW_MESSAGE.IMAGE_REQUEST && message.type !== SW_MESSAGE.KEY_REQUEST) return
     const record = this.records.get(versionKey(message))
     // Another tab may know it; an unknown record is not ours to answer.
-    if (!record || this.answered.has(message.requestId)) return
-    this.answered.add(message.requestId)
-    if (this.answered.size > this.maxRecords) this.answered.delete(this.answered.values().next().value!)
-    if (message.type === SW_MESSAGE.IMAGE_REQUEST) await this.answerImage(message, record)
-    else this.answerKey(message, record)
-  }
-
-  private answerKey(message: KeyRequestMessage, record: ImageRecord): void {
-    this.channel?.postMessage({
-      type: SW_MESSAGE.KEY_RESPONSE,
-      requestId: message.requestId,
-      ok: true,
-      meta: record.meta,
-    })
-  }
-
-  private async answerImage(message: ImageRequestMessage, record: ImageRecord): Promise<void> {
+    if (!record || this.answered.get(message.requestId)) return
+    this.answered.set(message.requestId, true)
     const epoch = this.epoch
-    const post = (answer: ImageResponseMessage) => {
-      if (epoch === this.epoch) this.channel?.postMessage(answer)
-    }
-    try {
-      const version = await this.service.getEncrypted(record)
-      post({
-        type: SW_MESSAGE.IMAGE_RESPONSE,
-        requestId: message.requestId,
-        ok: true,
-        token: version.token,
-        encrypted: version.encrypted,
-        meta: version.meta,
-      })
-    } catch (error) {
-      post({
-        type: SW_MESSAGE.IMAGE_RESPONSE,
-        requestId: message.requestId,
-        ok: false,
-        code: isPixstoreError(error) ? error.code : 'server-error',
-      })
-    }
+    const answer = await answerQuestion(this.service, message, record)
+    // Prepared before a clear: never posted after it.
+    if (epoch === this.epoch) this.channel?.postMessage(answer)
   }
 }

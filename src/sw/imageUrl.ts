@@ -75,6 +75,6 @@ export function parseImageUrl(url: URL, prefix: string = SW_PREFIX): ParsedImage
     token: Number(t),
     handed: url.searchParams.get(RECORD_HANDED) === '1',
     // A malformed epoch is as old as none: the worker never refuses a request for it alone.
-    epoch: Number.isSafeInteger(epoch) && epoch > 0 ? epoch : 0,
+    epoch: Number.isSafeInteger(epoch) ? Math.max(epoch, 0) : 0,
   }
 }

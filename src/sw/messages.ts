@@ -168,3 +168,13 @@ export type SwMessage =
   | BridgeReadyMessage
   | RecordsMessage
   | ServedMessage
+
+/** Whether a message a page posted is a `RECORDS` hand-over with its source. */
+export const isRecordsMessage = (data: unknown): data is RecordsMessage =>
+  (data as Partial<RecordsMessage> | null)?.type === SW_MESSAGE.RECORDS &&
+  Array.isArray((data as RecordsMessage).records) &&
+  typeof (data as RecordsMessage).source?.cache === 'object'
+
+/** Whether a message is a `CLEAR`. */
+export const isClearMessage = (data: unknown): data is ClearMessage =>
+  (data as Partial<ClearMessage> | null)?.type === SW_MESSAGE.CLEAR

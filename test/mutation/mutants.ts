@@ -84,8 +84,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: 'Worker: a request asked before CLEAR is answered after it',
-    file: 'src/sw/PixstoreWorker.ts',
-    find: 'if (flight.epoch !== this.cache.epoch) throw cleared()',
+    file: 'src/sw/SharedFlights.ts',
+    find: 'if (flight.epoch !== this.options.epoch()) throw clearedError()',
     replace: '',
     project: 'unit',
     test: 'test/sw/PixstoreWorker.test.ts',

@@ -52,6 +52,7 @@ describe("PixstoreWorker's own loads in Node", () => {
       { type: SW_MESSAGE.RECORDS, source: source() },
       { type: SW_MESSAGE.RECORDS, records: [record] },
       { type: SW_MESSAGE.RECORDS, records: [record], source: {} },
+      { type: SW_MESSAGE.RECORDS, records: [record], source: { endpoint: {} } },
       { type: 'pixstore:other', records: [record], source: source() },
     ])
       await worker.receive(junk)
@@ -86,10 +87,14 @@ describe("PixstoreWorker's own loads in Node", () => {
     const proof = get('refused', refused.token, undefined, undefined, '&r=1')
     await answerWith(0, 41, refused.token)
     expect(await bytes(await proof)).toEqual(png(41))
-    // A source pushed out by four newer ones has no service left: the page is asked.
+    // A source pushed out by four newer ones has no service left: the page is asked. The
+    // oldest of the four is still kept: its record loads without a question.
     const old = await backend.save(png(42), 'png', 'old')
+    const kept = await backend.save(png(43), 'png', 'kept')
     hand([old], { cache: { dbName: 'one' }, endpoint: {} })
-    for (const dbName of ['two', 'three', 'four', 'five']) hand([], { cache: { dbName }, endpoint: {} })
+    hand([kept], { cache: { dbName: 'two' }, endpoint: {} })
+    for (const dbName of ['three', 'four', 'five']) hand([], { cache: { dbName }, endpoint: {} })
+    expect(await bytes(await get('kept', kept.token, undefined, undefined, '&r=1'))).toEqual(png(43))
     const forgotten = get('old', old.token, undefined, undefined, '&r=1')
     await answerWith(1, 42, old.token)
     expect(await bytes(await forgotten)).toEqual(png(42))
@@ -100,8 +105,22 @@ describe("PixstoreWorker's own loads in Node", () => {
     await expect.poll(() => confirmed).toEqual(['after'])
   })
 
+  it("answers its own load's failure with its status, asking the page nothing; waits for a record no longer than its timeout", async () => {
+    const { backend, hand, get, questions } = await harness()
+    const gone = await backend.save(png(44), 'png', 'gone')
+    backend.remove('gone')
+    hand([gone])
+    const response = await get('gone', gone.token, undefined, undefined, '&r=1')
+    expect(response.status).toBe(404)
+    expect(questions).toEqual([])
+    // A record said to be on its way that never comes: the page is asked after the timeout.
+    const impatient = await harness({ timeout: 30 })
+    expect((await impatient.get('never', 1, undefined, undefined, '&r=1')).status).toBe(504)
+    expect(impatient.questions).toHaveLength(1)
+  })
+
   it('remembers the last 16 clear ids: one of them again only forgets records, an older one clears', async () => {
-    const { worker, page } = await harness()
+    const { worker, page, get, question } = await harness()
     const confirmed: string[] = []
     page.addEventListener('message', (event: MessageEvent<SwMessage>) => {
       if (event.data.type === SW_MESSAGE.CLEARED) confirmed.push(event.data.clearId)
@@ -112,6 +131,12 @@ describe("PixstoreWorker's own loads in Node", () => {
     await worker.receive({ type: SW_MESSAGE.CLEAR, clearId: 'c16' })
     await worker.receive({ type: SW_MESSAGE.CLEAR, clearId: 'c0' })
     await expect.poll(() => confirmed.slice(16)).toEqual(['c16', 'c0'])
+    // Clears without an id (from an older page) are never taken for a repeat: each clears.
+    await worker.receive({ type: SW_MESSAGE.CLEAR })
+    const pending = get('after', 1)
+    await question(0)
+    await worker.receive({ type: SW_MESSAGE.CLEAR })
+    expect((await pending).status).toBe(504)
   })
 })
 
