@@ -1,6 +1,5 @@
 import type { QueryClient } from '@tanstack/query-core'
 import { PixstoreError, versionKey, type DownloadProgress, type ImageRecord } from '../core/index.js'
-import { imageUrl } from '../sw/index.js'
 import { ClearHold } from './ClearHold.js'
 import { ClientObserver, type Source } from './ClientObserver.js'
 import {
@@ -142,12 +141,7 @@ export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult>
     const status = key !== undefined && this.chosen?.key !== key ? client.getWorkerStatus() : undefined
     const worker = key !== undefined && (status === undefined ? this.chosen!.worker : status === 'ready')
     const workerUrl =
-      record && worker && options.enabled
-        ? imageUrl(record.id, record.token, client.workerPrefix, {
-            handed: client.bridge.handsOver,
-            epoch: clearEpoch,
-          })
-        : undefined
+      record && worker && options.enabled ? client.bridge.urlOf(record, client.workerPrefix) : undefined
     const viaWorker = workerUrl !== undefined && workerUrl !== this.failedWorkerUrl
     const queried = key !== undefined && !viaWorker
     const query = {

@@ -1,5 +1,5 @@
 import { FetchLimiter, versionKey, type ImageRecord } from '../core/index.js'
-import { imageUrl, type WorkerBridge, type WorkerStatus } from '../sw/index.js'
+import type { WorkerBridge, WorkerStatus } from '../sw/index.js'
 import type { Source } from './ClientObserver.js'
 
 /** Options of a `WorkerWarmer`. */
@@ -9,7 +9,7 @@ export interface WorkerWarmerOptions {
   /** Listens to the worker's status. */
   subscribeStatus: Source
   /** Makes each record answerable before the worker asks for it; its clears drop the queue. */
-  bridge: Pick<WorkerBridge, 'register' | 'onClear' | 'handsOver' | 'clearEpoch'>
+  bridge: Pick<WorkerBridge, 'register' | 'onClear' | 'urlOf'>
   /** Whether the page's cache still holds the image: one it evicted since is left out, so
    * handing it over never costs a backend request. */
   isCached: (id: string) => Promise<boolean>
@@ -80,13 +80,7 @@ export class WorkerWarmer {
       release = await this.slots.acquire(signal)
       if (!(await this.isCached(record.id)) || signal.aborted) return
       this.bridge.register(record)
-      const response = await this.fetch(
-        imageUrl(record.id, record.token, this.prefix, {
-          handed: this.bridge.handsOver,
-          epoch: this.bridge.clearEpoch,
-        }),
-        { signal },
-      )
+      const response = await this.fetch(this.bridge.urlOf(record, this.prefix), { signal })
       // The worker kept the image as it answered; the page needs none of its bytes.
       // Stryker disable next-line OptionalChaining: a body-less answer would throw into the catch below, which ignores it too
       await response.body?.cancel()

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react'
 import { ClearHold } from '../client/index.js'
 import { versionKey, type ImageRecord } from '../core/index.js'
-import { imageUrl } from '../sw/index.js'
 import { useClearEpoch } from './useClearEpoch.js'
 import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
@@ -38,16 +37,10 @@ export function usePrefetchImages(records: readonly ImageRecord[]): void {
       await Promise.all(
         records.map(async (record) => {
           bridge.register(record)
-          const response = await fetch(
-            imageUrl(record.id, record.token, workerPrefix, {
-              handed: bridge.handsOver,
-              epoch: bridge.clearEpoch,
-            }),
-            {
-              signal,
-              cache: 'no-store',
-            },
-          ).catch(() => undefined)
+          const response = await fetch(bridge.urlOf(record, workerPrefix), {
+            signal,
+            cache: 'no-store',
+          }).catch(() => undefined)
           await response?.body?.cancel().catch(() => undefined)
         }),
       )

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PixstoreClient, type ImageRecord } from '../../src'
 import { WorkerWarmer } from '../../src/client'
+import { imageUrl } from '../../src/sw'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
 import { testDatabase } from '../support/testDatabase'
 
@@ -136,7 +137,11 @@ describe('WorkerWarmer', () => {
       const warmer = new WorkerWarmer({
         getStatus: () => 'ready',
         subscribeStatus: () => () => undefined,
-        bridge: { register: () => undefined, onClear: () => () => undefined, handsOver: true, clearEpoch: 0 },
+        bridge: {
+          register: () => undefined,
+          onClear: () => () => undefined,
+          urlOf: (record, prefix) => imageUrl(record.id, record.token, prefix, { handed: true }),
+        },
         isCached: async () => true,
         prefix: '/private',
       })
