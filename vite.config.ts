@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './dev/chromium.ts'
 import { useClientDirective } from './dev/useClientDirective.ts'
 import { backendCommands } from './test/support/backendCommands.ts'
+import { HANG } from './test/support/hang.ts'
 
 const chromium = playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } })
 
@@ -64,7 +65,10 @@ export default defineConfig({
   test: {
     // A poll waits for a condition; on a busy machine a browser may take more than the
     // default second to meet it. Only a failing poll waits this long.
-    expect: { poll: { timeout: 15_000 } },
+    expect: { poll: { timeout: HANG } },
+    // A test's budget catches a hang too: several waits of a slow machine fit in it.
+    testTimeout: 3 * HANG,
+    hookTimeout: 3 * HANG,
     projects: [
       {
         extends: true,
@@ -82,8 +86,6 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['test/**/*.e2e.test.{ts,tsx}'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
         },
       },
       {
@@ -113,7 +115,7 @@ export default defineConfig({
           name: 'storybook',
           browser: browser(),
           setupFiles: ['.storybook/vitest.setup.ts'],
-          testTimeout: 90_000,
+          testTimeout: 3 * HANG,
         },
       },
       {
@@ -121,7 +123,6 @@ export default defineConfig({
         test: {
           name: 'interop',
           include: ['test/interop/**/*.test.{ts,tsx}'],
-          testTimeout: 30_000,
           browser: { ...browser(), commands: backendCommands },
         },
       },

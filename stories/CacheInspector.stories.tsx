@@ -3,6 +3,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { SecureImage, useClearImageCache, useImageCacheStats, usePixstore, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
 import { backendLoader, type Loaded } from './support/storyBackend'
+import { UNTIL } from '../test/support/hang'
 
 /** Live cache statistics with actions: what an app's settings page might show. */
 function CacheInspector({ records }: { records: ImageRecord[] }) {
@@ -62,7 +63,7 @@ export const Live: Story = {
   ),
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
-    await waitFor(() => expect(canvas.getByTestId('entries')).toHaveTextContent('6'), { timeout: 15_000 })
+    await waitFor(() => expect(canvas.getByTestId('entries')).toHaveTextContent('6'), UNTIL)
     await userEvent.click(canvas.getByRole('button', { name: 'Evict the first image' }))
     await waitFor(() => expect(canvas.getByTestId('entries')).toHaveTextContent('5'))
     await userEvent.click(canvas.getByRole('button', { name: 'Clear the cache' }))

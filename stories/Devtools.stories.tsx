@@ -4,6 +4,7 @@ import { SecureImage, type ImageRecord } from '../src'
 import { PixstoreDevtools, type PixstoreDevtoolsProps } from '../src/devtools'
 import { StoryProvider } from './support/StoryProvider'
 import { backendLoader, type Loaded } from './support/storyBackend'
+import { UNTIL } from '../test/support/hang'
 
 /** A few images and the devtools panel over them, open. */
 function DevtoolsDemo({ records, ...props }: PixstoreDevtoolsProps & { records: ImageRecord[] }) {
@@ -49,7 +50,7 @@ export const Open: Story = {
   ),
   play: async ({ canvasElement }) => {
     const panel = within(within(canvasElement).getByRole('region', { name: 'pixstore devtools' }))
-    await waitFor(() => expect(panel.getByTestId('requests')).toHaveTextContent('4'), { timeout: 15_000 })
+    await waitFor(() => expect(panel.getByTestId('requests')).toHaveTextContent('4'), UNTIL)
     const entries = within(panel.getByRole('table', { name: 'cache entries' }))
     await waitFor(() => expect(entries.getAllByRole('button', { name: /^Evict / })).toHaveLength(4))
     await userEvent.click(entries.getAllByRole('button', { name: /^Evict / })[0]!)

@@ -3,6 +3,7 @@ import { expect, waitFor, within } from 'storybook/test'
 import { SecureImage, type ImageRecord } from '../src'
 import { StoryProvider, WhenWorkerReady } from './support/StoryProvider'
 import { backendLoader, type Loaded } from './support/storyBackend'
+import { HANG } from '../test/support/hang'
 
 /** A grid of encrypted images, as an app would render one. */
 function Gallery({ records }: { records: ImageRecord[] }) {
@@ -55,7 +56,7 @@ async function allDecoded(canvasElement: HTMLElement, count: number, prefix: str
         ),
       ).toBe(true)
     },
-    { timeout: 60_000, interval: 200 },
+    { timeout: HANG, interval: 200 },
   )
 }
 
@@ -73,7 +74,7 @@ export const WithServiceWorker: Story = {
     await waitFor(
       () => expect(within(canvasElement).getByTestId('worker-status')).toHaveTextContent('ready'),
       {
-        timeout: 15_000,
+        timeout: HANG,
       },
     )
     await allDecoded(canvasElement, records.length, '/_img/')

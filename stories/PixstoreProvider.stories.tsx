@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, waitFor, within } from 'storybook/test'
 import { PixstoreProvider, SecureImage } from '../src'
 import { backendLoader, backendConfig, type Loaded } from './support/storyBackend'
+import { UNTIL } from '../test/support/hang'
 
 const meta = {
   title: 'Components/PixstoreProvider',
@@ -36,7 +37,7 @@ export const ObjectUrls: Story = {
   },
   play: async ({ canvasElement }) => {
     const img = within(canvasElement).getByAltText('Inside the provider') as HTMLImageElement
-    await waitFor(() => expect(img.complete && img.naturalWidth > 0).toBe(true), { timeout: 15_000 })
+    await waitFor(() => expect(img.complete && img.naturalWidth > 0).toBe(true), UNTIL)
     await expect(img.getAttribute('src')).toMatch(/^blob:/)
   },
 }

@@ -5,6 +5,7 @@ import { SecureImage } from '../src'
 import { StoryProvider, WhenWorkerReady } from './support/StoryProvider'
 import { slowFetcher } from './support/slowFetcher'
 import { backendLoader, type StoryBackend, type Loaded } from './support/storyBackend'
+import { UNTIL, HANG } from '../test/support/hang'
 
 const meta = {
   title: 'Components/SecureImage/Progressive',
@@ -29,16 +30,16 @@ const backendOf = (loaded: unknown) => (loaded as Loaded).backend
 
 /** The img, once it shows the preview, then once it shows the full image. */
 async function previewThenFull(canvas: ReturnType<typeof within>, prefix: RegExp): Promise<void> {
-  const img = (await canvas.findByAltText('A sample photo', {}, { timeout: 15_000 })) as HTMLImageElement
+  const img = (await canvas.findByAltText('A sample photo', {}, UNTIL)) as HTMLImageElement
   await waitFor(
     () => expect(img.dataset.preview === 'true' && img.complete && img.naturalWidth > 0).toBe(true),
     {
-      timeout: 15_000,
+      timeout: HANG,
     },
   )
   const small = img.naturalWidth
   await expect(img.getAttribute('src')).toMatch(prefix)
-  await waitFor(() => expect(img.naturalWidth).toBeGreaterThan(small * 5), { timeout: 15_000 })
+  await waitFor(() => expect(img.naturalWidth).toBeGreaterThan(small * 5), UNTIL)
   await expect(img.dataset.preview).toBeUndefined()
   await expect(img.getAttribute('src')).toMatch(prefix)
 }
@@ -83,7 +84,7 @@ export const ThumbnailThenFullThroughWorker: Story = {
     const canvas = within(canvasElement)
     await waitFor(() => expect(canvas.getByTestId('worker-status')).toHaveTextContent('worker: ready'), {
       // Past the provider's readyTimeout (30 s), so a busy machine fails only as the app would.
-      timeout: 40_000,
+      timeout: HANG,
     })
     await previewThenFull(canvas, /^\/_img\//)
   },
@@ -117,12 +118,12 @@ export const ManualFullLoad: Story = {
   ),
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
-    const img = (await canvas.findByAltText('A sample photo', {}, { timeout: 15_000 })) as HTMLImageElement
-    await waitFor(() => expect(img.dataset.preview).toBe('true'), { timeout: 15_000 })
+    const img = (await canvas.findByAltText('A sample photo', {}, UNTIL)) as HTMLImageElement
+    await waitFor(() => expect(img.dataset.preview).toBe('true'), UNTIL)
     await new Promise((resolve) => setTimeout(resolve, 300))
     await expect(img.dataset.preview).toBe('true')
     await userEvent.click(canvas.getByRole('button', { name: 'Load full image' }))
-    await waitFor(() => expect(img.dataset.preview).toBeUndefined(), { timeout: 15_000 })
+    await waitFor(() => expect(img.dataset.preview).toBeUndefined(), UNTIL)
     await expect(img.naturalWidth).toBeGreaterThan(100)
   },
 }
@@ -150,12 +151,12 @@ export const DownloadProgress: Story = {
     const bar = (await canvas.findByRole(
       'progressbar',
       { name: 'Downloading' },
-      { timeout: 15_000 },
+      UNTIL,
     )) as HTMLProgressElement
-    await waitFor(() => expect(bar.value).toBeGreaterThan(0), { timeout: 15_000 })
+    await waitFor(() => expect(bar.value).toBeGreaterThan(0), UNTIL)
     await expect(bar.value).toBeLessThan(bar.max)
-    const img = (await canvas.findByAltText('A sample photo', {}, { timeout: 15_000 })) as HTMLImageElement
-    await waitFor(() => expect(img.complete && img.naturalWidth).toBeGreaterThan(0), { timeout: 15_000 })
+    const img = (await canvas.findByAltText('A sample photo', {}, UNTIL)) as HTMLImageElement
+    await waitFor(() => expect(img.complete && img.naturalWidth).toBeGreaterThan(0), UNTIL)
     await expect(canvas.queryByRole('progressbar')).toBeNull()
   },
 }

@@ -3,6 +3,7 @@ import { expect, waitFor, within } from 'storybook/test'
 import { SecureImage, useImageCacheStats, useWorkerStatus, type ImageFormat } from '../src'
 import { StoryProvider } from './support/StoryProvider'
 import { backendLoader, type StoryBackend, type Loaded } from './support/storyBackend'
+import { UNTIL, HANG } from '../test/support/hang'
 
 interface PlaygroundProps {
   /** Images shown. */
@@ -84,11 +85,11 @@ export const CacheLimits: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
     await waitFor(() => expect(canvasElement.querySelectorAll('img[src]').length).toBe(12), {
-      timeout: 20_000,
+      timeout: HANG,
     })
     // Twelve shown, at most eight kept by the LRU policy.
     await waitFor(() => expect(canvas.getByTestId('stats')).toHaveTextContent(/^8 cached/), {
-      timeout: 10_000,
+      timeout: HANG,
     })
   },
 }
@@ -98,13 +99,13 @@ export const WrongFormats: Story = {
   args: { count: 3, imageFormats: ['png'] },
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
-    await waitFor(() => expect(canvas.getAllByRole('alert')).toHaveLength(2), { timeout: 15_000 })
+    await waitFor(() => expect(canvas.getAllByRole('alert')).toHaveLength(2), UNTIL)
     await expect(canvas.getAllByRole('alert').map((a) => a.textContent)).toEqual([
       'unsupported-format',
       'unsupported-format',
     ])
     await waitFor(() => expect(canvasElement.querySelectorAll('img[src]')).toHaveLength(1), {
-      timeout: 15_000,
+      timeout: HANG,
     })
   },
 }

@@ -6,6 +6,7 @@ import { createEndpointFetcher, WireState, type WireErrorState } from '../src/co
 import { encodeWirePayload } from '../src/testing'
 import { StoryProvider, WhenWorkerReady } from './support/StoryProvider'
 import { backendLoader, type StoryBackend, type Loaded } from './support/storyBackend'
+import { UNTIL, HANG } from '../test/support/hang'
 
 const meta = {
   title: 'Components/SecureImage',
@@ -82,10 +83,10 @@ export const LoadedThroughWorker: Story = {
     const canvas = within(canvasElement)
     await waitFor(() => expect(canvas.getByTestId('worker-status')).toHaveTextContent('worker: ready'), {
       // Past the provider's readyTimeout (30 s), so a busy machine fails only as the app would.
-      timeout: 40_000,
+      timeout: HANG,
     })
     await waitFor(async () => expect(await decoded(canvas, 'A sample photo')).toMatch(/^\/_img\//), {
-      timeout: 15_000,
+      timeout: HANG,
     })
   },
 }
@@ -104,7 +105,7 @@ function errorStory(
       )
     },
     play: async ({ canvasElement }) => {
-      const alert = await within(canvasElement).findByRole('alert', {}, { timeout: 10_000 })
+      const alert = await within(canvasElement).findByRole('alert', {}, UNTIL)
       await expect(alert).toHaveTextContent(`Could not show the image: ${code}`)
     },
   }
@@ -190,7 +191,7 @@ export const TokenUpdateWhileShown: Story = {
     await userEvent.click(canvas.getByRole('button', { name: 'Upload a new version' }))
     // The old image stays until the new version has decoded, then swaps.
     await waitFor(async () => expect(await decoded(canvas, 'A sample photo')).not.toBe(first), {
-      timeout: 15_000,
+      timeout: HANG,
     })
   },
 }
@@ -265,7 +266,7 @@ export const FallbackWithRetry: Story = {
   },
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
-    await expect(await canvas.findByRole('alert', {}, { timeout: 10_000 })).toHaveTextContent('network')
+    await expect(await canvas.findByRole('alert', {}, UNTIL)).toHaveTextContent('network')
     await userEvent.click(canvas.getByRole('button', { name: 'Try again' }))
     await expect(await decoded(canvas, 'A sample photo')).toMatch(/^blob:/)
   },

@@ -3,6 +3,7 @@ import { expect, waitFor, within } from 'storybook/test'
 import { useImage, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
 import { backendLoader, type Loaded } from './support/storyBackend'
+import { HANG } from '../test/support/hang'
 
 /** `useImage` used directly: the hook's state, and an `<img>` of its object URL. */
 function ImageState({ record }: { record: ImageRecord | null }) {
@@ -44,7 +45,7 @@ export const Success: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
     await waitFor(() => expect(canvas.getByTestId('status')).toHaveTextContent('success'), {
-      timeout: 15_000,
+      timeout: HANG,
     })
     await expect(canvas.getByTestId('blob')).toHaveTextContent(/^image\/(jpeg|png|webp), \d+ bytes$/)
     await expect(canvas.getByAltText('From useImage')).toHaveAttribute('src', expect.stringMatching(/^blob:/))

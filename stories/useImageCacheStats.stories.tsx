@@ -3,6 +3,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { SecureImage, useClearImageCache, useImageCacheStats, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
 import { backendLoader, type Loaded } from './support/storyBackend'
+import { HANG } from '../test/support/hang'
 
 /**
  * `useImageCacheStats()`: entries and bytes of the encrypted cache, live; `useClearImageCache()`
@@ -44,7 +45,7 @@ export const LiveThenCleared: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
     await waitFor(() => expect(canvas.getByTestId('stats')).toHaveTextContent('3 images cached'), {
-      timeout: 15_000,
+      timeout: HANG,
     })
     await userEvent.click(canvas.getByRole('button', { name: 'Log out' }))
     await waitFor(() => expect(canvas.getByTestId('stats')).toHaveTextContent('0 images cached'))

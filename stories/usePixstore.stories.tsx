@@ -4,6 +4,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { SecureImage, usePixstore, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
 import { backendLoader, type Loaded } from './support/storyBackend'
+import { HANG } from '../test/support/hang'
 
 /** `usePixstore()`: the provider's image service, for what the hooks do not cover (here: forget one image). */
 function ForgetImage({ record }: { record: ImageRecord }) {
@@ -39,7 +40,7 @@ export const Forget: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
     await waitFor(() => expect(canvas.getByTestId('cached')).toHaveTextContent(/^cached$/), {
-      timeout: 15_000,
+      timeout: HANG,
     })
     await userEvent.click(canvas.getByRole('button', { name: 'Forget this image' }))
     await waitFor(() => expect(canvas.getByTestId('cached')).toHaveTextContent('not cached'))

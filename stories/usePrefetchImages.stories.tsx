@@ -3,6 +3,7 @@ import { expect, waitFor, within } from 'storybook/test'
 import { useImageCacheStats, usePrefetchImages, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
 import { backendLoader, type Loaded } from './support/storyBackend'
+import { HANG } from '../test/support/hang'
 
 /** `usePrefetchImages(records)`: fetches and caches the ciphertext of images not shown yet (the next page). */
 function Prefetch({ records }: { records: readonly ImageRecord[] }) {
@@ -31,7 +32,7 @@ export const NextPage: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
     await waitFor(() => expect(canvas.getByTestId('cached')).toHaveTextContent('6 cached, none shown'), {
-      timeout: 15_000,
+      timeout: HANG,
     })
     await expect(canvasElement.querySelectorAll('img')).toHaveLength(0)
   },

@@ -3,6 +3,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { useSecureImage, type ImageRecord, type UseSecureImageOptions } from '../src'
 import { StoryProvider } from './support/StoryProvider'
 import { backendLoader, type Loaded } from './support/storyBackend'
+import { UNTIL, HANG } from '../test/support/hang'
 
 /**
  * `useSecureImage(record, options)`: the state `<SecureImage>` renders from, for an app that
@@ -48,7 +49,7 @@ export const ObjectUrl: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
     await waitFor(() => expect(canvas.getByTestId('status')).toHaveTextContent('success'), {
-      timeout: 15_000,
+      timeout: HANG,
     })
     await expect(canvas.getByTestId('via')).toHaveTextContent('object-url')
     await expect(canvas.getByAltText('From useSecureImage')).toHaveAttribute(
@@ -71,9 +72,9 @@ export const ManualFullLoad: Story = {
   },
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
-    await waitFor(() => expect(canvas.getByTestId('preview')).toHaveTextContent('true'), { timeout: 15_000 })
+    await waitFor(() => expect(canvas.getByTestId('preview')).toHaveTextContent('true'), UNTIL)
     await userEvent.click(canvas.getByRole('button', { name: 'load()' }))
-    await waitFor(() => expect(canvas.getByTestId('preview')).toHaveTextContent('false'), { timeout: 15_000 })
+    await waitFor(() => expect(canvas.getByTestId('preview')).toHaveTextContent('false'), UNTIL)
     await expect(canvas.getByTestId('status')).toHaveTextContent('success')
   },
 }

@@ -6,6 +6,7 @@ import { expect, waitFor, within } from 'storybook/test'
 import { useSuspenseImage, type ImageRecord } from '../src'
 import { StoryProvider } from './support/StoryProvider'
 import { backendLoader, type Loaded } from './support/storyBackend'
+import { UNTIL } from '../test/support/hang'
 
 /** `useSuspenseImage(record)`: suspends until the image is ready; errors go to the nearest boundary. */
 function SuspenseImage({ record }: { record: ImageRecord }) {
@@ -48,7 +49,7 @@ export const Resolved: Story = {
   args: { record: undefined as unknown as ImageRecord },
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
-    await waitFor(() => expect(canvas.getByTestId('blob')).toHaveTextContent(/^image\//), { timeout: 15_000 })
+    await waitFor(() => expect(canvas.getByTestId('blob')).toHaveTextContent(/^image\//), UNTIL)
     await expect(canvas.queryByTestId('suspended')).toBeNull()
     await expect(canvas.getByAltText('From useSuspenseImage')).toHaveAttribute(
       'src',

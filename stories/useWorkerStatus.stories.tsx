@@ -3,6 +3,7 @@ import { expect, waitFor, within } from 'storybook/test'
 import { useWorkerStatus } from '../src'
 import { StoryProvider } from './support/StoryProvider'
 import { backendLoader, type Loaded } from './support/storyBackend'
+import { HANG } from '../test/support/hang'
 
 /** `useWorkerStatus()`: `'ready'` once the worker controls the page, so images use its URLs. */
 function WorkerStatusBadge() {
@@ -28,7 +29,7 @@ export const WithTheWorker: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
     await waitFor(() => expect(canvas.getByTestId('path')).toHaveTextContent('images via service worker'), {
-      timeout: 40_000,
+      timeout: HANG,
     })
   },
 }

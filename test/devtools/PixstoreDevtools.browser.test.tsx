@@ -48,5 +48,5 @@ describe('PixstoreDevtools', () => {
     await userEvent.click(panel.getByRole('button', { name: 'Close' }))
     expect(page.queryByRole('region', { name: 'pixstore devtools' })).toBeNull()
     // Its waits are conditions; this only catches a hang (15 s was exceeded with both cores busy).
-  }, 60_000)
+  })
 })

@@ -11,6 +11,7 @@ import { PixstoreProvider, SecureImage } from '../../src'
 import type { Fault } from '../support/faultProxy'
 import { makeImage, toBase64 } from '../support/images'
 import { expectNoSecretsAtRest } from '../support/scanIndexedDB'
+import { UNTIL } from '../support/hang'
 
 let proxy: string
 let seed = 500
@@ -57,14 +58,11 @@ function mount(record: ImageRecord) {
 }
 
 const displayed = () =>
-  waitFor(
-    () => {
-      const img = screen.getByAltText('faulty') as HTMLImageElement
-      expect(img.getAttribute('src')).toMatch(/^blob:/)
-      expect(img.complete && img.naturalWidth).toBe(48)
-    },
-    { timeout: 15_000 },
-  )
+  waitFor(() => {
+    const img = screen.getByAltText('faulty') as HTMLImageElement
+    expect(img.getAttribute('src')).toMatch(/^blob:/)
+    expect(img.complete && img.naturalWidth).toBe(48)
+  }, UNTIL)
 
 const HEALING: Array<[Fault, string]> = [
   ['reset', 'network'],
@@ -91,7 +89,7 @@ describe('faults injected between the kit and the real backend', () => {
       const record = await saved()
       await commands.faultPlan(record.id, [fault, fault, fault, fault])
       const codes = mount(record)
-      const button = await screen.findByRole('button', {}, { timeout: 20_000 })
+      const button = await screen.findByRole('button', {}, UNTIL)
       expect(button.dataset.code).toBe(code)
       expect(await commands.faultRequests(record.id)).toBe(4)
       act(() => button.click())
@@ -110,7 +108,7 @@ describe('faults injected between the kit and the real backend', () => {
       const record = await saved()
       await commands.faultPlan(record.id, [fault])
       mount(record)
-      const button = await screen.findByRole('button', {}, { timeout: 15_000 })
+      const button = await screen.findByRole('button', {}, UNTIL)
       expect(button.dataset.code).toBe(code)
       expect(await commands.faultRequests(record.id)).toBe(1)
       act(() => button.click())

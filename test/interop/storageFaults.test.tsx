@@ -19,6 +19,7 @@ import {
 import { PixstoreProvider, SecureImage } from '../../src'
 import { makeImage, toBase64 } from '../support/images'
 import { expectNoSecretsAtRest } from '../support/scanIndexedDB'
+import { UNTIL } from '../support/hang'
 
 let baseUrl: string
 let seed = 900
@@ -122,15 +123,12 @@ function gallery(
 }
 
 const allDisplayed = (records: ImageRecord[]) =>
-  waitFor(
-    () => {
-      for (const record of records) {
-        const img = screen.getByAltText(record.id) as HTMLImageElement
-        expect(img.complete && img.naturalWidth).toBeGreaterThan(0)
-      }
-    },
-    { timeout: 15_000 },
-  )
+  waitFor(() => {
+    for (const record of records) {
+      const img = screen.getByAltText(record.id) as HTMLImageElement
+      expect(img.complete && img.naturalWidth).toBeGreaterThan(0)
+    }
+  }, UNTIL)
 
 /** Every entry of the database, checked to decrypt with its record's key. */
 async function decryptableIds(dbName: string, records: ImageRecord[]): Promise<string[]> {

@@ -13,6 +13,7 @@ import { base64ToBytes } from '../../src/core/index.ts'
 import { scanDirectory } from '../support/diskScan.ts'
 import { keyForms, plaintextRuns, type Secret } from '../support/secretForms.ts'
 import { e2eSuite, gallery, workerCacheUrls } from '../support/e2e.ts'
+import { UNTIL } from '../support/hang'
 
 const COUNT = 6
 // pixstore 3's endpoint as published: no Cache-Control, no Vary. The kit alone must keep
@@ -56,7 +57,7 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
     const workerPage = await context.newPage()
     await workerPage.goto(`${url}?initial`)
     expect(await gallery(workerPage, COUNT)).toHaveLength(COUNT)
-    await expect.poll(() => workerCacheUrls(workerPage), { timeout: 20_000 }).toHaveLength(COUNT)
+    await expect.poll(() => workerCacheUrls(workerPage), UNTIL).toHaveLength(COUNT)
     await workerPage.reload()
     expect(await gallery(workerPage, COUNT, '/_img/')).toHaveLength(COUNT)
     // The object URL path, with the same two Updated answers fetched again.
@@ -66,13 +67,13 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
     // A prefetch into Dexie and the worker's Cache Storage.
     const prefetchPage = await context.newPage()
     await prefetchPage.goto(`${url}?prefetch`)
-    await expect.poll(() => workerCacheUrls(prefetchPage), { timeout: 20_000 }).toHaveLength(COUNT)
+    await expect.poll(() => workerCacheUrls(prefetchPage), UNTIL).toHaveLength(COUNT)
     // The worker's own loads: images never shown before (the previews), their records handed
     // over as they mount; the worker fetches each itself and writes Dexie and Cache Storage.
     for (let index = 0; index < COUNT; index++)
       await workerPage.evaluate((i) => (window as unknown as Fixture).pixstore.show(i), index)
     expect(await gallery(workerPage, 2 * COUNT, '/_img/')).toHaveLength(2 * COUNT)
-    await expect.poll(() => workerCacheUrls(workerPage), { timeout: 20_000 }).toHaveLength(2 * COUNT)
+    await expect.poll(() => workerCacheUrls(workerPage), UNTIL).toHaveLength(2 * COUNT)
     const asked = await workerPage.evaluate(() =>
       (window as unknown as { __swMessages: string[] }).__swMessages.filter((m) => m.includes('request')),
     )
@@ -117,7 +118,7 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
     // written when the browser closes: wait until the last one, the canary's, is on disk.
     const httpCanary: Secret = { name: 'http cache', bytes: base64ToBytes(canaryUpdate.meta.key) }
     await expect
-      .poll(async () => (await scanDirectory(profile, [httpCanary])).length, { timeout: 30_000 })
+      .poll(async () => (await scanDirectory(profile, [httpCanary])).length, UNTIL)
       .toBeGreaterThan(0)
     await context.close()
 

@@ -7,6 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { ImageRecord } from '../../src/core/index.ts'
 import { e2eSuite, expectNothingAtRest, gallery } from '../support/e2e.ts'
+import { UNTIL, HANG } from '../support/hang'
 
 const COUNT = 8
 const suite = e2eSuite('test/sw/fixture', COUNT)
@@ -57,7 +58,7 @@ async function showSentinel(page: Page, index: number, prefix: string): Promise<
           : false
       },
       prefix,
-      { timeout: 20_000 },
+      UNTIL,
     )
     .catch(async (error: unknown) => {
       // What the image shows instead, and what the worker and the page said.
@@ -133,15 +134,15 @@ describe('a logout leaves nothing behind', () => {
         // Both tabs show their loading gallery and the backend is answering: log out in the first.
         for (const tab of [first, second]) {
           await tab.waitForFunction((count) => document.querySelectorAll('img').length === count, COUNT, {
-            timeout: 20_000,
+            timeout: HANG,
           })
         }
-        await expect.poll(() => suite.e2e.backend.pending(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
+        await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBeGreaterThanOrEqual(2)
         await first.evaluate(() => (window as unknown as Fixture).pixstore.clear())
         expect(await stored(first)).toMatchObject({ cached: [], dexie: [] })
         // Every request the backend got is answered, late.
         release()
-        await expect.poll(() => suite.e2e.backend.pending(), { timeout: 20_000 }).toBe(0)
+        await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBe(0)
         expect(suite.e2e.totalRequests()).toBeGreaterThan(received)
         const { previewIds } = await suite.e2e.backend.seeded()
         const sentinels = [
@@ -193,7 +194,7 @@ describe('a logout on a first visit', () => {
             message.startsWith('posted pixstore:records'),
           ),
         undefined,
-        { timeout: 20_000 },
+        UNTIL,
       )
       await tabs[0].evaluate(() => (window as unknown as Fixture).pixstore.clear())
       const { previewIds } = await suite.e2e.backend.seeded()
@@ -225,10 +226,10 @@ describe('a logout stops a prefetch', () => {
     try {
       const received = suite.e2e.totalRequests()
       const tab = await open(context, 'prefetch&nosw&fetches=2')
-      await expect.poll(() => suite.e2e.backend.pending(), { timeout: 20_000 }).toBeGreaterThanOrEqual(2)
+      await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBeGreaterThanOrEqual(2)
       await tab.evaluate(() => (window as unknown as Fixture).pixstore.clear())
       release()
-      await expect.poll(() => suite.e2e.backend.pending(), { timeout: 20_000 }).toBe(0)
+      await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBe(0)
       const fetched = suite.e2e.totalRequests() - received
       const { previewIds } = await suite.e2e.backend.seeded()
       await showSentinel(tab, 4, 'blob:')
@@ -270,8 +271,8 @@ describe('tabs opened together on one gallery', () => {
       const tabs = await Promise.all([1, 2, 3].map(() => open(context, 'prefetch&nosw')))
       // Every tab's prefetch has finished once the cache holds every image and the backend
       // has answered every request it got.
-      await expect.poll(async () => (await stored(tabs[0]!)).dexie.length, { timeout: 30_000 }).toBe(COUNT)
-      await expect.poll(() => suite.e2e.backend.pending(), { timeout: 30_000 }).toBe(0)
+      await expect.poll(async () => (await stored(tabs[0]!)).dexie.length, UNTIL).toBe(COUNT)
+      await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBe(0)
       for (const tab of tabs) {
         await tab.waitForFunction(() => document.body.textContent?.includes('prefetching'))
       }

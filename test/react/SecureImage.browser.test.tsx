@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { SecureImage, type ImageRecord } from '../../src'
 import { pixstoreHarness } from '../support/pixstoreHarness'
 import { makeImage } from '../support/images'
+import { UNTIL } from '../support/hang'
 
 describe('<SecureImage>', () => {
   it('shows the placeholder with aria-busy, then the decoded image with every img prop', async () => {
@@ -132,15 +133,12 @@ describe('<SecureImage> in a grid', () => {
       </>,
       { wrapper: h.wrapper },
     )
-    await waitFor(
-      () => {
-        const shown = [...container.querySelectorAll('img')].filter(
-          (img) => img.complete && img.naturalWidth === 24,
-        )
-        expect(shown).toHaveLength(100)
-      },
-      { timeout: 10_000 },
-    )
+    await waitFor(() => {
+      const shown = [...container.querySelectorAll('img')].filter(
+        (img) => img.complete && img.naturalWidth === 24,
+      )
+      expect(shown).toHaveLength(100)
+    }, UNTIL)
     expect(h.fetches).toHaveLength(10)
   })
 })

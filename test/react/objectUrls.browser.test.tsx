@@ -3,6 +3,7 @@ import { render, waitFor } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { PixstoreProvider, SecureImage, type ImageRecord } from '../../src'
 import { pixstoreHarness, trackObjectUrls } from '../support/pixstoreHarness'
+import { HANG } from '../support/hang'
 
 function Grid({ records }: { records: ImageRecord[] }) {
   return (
@@ -16,7 +17,7 @@ function Grid({ records }: { records: ImageRecord[] }) {
 
 // Polled often, so a cycle ends as soon as it can; given as long as every poll of the suite
 // (vite.config.ts): the timeout only catches a hang.
-const fast = { interval: 5, timeout: 15_000 }
+const fast = { interval: 5, timeout: HANG }
 
 // Sized by what the test must show, not by soak: a URL leaked by a mount or an unmount shows
 // in the first cycle (every URL made must be revoked before the next), a grid of 20 mounts its
@@ -73,5 +74,5 @@ describe('object URLs', () => {
     } finally {
       urls.restore()
     }
-  }, 60_000)
+  })
 })

@@ -13,6 +13,7 @@ import type { ImageRecord } from '../../src/core/index.ts'
 import { SW_CACHE_NAME } from '../../src/sw/index.ts'
 import { pixstoreWorker } from '../../src/vite/index.ts'
 import { findSecrets, keyForms, plaintextRuns } from './secretForms.ts'
+import { UNTIL } from './hang'
 
 const root = resolve(import.meta.dirname, '../..')
 const workerFile = resolve(root, 'dist/pixstore-sw.js')
@@ -150,7 +151,7 @@ export async function gallery(page: Page, count: number, prefix = ''): Promise<s
         )
       },
       [count, prefix] as const,
-      { timeout: 20_000 },
+      UNTIL,
     )
     .catch(async (error: unknown) => {
       console.log(
@@ -174,7 +175,7 @@ export function e2eSuite(fixture: string, count: number, options: E2EOptions = {
   const suite = {} as { e2e: E2E }
   beforeAll(async () => {
     suite.e2e = await startE2E(fixture, count, options)
-  }, 120_000)
+  })
   afterAll(async () => {
     suite.e2e?.throttle(0)
     await suite.e2e?.close()

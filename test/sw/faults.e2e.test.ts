@@ -3,6 +3,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { e2eSuite, expectNothingAtRest, gallery } from '../support/e2e'
+import { UNTIL } from '../support/hang'
 
 const COUNT = 8
 const suite = e2eSuite('test/sw/fixture', COUNT)
@@ -49,7 +50,7 @@ describe('faults across tabs and the worker', () => {
     await cdp.send('ServiceWorker.enable')
     await page.reload({ waitUntil: 'commit' })
     // The worker has asked the page and the page is fetching: stop the worker now.
-    await expect.poll(() => totalRequests() - before, { timeout: 10_000 }).toBeGreaterThan(0)
+    await expect.poll(() => totalRequests() - before, UNTIL).toBeGreaterThan(0)
     await cdp.send('ServiceWorker.stopAllWorkers')
     suite.e2e.throttle(0)
     const sources = await gallery(page, COUNT)

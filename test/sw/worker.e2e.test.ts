@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { e2eSuite, expectNothingAtRest, gallery, workerCacheUrls } from '../support/e2e'
+import { UNTIL } from '../support/hang'
 
 const COUNT = 6
 const suite = e2eSuite('test/sw/fixture', COUNT)
@@ -28,7 +29,7 @@ describe('the service worker path, in Chromium against the real pixstore backend
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toMatch(
       /\/pixstore-sw\.js/,
     )
-    await expect.poll(() => workerCacheSize(page), { timeout: 15_000 }).toBe(COUNT)
+    await expect.poll(() => workerCacheSize(page), UNTIL).toBe(COUNT)
     // The worker took them from the page: no image was fetched twice.
     expect(totalRequests()).toBe(COUNT)
   })
@@ -163,7 +164,7 @@ describe('several tabs and a missing bridge', () => {
     const page = await freshPage(context, '?prefetch=1')
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     await page.reload()
-    await expect.poll(() => workerCacheSize(page), { timeout: 15_000 }).toBe(COUNT)
+    await expect.poll(() => workerCacheSize(page), UNTIL).toBe(COUNT)
     const before = totalRequests()
     await page.goto(suite.e2e.url)
     const sources = await gallery(page, COUNT, '/_img/')
