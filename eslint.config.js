@@ -5,6 +5,64 @@ import reactHooks from 'eslint-plugin-react-hooks'
 
 const reactPackages = ['react', 'react-dom', '@tanstack/react-query', 'dexie-react-hooks']
 
+/**
+ * The layers of src/, and which others each may import (through that layer's index unless
+ * `throughIndex` is false). Everything else is refused, and React too unless `react` is set.
+ */
+const layers = [
+  { folders: ['core'], uses: [] },
+  { folders: ['sw'], uses: ['core'] },
+  { folders: ['client'], uses: ['core', 'sw'] },
+  { folders: ['compat', 'testing'], uses: ['core'] },
+  // The Vite plugin runs in Node: it takes one constant from sw/messages.js, not sw's browser code.
+  { folders: ['vite'], uses: ['sw'], throughIndex: false },
+  { folders: ['react'], uses: ['core', 'sw', 'client'], react: true },
+  // The devtools use the public React API only: what an app could build itself.
+  { folders: ['devtools'], uses: ['react'], react: true },
+]
+const allFolders = layers.flatMap((layer) => layer.folders)
+const anyOf = (folders) => `^(\\.\\./)+(${folders.join('|')})`
+
+/** The import rule of one layer, from the table above. */
+function importRules({ folders, uses, react = false, throughIndex = true }) {
+  const name = `src/${folders.join(' and src/')}`
+  const refused = allFolders.filter((folder) => !folders.includes(folder) && !uses.includes(folder))
+  const noReact = `${name} never imports React.`
+  return {
+    files: folders.map((folder) => `src/${folder}/**`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: react ? [] : reactPackages.map((pkg) => ({ name: pkg, message: noReact })),
+          patterns: [
+            ...(react ? [] : [{ group: ['react/*', 'react-dom/*'], message: noReact }]),
+            ...(refused.length > 0
+              ? [
+                  {
+                    regex: `${anyOf(refused)}(/|$)`,
+                    message:
+                      uses.length > 0
+                        ? `${name} may import ${uses.join(', ')} only.`
+                        : `${name} imports no other layer.`,
+                  },
+                ]
+              : []),
+            ...(throughIndex && uses.length > 0
+              ? [
+                  {
+                    regex: `${anyOf(uses)}/(?!index\\.js$)`,
+                    message: 'Import another layer through its index only.',
+                  },
+                ]
+              : []),
+          ],
+        },
+      ],
+    },
+  }
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -27,112 +85,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**', 'src/sw/**', 'src/client/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: reactPackages.map((name) => ({
-            name,
-            message: 'The framework-free layers never import React.',
-          })),
-          patterns: [
-            { group: ['react/*', 'react-dom/*'], message: 'The framework-free layers never import React.' },
-            {
-              group: ['**/react', '**/react/*'],
-              message: 'The framework-free layers never import the React layer.',
-            },
-            {
-              regex: '^(\\.\\./)+(core|sw)/(?!index\\.js$)',
-              message: 'Import another layer through its index only.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: reactPackages.map((name) => ({ name, message: 'src/core never imports React.' })),
-          patterns: [
-            { group: ['react/*', 'react-dom/*'], message: 'src/core never imports React.' },
-            {
-              group: ['**/react', '**/react/*', '**/sw', '**/sw/*'],
-              message: 'src/core imports no other layer.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/compat/**', 'src/testing/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: reactPackages.map((name) => ({
-            name,
-            message: 'src/compat and src/testing never import React.',
-          })),
-          patterns: [
-            { group: ['react/*', 'react-dom/*'], message: 'src/compat and src/testing never import React.' },
-            { regex: '^(\\.\\./)+(react|sw)(/|$)', message: 'src/compat and src/testing use the core only.' },
-            { regex: '^(\\.\\./)+core/(?!index\\.js$)', message: 'Import the core through its index only.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
     files: ['src/react/**', 'src/devtools/**'],
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
-  {
-    files: ['src/react/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: '^(\\.\\./)+core/(?!index\\.js$)', message: 'Import the core through its index only.' },
-            {
-              regex: '^(\\.\\./)+sw/(?!index\\.js$)',
-              message: 'Import the worker layer through its index only.',
-            },
-            {
-              regex: '^(\\.\\./)+client/(?!index\\.js$)',
-              message: 'Import the client through its index only.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // The devtools use the public React API only: what an app could build itself.
-    files: ['src/devtools/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(\\.\\./)+react/(?!index\\.js$)',
-              message: 'Import the React layer through its index only.',
-            },
-            {
-              regex: '^(\\.\\./)+(core|sw|client)(/|$)',
-              message: 'The devtools use the public React API only.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layers.map(importRules),
 )

@@ -3,8 +3,6 @@ import { defineConfig } from 'vite'
 
 // The service worker is its own classic-script bundle: dist/pixstore-sw.js.
 export default defineConfig({
-  // Workbox checks NODE_ENV; a service worker has no `process`.
-  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     target: 'es2022',
     emptyOutDir: false,

@@ -90,11 +90,6 @@ export class ImageMetrics {
   /** Listens to changes of the counts. */
   readonly subscribe = (listener: () => void): (() => void) => this.changes.subscribe(listener)
 
-  /** Starts counting again from zero. */
-  reset(): void {
-    this.set(empty())
-  }
-
   private set(next: ImageMetricsSnapshot): void {
     this.current = next
     this.changes.emit()

@@ -1,0 +1,39 @@
+// The layer rule of eslint.config.js refuses what crosses a layer the wrong way.
+import { ESLint } from 'eslint'
+import { describe, expect, it } from 'vitest'
+
+const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname })
+
+/** The no-restricted-imports messages for `source` linted as if it were the file `path`. */
+async function refusals(path: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(`${source}\nexport const used = imported\n`, { filePath: path })
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)
+}
+
+describe('the layers of src/', () => {
+  it.each([
+    ['src/core/x.ts', "import imported from 'react'", 'src/core never imports React'],
+    ['src/core/x.ts', "import { imported } from '../sw/index.js'", 'src/core imports no other layer'],
+    ['src/sw/x.ts', "import { imported } from '../client/index.js'", 'src/sw may import core only'],
+    ['src/sw/x.ts', "import { imported } from 'react-dom/client'", 'src/sw never imports React'],
+    ['src/client/x.ts', "import { imported } from '../sw/WorkerBridge.js'", 'through its index only'],
+    ['src/client/x.ts', "import { imported } from '@tanstack/react-query'", 'src/client never imports React'],
+    ['src/testing/x.ts', "import { imported } from '../react/index.js'", 'may import core only'],
+    [
+      'src/devtools/x.ts',
+      "import { imported } from '../core/index.js'",
+      'src/devtools may import react only',
+    ],
+  ])('%s: %s is refused', async (path, source, message) => {
+    expect((await refusals(path, source)).join('\n')).toContain(message)
+  })
+
+  it.each([
+    ['src/client/x.ts', "import { imported } from '../sw/index.js'"],
+    ['src/react/x.ts', "import imported from 'react'"],
+    ['src/vite/x.ts', "import { imported } from '../sw/messages.js'"],
+    ['src/devtools/x.ts', "import { imported } from '../react/index.js'"],
+  ])('%s: %s is allowed', async (path, source) => {
+    expect(await refusals(path, source)).toEqual([])
+  })
+})
