@@ -26,6 +26,21 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
 const percent = (share: number) => `${Math.round(share * 100)} %`
 const average = (totalMs: number, count: number) => (count ? `${(totalMs / count).toFixed(0)} ms` : '–')
 
+/** A table's header row: the first column left, the numbers after it right. */
+function Head({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column, i) => (
+          <th key={i} align={i === 0 ? 'left' : 'right'}>
+            {column}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  )
+}
+
 /**
  * A floating panel over the provider's image cache, in the spirit of `ReactQueryDevtools`:
  * worker status, requests and hit rate per source, recent errors, and the cache entries
@@ -82,14 +97,7 @@ export function PixstoreDevtools({
         </span>
       </header>
       <table style={{ width: '100%' }}>
-        <thead>
-          <tr>
-            <th align="left">source</th>
-            <th align="right">answers</th>
-            <th align="right">bytes</th>
-            <th align="right">avg time</th>
-          </tr>
-        </thead>
+        <Head columns={['source', 'answers', 'bytes', 'avg time']} />
         <tbody>
           {(Object.keys(SOURCE_NAMES) as Source[]).map((source) => {
             const { count, bytes, totalMs } = metrics.sources[source]
@@ -118,15 +126,7 @@ export function PixstoreDevtools({
         </ul>
       )}
       <table aria-label="cache entries" style={{ width: '100%' }}>
-        <thead>
-          <tr>
-            <th align="left">id</th>
-            <th align="right">token</th>
-            <th align="right">bytes</th>
-            <th align="right">last used</th>
-            <th />
-          </tr>
-        </thead>
+        <Head columns={['id', 'token', 'bytes', 'last used', '']} />
         <tbody>
           {entries?.map((entry) => (
             <tr key={entry.id}>
