@@ -54,7 +54,7 @@ describe('the worker script', () => {
     const handle = vi
       .spyOn(PixstoreWorker.prototype, 'handle')
       .mockImplementation((_request, _client, waitUntil) => {
-        waitUntil(after)
+        waitUntil!(after)
         return answer
       })
     const request = new Request(`${ORIGIN}/_img/a?t=1`)
