@@ -43,7 +43,8 @@ const SET_UP = ['stryker.config.mjs', 'vitest.mutation.config.ts', 'test/mutatio
 /** The files to mutate for `changed`, or 'all'. */
 function selection(changed: string[]): string[] | 'all' {
   const files = new Set<string>()
-  const tests = new Set(changed.filter((file) => mutationTests.includes(file)))
+  // A test added can only kill more mutants: only changed tests are followed to their code.
+  const tests = new Set(changed.filter((file) => mutationTests.includes(file) && !added.includes(file)))
   for (const support of changed.filter((file) => file.startsWith('test/support/'))) {
     const name = support.replace(/^test\/support\//, '').replace(/\.tsx?$/, '')
     for (const test of mutationTests)
@@ -63,10 +64,15 @@ function selection(changed: string[]): string[] | 'all' {
 
 const all = process.argv.includes('--all')
 const base = existsSync(baselineFile) ? readFileSync(baselineFile, 'utf8').trim() : ''
-const changed = [
-  ...lines(base ? git('diff', '--name-only', base) : ''),
+// Each changed path with git's status letter; a new file is untracked or 'A'.
+const diff = lines(base ? git('diff', '--name-status', '--no-renames', base) : '').map((line) =>
+  line.split('\t'),
+)
+const added = [
   ...lines(git('ls-files', '--others', '--exclude-standard')),
+  ...diff.filter(([s]) => s === 'A').map(([, f]) => f!),
 ]
+const changed = [...diff.map(([, file]) => file!), ...added]
 const chosen = all || !base ? 'all' : selection(changed)
 if (process.argv.includes('--list')) {
   // What a run would mutate, and nothing more.
