@@ -11,6 +11,7 @@ describe('<SecureImage>', () => {
     const h = pixstoreHarness({ latency: 60 })
     const { record } = await h.save(1, 24)
     const ref = createRef<HTMLImageElement>()
+    const loads: number[] = []
     render(
       <SecureImage
         ref={ref}
@@ -21,6 +22,7 @@ describe('<SecureImage>', () => {
         data-kind="avatar"
         loading="lazy"
         placeholder={<em>loading…</em>}
+        onLoad={(event) => loads.push(event.currentTarget.naturalWidth)}
       />,
       { wrapper: h.wrapper },
     )
@@ -38,6 +40,8 @@ describe('<SecureImage>', () => {
     expect(img.dataset.kind).toBe('avatar')
     expect(img.getAttribute('loading')).toBe('lazy')
     expect(img.hasAttribute('aria-busy')).toBe(false)
+    // The app's own onLoad still hears the <img> load.
+    expect(loads).toEqual([24])
   })
 
   it('renders an empty busy img without a placeholder', async () => {
@@ -72,10 +76,19 @@ describe('<SecureImage>', () => {
   it('reports bytes the browser cannot decode as unsupported-format', async () => {
     const h = pixstoreHarness()
     const record = await h.backend.save(new Uint8Array([1, 2, 3, 4, 5]), 'png')
-    render(<SecureImage record={record} alt="Garbage" fallback={(e) => <span>{e.code}</span>} />, {
-      wrapper: h.wrapper,
-    })
+    const heard: string[] = []
+    render(
+      <SecureImage
+        record={record}
+        alt="Garbage"
+        fallback={(e) => <span>{e.code}</span>}
+        onError={(event) => heard.push(event.type)}
+      />,
+      { wrapper: h.wrapper },
+    )
     expect(await screen.findByText('unsupported-format')).toBeDefined()
+    // The app's own onError still hears the <img> fail.
+    expect(heard).toEqual(['error'])
   })
 
   it('swaps to a new token only once it decoded, never showing a blank frame', async () => {

@@ -76,3 +76,57 @@ describe('object URLs', () => {
     }
   })
 })
+
+describe('object URLs with the default gcTime', () => {
+  const shownSrcs = (container: HTMLElement) =>
+    [...container.querySelectorAll('img')].map((img) => img.getAttribute('src') ?? '')
+  const decoded = (container: HTMLElement) =>
+    [...container.querySelectorAll('img')].every((img) => img.complete && img.naturalWidth > 0)
+
+  it('keeps a URL while its query stays cached: a remounted image shows it again, unrevoked', async () => {
+    const h = pixstoreHarness()
+    const records = await Promise.all(Array.from({ length: 4 }, async (_, i) => (await h.save(i + 1)).record))
+    const urls = trackObjectUrls()
+    try {
+      const client = new QueryClient()
+      const view = (shown: boolean) => (
+        <PixstoreProvider config={h.config} queryClient={client}>
+          {shown && <Grid records={records} />}
+        </PixstoreProvider>
+      )
+      const { rerender, container } = render(view(true))
+      await waitFor(() => expect(decoded(container) && shownSrcs(container).length).toBe(4), fast)
+      const first = shownSrcs(container)
+      rerender(view(false))
+      rerender(view(true))
+      await waitFor(() => expect(decoded(container) && shownSrcs(container).length).toBe(4), fast)
+      expect(shownSrcs(container)).toEqual(first)
+      expect(first.filter((url) => urls.revoked.has(url))).toEqual([])
+      expect(h.fetches).toHaveLength(4)
+    } finally {
+      urls.restore()
+    }
+  })
+
+  it('revokes the URL a refetch replaces, so no decrypted image stays reachable', async () => {
+    const h = pixstoreHarness()
+    const records = await Promise.all(Array.from({ length: 4 }, async (_, i) => (await h.save(i + 1)).record))
+    const urls = trackObjectUrls()
+    try {
+      const client = new QueryClient()
+      const { container } = render(
+        <PixstoreProvider config={h.config} queryClient={client}>
+          <Grid records={records} />
+        </PixstoreProvider>,
+      )
+      await waitFor(() => expect(decoded(container) && shownSrcs(container).length).toBe(4), fast)
+      const first = shownSrcs(container)
+      await client.refetchQueries()
+      await waitFor(() => expect(shownSrcs(container).some((src) => first.includes(src))).toBe(false), fast)
+      expect(first.filter((url) => !urls.revoked.has(url))).toEqual([])
+      expect(urls.live()).toHaveLength(4)
+    } finally {
+      urls.restore()
+    }
+  })
+})
