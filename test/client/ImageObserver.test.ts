@@ -192,6 +192,17 @@ describe('ImageObserver', () => {
     expect(asked[0]).not.toBe(previewSrc)
   })
 
+  it("fails with the full image's error when a preview is given", async () => {
+    const s = await setup()
+    const preview = await s.backend.save(bytes(2), 'png')
+    const record = await s.backend.save(bytes(11), 'png')
+    const { observer, result } = observe(s, { record: { ...record, id: 'gone' }, preview })
+    await expect.poll(() => result().src).toMatch(/^blob:/)
+    showLoaded(observer)
+    await expect.poll(() => result().status).toBe('error')
+    expect(result().error).toMatchObject({ name: 'PixstoreError', code: 'not-found' })
+  })
+
   it("fetches a 'visible' image only while in view, a 'manual' one only on load(), and cancels one that leaves before loading", async () => {
     const signals: AbortSignal[] = []
     let release!: () => void
