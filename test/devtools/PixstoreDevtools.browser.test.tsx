@@ -39,6 +39,15 @@ describe('PixstoreDevtools', () => {
     // A second read of a cached image is a hit.
     await service!.getImage(first)
     await waitFor(() => expect(panel.getByTestId('hit-rate')).toHaveTextContent('33 %'))
+    // One row per layer, named, with its answers: two from the network, then one from Dexie.
+    const row = (source: string) =>
+      [...panel.getByTestId(`source-${source}`).querySelectorAll('td')].map((cell) => cell.textContent)
+    expect(row('network').slice(0, 2)).toEqual(['network', '2'])
+    expect(row('dexie').slice(0, 2)).toEqual(['encrypted cache (Dexie)', '1'])
+    expect(row('worker-memory').slice(0, 2)).toEqual(['worker memory', '0'])
+    expect(row('cache-storage').slice(0, 2)).toEqual(['Cache Storage (worker)', '0'])
+    expect(row('network')[2]).toMatch(/^\d+\.\d KiB$/)
+    expect(row('network')[2]).not.toBe('0.0 KiB')
     await userEvent.click(entries.getByRole('button', { name: `Evict ${first.id}` }))
     await waitFor(() => expect(entries.getAllByRole('button', { name: /^Evict / })).toHaveLength(1))
     expect(await service!.cachedImageExists(first.id)).toBe(false)
