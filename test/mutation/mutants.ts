@@ -55,7 +55,10 @@ export const MUTANTS: Mutant[] = [
     replace: 'return false',
     project: 'e2e',
     test: 'test/privacy/logout.e2e.test.ts',
-    filter: 'README',
+    // The gallery stays mounted after this test's clear, so the images that would fetch
+    // themselves back surely do; after the README's logout they are unmounted a moment later,
+    // and whether one refetched first depends on the machine's speed.
+    filter: 'in flight',
   },
   {
     name: 'Tabs together: the service fetches without its Web Lock',

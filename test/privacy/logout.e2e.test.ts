@@ -149,6 +149,9 @@ describe('a logout leaves nothing behind', () => {
           await showSentinel(first, 1, path.prefix),
           await showSentinel(second, 2, path.prefix),
         ]
+        // Whatever the gallery asked for since has been answered: an image that fetched itself
+        // back would show by now.
+        await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBe(0)
         for (const tab of [first, second]) {
           const left = await stored(tab)
           expect(left.dexie).toEqual([previewIds[1], previewIds[2]].sort())
