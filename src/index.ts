@@ -1,36 +1,17 @@
 export * from './react/index.js'
-export {
-  PixstoreClient,
-  ImageObserver,
-  ImageQueryObserver,
-  bindImageQueries,
-  imageQueryKey,
-} from './client/index.js'
+// What an app uses: the React layer, the client and the observer it may drive without React,
+// the worker's registration, errors and the types these take. The layers' other exports
+// are the kit's own (src/client, src/sw), not a promise to apps.
+export { PixstoreClient, ImageObserver, bindImageQueries } from './client/index.js'
 export type {
   PixstoreClientOptions,
   ImageObserverOptions,
   ImageObserverResult,
-  ImageQueryObserverOptions,
-  ImageQueryResult,
   ImageData,
   LoadFull,
 } from './client/index.js'
-export {
-  registerPixstoreWorker,
-  workerScriptUrl,
-  WorkerBridge,
-  imageUrl,
-  SW_MESSAGE,
-  SW_PREFIX,
-  SW_CACHE_NAME,
-} from './sw/index.js'
-export type {
-  WorkerStatus,
-  RegisterPixstoreWorkerOptions,
-  PixstoreWorkerHandle,
-  WorkerBridgeOptions,
-  SwMessage,
-} from './sw/index.js'
+export { registerPixstoreWorker } from './sw/index.js'
+export type { WorkerStatus, RegisterPixstoreWorkerOptions, PixstoreWorkerHandle } from './sw/index.js'
 export { PixstoreError, isPixstoreError, createImageService, DEFAULT_IMAGE_FORMATS } from './core/index.js'
 export type {
   PixstoreErrorCode,

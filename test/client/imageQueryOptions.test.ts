@@ -2,7 +2,8 @@
 // cache already holds, and it must agree with an app's own queryKeyHashFn.
 import { hashKey, QueryClient, type QueryKey } from '@tanstack/query-core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { bindImageQueries, ImageQueryObserver, PixstoreClient } from '../../src'
+import { bindImageQueries, PixstoreClient } from '../../src'
+import { ImageQueryObserver } from '../../src/client'
 import type { ImageFetcher } from '../../src/core'
 import { createMemoryBackend } from '../../src/testing'
 import { testDatabase } from '../support/testDatabase'

@@ -5,7 +5,6 @@ import { act, render, screen, waitFor } from '@testing-library/react'
 import { Profiler } from 'react'
 import { describe, expect, it } from 'vitest'
 import {
-  imageQueryKey,
   PixstoreClient,
   PixstoreProvider,
   SecureImage,
@@ -13,6 +12,7 @@ import {
   useWorkerStatus,
   type ImageRecord,
 } from '../../src'
+import { imageQueryKey } from '../../src/client'
 import { createMemoryBackend } from '../../src/testing'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
 import { makeImage } from '../support/images'

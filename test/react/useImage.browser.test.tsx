@@ -3,13 +3,13 @@ import { act, render, renderHook, screen, waitFor, within } from '@testing-libra
 import { StrictMode, Suspense, Component, type ReactNode } from 'react'
 import { describe, expect, it } from 'vitest'
 import {
-  imageQueryKey,
   PixstoreProvider,
   useImage,
   usePixstore,
   useSuspenseImage,
   type ImageRecord,
 } from '../../src'
+import { imageQueryKey } from '../../src/client'
 import { PixstoreError, WireState } from '../../src/core'
 import { encodeWirePayload } from '../../src/testing'
 import { pixstoreHarness } from '../support/pixstoreHarness'
