@@ -6,8 +6,8 @@ import reactHooks from 'eslint-plugin-react-hooks'
 const reactPackages = ['react', 'react-dom', '@tanstack/react-query', 'dexie-react-hooks']
 
 /**
- * The layers of src/, and which others each may import (through that layer's index unless
- * `throughIndex` is false). Everything else is refused, and React too unless `react` is set.
+ * The layers of src/, and which others each may import (through that layer's index, or the
+ * core's internal.ts, which adds what the kit's own layers share; unless `throughIndex` is false). Everything else is refused, and React too unless `react` is set.
  */
 const layers = [
   { folders: ['core'], uses: [] },
@@ -51,7 +51,7 @@ function importRules({ folders, uses, react = false, throughIndex = true }) {
             ...(throughIndex && uses.length > 0
               ? [
                   {
-                    regex: `${anyOf(uses)}/(?!index\\.js$)`,
+                    regex: `${anyOf(uses)}/(?!(index|internal)\\.js$)`,
                     message: 'Import another layer through its index only.',
                   },
                 ]

@@ -14,7 +14,7 @@ import {
   TaskPacer,
   type ImageRecord,
   type ImageService,
-} from '../../src/core'
+} from '../../src/core/internal'
 
 /** Called with each shown `<img>` by its position; resolves once it is decoded. */
 export type Track = (position: number, img: HTMLImageElement) => Promise<void>

@@ -10,7 +10,7 @@ import {
   PixstoreDatabase,
   type ImageRecord,
   type ImageService,
-} from '../../src/core'
+} from '../../src/core/internal'
 import { PixstoreClient, PixstoreProvider, SecureImage } from '../../src'
 import type { RecordsResponse } from '../../dev/pixstoreDevServer'
 import { objectUrlFloor, reactFloor, reactQueryFloor } from './floors'

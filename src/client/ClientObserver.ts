@@ -1,4 +1,4 @@
-import { Subscribable } from '../core/index.js'
+import { Subscribable } from '../core/internal.js'
 
 /** Something an observer listens to: called with a listener, returns what stops it. */
 export type Source = (listener: () => void) => () => void

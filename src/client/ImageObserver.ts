@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/query-core'
-import { versionKey, type DownloadProgress, type ImageRecord, type PixstoreError } from '../core/index.js'
+import { versionKey, type DownloadProgress, type ImageRecord, type PixstoreError } from '../core/internal.js'
 import { ClientObserver, type Source } from './ClientObserver.js'
 import { imageQueryKey } from './imageQueryOptions.js'
 import { ImagePath, type ImagePathOptions, type ImagePathResult } from './ImagePath.js'

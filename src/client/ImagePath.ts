@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/query-core'
-import { PixstoreError, versionKey, type DownloadProgress, type ImageRecord } from '../core/index.js'
+import { PixstoreError, versionKey, type DownloadProgress, type ImageRecord } from '../core/internal.js'
 import { ClearHold } from './ClearHold.js'
 import { ClientObserver, type Source } from './ClientObserver.js'
 import {

@@ -1,5 +1,5 @@
 import { QueryObserver, skipToken, type QueryClient } from '@tanstack/query-core'
-import { versionKey, type DownloadProgress, type ImageRecord, type PixstoreError } from '../core/index.js'
+import { versionKey, type DownloadProgress, type ImageRecord, type PixstoreError } from '../core/internal.js'
 import { ClearHold } from './ClearHold.js'
 import { ClientObserver, type Source } from './ClientObserver.js'
 import { imageQueryKey, imageQueryOptions, type ImageData, type ImageQueryKey } from './imageQueryOptions.js'

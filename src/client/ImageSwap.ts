@@ -1,4 +1,4 @@
-import { Subscribable } from '../core/index.js'
+import { Subscribable } from '../core/internal.js'
 
 /** What the visible `<img>` of one image shows. */
 export interface ImageSwapState {

@@ -1,4 +1,4 @@
-import { createImageService, Subscribable, type ImageService, type PixstoreConfig } from '../core/index.js'
+import { createImageService, Subscribable, type ImageService, type PixstoreConfig } from '../core/internal.js'
 import {
   countWorkerAnswers,
   createWorkerStatusStore,

@@ -1,4 +1,4 @@
-import { FetchLimiter, versionKey, type ImageRecord } from '../core/index.js'
+import { FetchLimiter, versionKey, type ImageRecord } from '../core/internal.js'
 import type { WorkerBridge, WorkerStatus } from '../sw/index.js'
 import type { Source } from './ClientObserver.js'
 

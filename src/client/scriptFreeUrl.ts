@@ -1,4 +1,4 @@
-import { bytesToBase64 } from '../core/index.js'
+import { bytesToBase64 } from '../core/internal.js'
 
 /**
  * The `data:` URL of an image whose type runs script when opened in a tab (SVG, and anything

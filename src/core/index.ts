@@ -1,30 +1,21 @@
+// pixstore-react/core: what code without React uses (the image service, errors, the types a
+// custom fetcher, storage option or backend needs). The rest of the core is the kit's own
+// (internal.ts), free to change.
 export { PixstoreError, isPixstoreError } from './PixstoreError.js'
 export type { PixstoreErrorCode } from './PixstoreError.js'
 export { WireState, WIRE_STATE_ERROR_CODES } from './WireState.js'
 export type { WireErrorState } from './WireState.js'
 export { decodeWirePayload } from './decodeWirePayload.js'
 export type { WirePayload } from './decodeWirePayload.js'
-export { IV_BYTES, KEY_BYTES, TAG_BYTES, TOKEN_BYTES, UPDATED_HEADER_BYTES } from './wireLayout.js'
-export { bytesToBase64, base64ToBytes } from './base64.js'
-export { decryptImage, importDecryptionKey } from './decryptImage.js'
-export type { DecryptedImage, DecryptionKey } from './decryptImage.js'
-export { DEFAULT_IMAGE_FORMATS, imageMimeType, formatOfByte, byteOfFormat } from './imageFormats.js'
+export { DEFAULT_IMAGE_FORMATS } from './imageFormats.js'
 export type { ImageFormat } from './imageFormats.js'
 export type { ImageRecord, ImageDecryptionMeta } from './ImageRecord.js'
 export type { ImageFetcher, DownloadProgress } from './ImageFetcher.js'
-export { FetchLimiter } from './FetchLimiter.js'
-export { TaskPacer } from './TaskPacer.js'
-export type { ScheduleTask } from './TaskPacer.js'
-export { postTask } from './postTask.js'
-export { checkOption } from './checkOption.js'
-export { versionKey } from './versionKey.js'
-export { Subscribable } from './Subscribable.js'
-export type { OptionRange } from './checkOption.js'
 export { createEndpointFetcher } from './createEndpointFetcher.js'
 export type { EndpointOptions } from './createEndpointFetcher.js'
-export { PixstoreDatabase } from './PixstoreDatabase.js'
-export type { StoredImage } from './PixstoreDatabase.js'
-export { ImageStore } from './ImageStore.js'
+// A type only: a database of the app's own (Dexie middleware, another IndexedDB) is passed in
+// options; writing the store behind the service's back is not offered.
+export type { PixstoreDatabase, StoredImage } from './PixstoreDatabase.js'
 export type {
   ImageStoreOptions,
   ImageStoreStats,
@@ -33,6 +24,5 @@ export type {
 } from './ImageStoreOptions.js'
 export type { PixstoreConfig } from './PixstoreConfig.js'
 export { createImageService } from './createImageService.js'
-export { ImageMetrics, IMAGE_SOURCES, RECENT_ERRORS } from './ImageMetrics.js'
 export type { ImageEvent, ImageSource, ImageMetricsSnapshot, SourceCount } from './ImageMetrics.js'
 export type { ImageService, GetImageOptions, EncryptedVersion } from './ImageService.js'

@@ -6,7 +6,7 @@ import {
   type DecryptionKey,
   type ImageDecryptionMeta,
   type ImageFormat,
-} from '../core/index.js'
+} from '../core/internal.js'
 import type { EncryptedCache } from './EncryptedCache.js'
 import { imageUrl } from './imageUrl.js'
 import { LruMap } from './LruMap.js'

@@ -1,4 +1,4 @@
-import { checkOption, DEFAULT_IMAGE_FORMATS, PixstoreError } from '../core/index.js'
+import { checkOption, DEFAULT_IMAGE_FORMATS, PixstoreError } from '../core/internal.js'
 import { clearedError } from './clearedError.js'
 import { EncryptedCache } from './EncryptedCache.js'
 import { ImageResolver } from './ImageResolver.js'

@@ -1,5 +1,5 @@
-import type { ImageRecord, ImageService } from '../core/index.js'
-import { checkOption, Subscribable, versionKey } from '../core/index.js'
+import type { ImageRecord, ImageService } from '../core/internal.js'
+import { checkOption, Subscribable, versionKey } from '../core/internal.js'
 import {
   SW_CACHE_NAME,
   SW_CHANNEL,

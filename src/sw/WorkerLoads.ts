@@ -5,7 +5,7 @@ import {
   type EncryptedVersion,
   type ImageRecord,
   type ImageService,
-} from '../core/index.js'
+} from '../core/internal.js'
 import { LruMap } from './LruMap.js'
 import type { RecordsMessage, WorkerLoadSource } from './messages.js'
 

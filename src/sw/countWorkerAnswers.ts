@@ -1,4 +1,4 @@
-import { IMAGE_SOURCES, type ImageService } from '../core/index.js'
+import { IMAGE_SOURCES, type ImageService } from '../core/internal.js'
 import { SW_MESSAGE, type ServedMessage, type ServedReport } from './messages.js'
 
 const SOURCES: ReadonlySet<unknown> = new Set(IMAGE_SOURCES)

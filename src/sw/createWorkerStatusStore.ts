@@ -1,4 +1,4 @@
-import { Subscribable } from '../core/index.js'
+import { Subscribable } from '../core/internal.js'
 import {
   isControlledBy,
   registerPixstoreWorker,

@@ -6,7 +6,7 @@ import type {
   ImageSource,
   ImageStoreOptions,
   PixstoreErrorCode,
-} from '../core/index.js'
+} from '../core/internal.js'
 
 /** Message types on the BroadcastChannel between page bridges and the worker. */
 export const SW_MESSAGE = {

@@ -1,4 +1,4 @@
-import { Subscribable } from '../core/index.js'
+import { Subscribable } from '../core/internal.js'
 import { SW_SCRIPT_URL } from './messages.js'
 import { writeWorkerOptions, type WorkerScriptOptions } from './workerOptionsQuery.js'
 

@@ -6,7 +6,7 @@ import {
   type ImageFetcher,
   type ImageFormat,
   type ImageRecord,
-} from '../core/index.js'
+} from '../core/internal.js'
 import { encodeWirePayload } from './encodeWirePayload.js'
 import { encryptImage } from './encryptImage.js'
 

@@ -7,7 +7,7 @@ import {
   UPDATED_HEADER_BYTES,
   WireState,
   type WirePayload,
-} from '../core/index.js'
+} from '../core/internal.js'
 
 /**
  * Encodes a payload exactly as a pixstore 3 backend would send it. Used by fixture

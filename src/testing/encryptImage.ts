@@ -7,7 +7,7 @@ import {
   TAG_BYTES,
   type ImageDecryptionMeta,
   type ImageFormat,
-} from '../core/index.js'
+} from '../core/internal.js'
 
 /** Ciphertext and meta of one image version, as a pixstore 3 backend produces them. */
 export interface EncryptedImage {

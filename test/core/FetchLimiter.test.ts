@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FetchLimiter } from '../../src/core'
+import { FetchLimiter } from '../../src/core/internal'
 
 describe('FetchLimiter', () => {
   it('runs at most `limit` at once, the rest in order, and never starts a waiter that aborted', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createImageService, ImageMetrics, RECENT_ERRORS, type ImageEvent } from '../../src/core'
+import { createImageService, ImageMetrics, RECENT_ERRORS, type ImageEvent } from '../../src/core/internal'
 import { createMemoryBackend } from '../../src/testing'
 import { testDatabase } from '../support/testDatabase'
 

@@ -1,6 +1,6 @@
 import { Dexie } from 'dexie'
 import { describe, expect, it } from 'vitest'
-import { createImageService, ImageStore, PixstoreDatabase } from '../../src/core'
+import { createImageService, ImageStore, PixstoreDatabase } from '../../src/core/internal'
 import { createMemoryBackend } from '../../src/testing'
 import { openOldConnection, writeLegacyDatabase } from '../support/legacyDatabase'
 import { testDatabase } from '../support/testDatabase'

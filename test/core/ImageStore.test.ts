@@ -1,6 +1,6 @@
 import { Dexie } from 'dexie'
 import { describe, expect, it, vi } from 'vitest'
-import { ImageStore, PixstoreDatabase, PixstoreError, type ImageStoreChange } from '../../src/core'
+import { ImageStore, PixstoreDatabase, PixstoreError, type ImageStoreChange } from '../../src/core/internal'
 import { openOldConnection, writeLegacyDatabase } from '../support/legacyDatabase'
 import { testDatabase } from '../support/testDatabase'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Subscribable } from '../../src/core'
+import { Subscribable } from '../../src/core/internal'
 
 describe('Subscribable', () => {
   it('calls its listeners in order with each event, and no longer one that unsubscribed', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { postTask, TaskPacer } from '../../src/core'
+import { postTask, TaskPacer } from '../../src/core/internal'
 import { manualTasks } from '../support/manualTasks'
 
 describe('TaskPacer', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { base64ToBytes, bytesToBase64 } from '../../src/core'
+import { base64ToBytes, bytesToBase64 } from '../../src/core/internal'
 
 describe('bytesToBase64 and base64ToBytes', () => {
   // 0x8000 is the chunk size: each side of it, and several chunks.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkOption } from '../../src/core'
+import { checkOption } from '../../src/core/internal'
 
 const refusal = (message: string) => expect.objectContaining({ code: 'invalid-option', message })
 

@@ -8,7 +8,7 @@ import {
   type ImageRecord,
   type PixstoreConfig,
   type PixstoreError,
-} from '../../src/core'
+} from '../../src/core/internal'
 import { createMemoryBackend, encodeWirePayload } from '../../src/testing'
 import { memoryLocks } from '../support/memoryLocks'
 import { manualTasks } from '../support/manualTasks'

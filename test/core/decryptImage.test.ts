@@ -9,7 +9,7 @@ import {
   imageMimeType,
   importDecryptionKey,
   PixstoreError,
-} from '../../src/core'
+} from '../../src/core/internal'
 import { encryptImage } from '../../src/testing'
 
 async function rejectionCode(promise: Promise<unknown>): Promise<string | undefined> {

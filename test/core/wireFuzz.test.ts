@@ -12,7 +12,7 @@ import {
   isPixstoreError,
   type ImageRecord,
   type PixstoreErrorCode,
-} from '../../src/core'
+} from '../../src/core/internal'
 import { createMemoryBackend, type MemoryBackend } from '../../src/testing'
 import { testDatabase } from '../support/testDatabase'
 

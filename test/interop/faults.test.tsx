@@ -5,8 +5,13 @@ import { QueryClient } from '@tanstack/react-query'
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { commands } from 'vitest/browser'
-import { decryptImage, DEFAULT_IMAGE_FORMATS, importDecryptionKey, type ImageRecord } from '../../src/core'
-import { PixstoreDatabase } from '../../src/core'
+import {
+  decryptImage,
+  DEFAULT_IMAGE_FORMATS,
+  importDecryptionKey,
+  type ImageRecord,
+} from '../../src/core/internal'
+import { PixstoreDatabase } from '../../src/core/internal'
 import { PixstoreProvider, SecureImage } from '../../src'
 import type { Fault } from '../support/faultProxy'
 import { makeImage, toBase64 } from '../support/images'

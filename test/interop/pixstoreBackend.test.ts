@@ -6,7 +6,7 @@ import {
   PixstoreError,
   type ImageRecord,
   type PixstoreConfig,
-} from '../../src/core'
+} from '../../src/core/internal'
 import { makeImage, toBase64 } from '../support/images'
 import { expectNoSecretsAtRest, storedBytes } from '../support/scanIndexedDB'
 

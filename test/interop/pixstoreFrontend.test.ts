@@ -4,7 +4,7 @@ import { commands } from 'vitest/browser'
 import * as dropIn from '../../src/compat'
 import { indexOfBytes, makeImage, toBase64 } from '../support/images'
 import { storedBytes } from '../support/scanIndexedDB'
-import { base64ToBytes, type ImageRecord } from '../../src/core'
+import { base64ToBytes, type ImageRecord } from '../../src/core/internal'
 
 let host: string
 let port: number

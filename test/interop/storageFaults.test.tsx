@@ -15,7 +15,7 @@ import {
   type ImageRecord,
   type StoredImage,
   type PixstoreErrorCode,
-} from '../../src/core'
+} from '../../src/core/internal'
 import { PixstoreProvider, SecureImage } from '../../src'
 import { makeImage, toBase64 } from '../support/images'
 import { expectNoSecretsAtRest } from '../support/scanIndexedDB'

@@ -1,7 +1,7 @@
 // The page-API scan must see a secret in every form it could be stored in: each form is
 // written on purpose, and the scan has to find it.
 import { afterEach, describe, expect, it } from 'vitest'
-import { base64ToBytes, bytesToBase64, type ImageRecord } from '../../src/core'
+import { base64ToBytes, bytesToBase64, type ImageRecord } from '../../src/core/internal'
 import { makeImage } from '../support/images'
 import { expectNoSecretsAtRest } from '../support/scanIndexedDB'
 import { keyForms } from '../support/secretForms'

@@ -2,13 +2,7 @@ import { QueryClient, useQueryErrorResetBoundary } from '@tanstack/react-query'
 import { act, render, renderHook, screen, waitFor, within } from '@testing-library/react'
 import { StrictMode, Suspense, Component, type ReactNode } from 'react'
 import { describe, expect, it } from 'vitest'
-import {
-  PixstoreProvider,
-  useImage,
-  usePixstore,
-  useSuspenseImage,
-  type ImageRecord,
-} from '../../src'
+import { PixstoreProvider, useImage, usePixstore, useSuspenseImage, type ImageRecord } from '../../src'
 import { imageQueryKey } from '../../src/client'
 import { PixstoreError, WireState } from '../../src/core'
 import { encodeWirePayload } from '../../src/testing'

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { base64ToBytes, type ImageRecord } from '../../src/core'
+import { base64ToBytes, type ImageRecord } from '../../src/core/internal'
 import { findSecrets, imageSecrets } from './secretForms'
 
 const utf16 = (text: string) => {

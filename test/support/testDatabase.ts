@@ -1,5 +1,5 @@
 import type { DBCore, Middleware } from 'dexie'
-import { PixstoreDatabase } from '../../src/core'
+import { PixstoreDatabase } from '../../src/core/internal'
 
 let counter = 0
 

@@ -6,7 +6,7 @@ import {
   DEFAULT_IMAGE_FORMATS,
   importDecryptionKey,
   type ImageFetcher,
-} from '../../src/core'
+} from '../../src/core/internal'
 import { createMemoryBackend } from '../../src/testing'
 import {
   SW_CACHE_NAME,
