@@ -1,39 +1,20 @@
-// Everything the core offers the kit's own layers; index.ts is the part apps may use.
-export { PixstoreError, isPixstoreError } from './PixstoreError.js'
-export type { PixstoreErrorCode } from './PixstoreError.js'
-export { WireState, WIRE_STATE_ERROR_CODES } from './WireState.js'
-export type { WireErrorState } from './WireState.js'
-export { decodeWirePayload } from './decodeWirePayload.js'
-export type { WirePayload } from './decodeWirePayload.js'
+// What the kit's own layers share: the public core (index.ts) and the parts behind the
+// service that apps are not offered.
+export * from './index.js'
 export { IV_BYTES, KEY_BYTES, TAG_BYTES, TOKEN_BYTES, UPDATED_HEADER_BYTES } from './wireLayout.js'
 export { bytesToBase64, base64ToBytes } from './base64.js'
 export { decryptImage, importDecryptionKey } from './decryptImage.js'
 export type { DecryptedImage, DecryptionKey } from './decryptImage.js'
-export { DEFAULT_IMAGE_FORMATS, imageMimeType, formatOfByte, byteOfFormat } from './imageFormats.js'
-export type { ImageFormat } from './imageFormats.js'
-export type { ImageRecord, ImageDecryptionMeta } from './ImageRecord.js'
-export type { ImageFetcher, DownloadProgress } from './ImageFetcher.js'
+export { imageMimeType, formatOfByte, byteOfFormat } from './imageFormats.js'
 export { FetchLimiter } from './FetchLimiter.js'
 export { TaskPacer } from './TaskPacer.js'
 export type { ScheduleTask } from './TaskPacer.js'
 export { postTask } from './postTask.js'
 export { checkOption } from './checkOption.js'
+export type { OptionRange } from './checkOption.js'
 export { versionKey } from './versionKey.js'
 export { Subscribable } from './Subscribable.js'
-export type { OptionRange } from './checkOption.js'
-export { createEndpointFetcher } from './createEndpointFetcher.js'
-export type { EndpointOptions } from './createEndpointFetcher.js'
+// A value here; the public index has its type only.
 export { PixstoreDatabase } from './PixstoreDatabase.js'
-export type { StoredImage } from './PixstoreDatabase.js'
 export { ImageStore } from './ImageStore.js'
-export type {
-  ImageStoreOptions,
-  ImageStoreStats,
-  ImageStoreChange,
-  ImageStoreEntry,
-} from './ImageStoreOptions.js'
-export type { PixstoreConfig } from './PixstoreConfig.js'
-export { createImageService } from './createImageService.js'
 export { ImageMetrics, IMAGE_SOURCES, RECENT_ERRORS } from './ImageMetrics.js'
-export type { ImageEvent, ImageSource, ImageMetricsSnapshot, SourceCount } from './ImageMetrics.js'
-export type { ImageService, GetImageOptions, EncryptedVersion } from './ImageService.js'
