@@ -6,14 +6,17 @@ import reactHooks from 'eslint-plugin-react-hooks'
 const reactPackages = ['react', 'react-dom', '@tanstack/react-query', 'dexie-react-hooks']
 
 /**
- * The layers of src/, and which others each may import (through that layer's index, or the
- * core's internal.ts, which adds what the kit's own layers share; unless `throughIndex` is false). Everything else is refused, and React too unless `react` is set.
+ * The layers of src/, and which others each may import, through that layer's index (unless
+ * `throughIndex` is false). With `coreInternals`, src/core/internal.ts too: what the kit's
+ * layers under the React one share beyond the public core. Everything else is refused, and
+ * React too unless `react` is set.
  */
 const layers = [
   { folders: ['core'], uses: [] },
-  { folders: ['sw'], uses: ['core'] },
-  { folders: ['client'], uses: ['core', 'sw'] },
-  { folders: ['compat', 'testing'], uses: ['core'] },
+  { folders: ['sw'], uses: ['core'], coreInternals: true },
+  { folders: ['client'], uses: ['core', 'sw'], coreInternals: true },
+  { folders: ['testing'], uses: ['core'], coreInternals: true },
+  { folders: ['compat'], uses: ['core'] },
   // The Vite plugin runs in Node: it takes one constant from sw/messages.js, not sw's browser code.
   { folders: ['vite'], uses: ['sw'], throughIndex: false },
   { folders: ['react'], uses: ['core', 'sw', 'client'], react: true },
@@ -24,7 +27,7 @@ const allFolders = layers.flatMap((layer) => layer.folders)
 const anyOf = (folders) => `^(\\.\\./)+(${folders.join('|')})`
 
 /** The import rule of one layer, from the table above. */
-function importRules({ folders, uses, react = false, throughIndex = true }) {
+function importRules({ folders, uses, react = false, throughIndex = true, coreInternals = false }) {
   const name = `src/${folders.join(' and src/')}`
   const refused = allFolders.filter((folder) => !folders.includes(folder) && !uses.includes(folder))
   const noReact = `${name} never imports React.`
@@ -48,13 +51,11 @@ function importRules({ folders, uses, react = false, throughIndex = true }) {
                   },
                 ]
               : []),
-            ...(throughIndex && uses.length > 0
-              ? [
-                  {
-                    regex: `${anyOf(uses)}/(?!(index|internal)\\.js$)`,
-                    message: 'Import another layer through its index only.',
-                  },
-                ]
+            ...(throughIndex
+              ? uses.map((folder) => ({
+                  regex: `${anyOf([folder])}/(?!${folder === 'core' && coreInternals ? '(index|internal)' : 'index'}\\.js$)`,
+                  message: 'Import another layer through its index only.',
+                }))
               : []),
           ],
         },

@@ -1,4 +1,4 @@
-import type { DownloadProgress } from '../core/internal.js'
+import type { DownloadProgress } from '../core/index.js'
 
 /**
  * Download progress of image queries by query hash, with listeners per hash, so a chunk

@@ -1,5 +1,5 @@
 import type { QueryClient, QueryObserverOptions } from '@tanstack/query-core'
-import { isPixstoreError, PixstoreError, type DownloadProgress, type ImageRecord } from '../core/internal.js'
+import { isPixstoreError, PixstoreError, type DownloadProgress, type ImageRecord } from '../core/index.js'
 import type { PixstoreClient } from './PixstoreClient.js'
 import { scriptFreeUrl } from './scriptFreeUrl.js'
 

@@ -16,3 +16,5 @@ export { imageQueryKey, imageQueryOptions, IMAGE_QUERY_PREFIX } from './imageQue
 export type { ImageData, ImageQueryKey, ImageQueryOptions } from './imageQueryOptions.js'
 export { WorkerWarmer } from './WorkerWarmer.js'
 export type { WorkerWarmerOptions } from './WorkerWarmer.js'
+// The key of one version of a record, for the React layer's hooks.
+export { versionKey } from '../core/internal.js'

@@ -5,7 +5,7 @@ import {
   type ImageFormat,
   type ImageRecord,
   type ImageService,
-} from '../core/internal.js'
+} from '../core/index.js'
 
 /** pixstore 3's error handling modes. */
 export type ErrorHandlingMode = 'hybrid' | 'throw' | 'warn' | 'silent' | 'custom'

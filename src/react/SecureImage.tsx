@@ -1,6 +1,6 @@
 import { forwardRef, useCallback, type ImgHTMLAttributes, type ReactNode, type Ref } from 'react'
 import type { LoadFull } from '../client/index.js'
-import type { DownloadProgress, ImageRecord, PixstoreError } from '../core/internal.js'
+import type { DownloadProgress, ImageRecord, PixstoreError } from '../core/index.js'
 import { useInView } from './useInView.js'
 import { useSecureImage } from './useSecureImage.js'
 

@@ -1,4 +1,4 @@
-import type { ImageRecord } from '../core/internal.js'
+import type { ImageRecord } from '../core/index.js'
 import { ImageQueryObserver, type ImageQueryObserverOptions, type ImageQueryResult } from '../client/index.js'
 import { useObserver } from './useObserver.js'
 

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks'
-import type { ImageStoreStats } from '../core/internal.js'
+import type { ImageStoreStats } from '../core/index.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
 
 /**

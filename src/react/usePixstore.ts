@@ -1,4 +1,4 @@
-import type { ImageService } from '../core/internal.js'
+import type { ImageService } from '../core/index.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
 
 /** The provider's image service; throws outside `<PixstoreProvider>`. */

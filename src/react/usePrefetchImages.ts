@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
-import { ClearHold } from '../client/index.js'
-import { versionKey, type ImageRecord } from '../core/internal.js'
+import { ClearHold, versionKey } from '../client/index.js'
+import type { ImageRecord } from '../core/index.js'
 import { useClearEpoch } from './useClearEpoch.js'
 import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js'
 import { usePixstoreContext } from './usePixstoreContext.js'

@@ -1,6 +1,6 @@
 import type { SyntheticEvent } from 'react'
 import { ImageObserver, type ImageObserverOptions, type ImageObserverResult } from '../client/index.js'
-import type { ImageRecord } from '../core/internal.js'
+import type { ImageRecord } from '../core/index.js'
 import { useObserver } from './useObserver.js'
 
 /** Options of `useSecureImage`. */

@@ -1,7 +1,7 @@
 import { useQueryErrorResetBoundary } from '@tanstack/react-query'
 import { useEffect } from 'react'
 import { ImageQueryObserver, type ImageData } from '../client/index.js'
-import type { ImageRecord } from '../core/internal.js'
+import type { ImageRecord } from '../core/index.js'
 import { useObserver } from './useObserver.js'
 
 /**

@@ -1,4 +1,4 @@
-import { PixstoreError } from '../core/internal.js'
+import { PixstoreError } from '../core/index.js'
 import type { SW_MESSAGE } from './messages.js'
 import { type ImageResponseMessage, type KeyResponseMessage, type SwMessage } from './messages.js'
 

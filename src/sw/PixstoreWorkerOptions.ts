@@ -1,4 +1,4 @@
-import type { ImageFormat, ImageService } from '../core/internal.js'
+import type { ImageFormat, ImageService } from '../core/index.js'
 import type { WorkerLoadSource } from './messages.js'
 import type { WorkerClients } from './ServedReports.js'
 

@@ -1,4 +1,4 @@
-import { isPixstoreError } from '../core/internal.js'
+import { isPixstoreError } from '../core/index.js'
 import { clearedError } from './clearedError.js'
 import type { Flight, ImageResolver } from './ImageResolver.js'
 import type { ServedReport } from './messages.js'

@@ -1,5 +1,10 @@
-import type { ImageRecord, ImageService } from '../core/internal.js'
-import { checkOption, Subscribable, versionKey } from '../core/internal.js'
+import {
+  type ImageRecord,
+  type ImageService,
+  checkOption,
+  Subscribable,
+  versionKey,
+} from '../core/internal.js'
 import {
   SW_CACHE_NAME,
   SW_CHANNEL,

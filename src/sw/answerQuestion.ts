@@ -1,4 +1,4 @@
-import { isPixstoreError, type ImageRecord, type ImageService } from '../core/internal.js'
+import { isPixstoreError, type ImageRecord, type ImageService } from '../core/index.js'
 import {
   SW_MESSAGE,
   type ImageRequestMessage,

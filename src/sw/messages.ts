@@ -6,7 +6,7 @@ import type {
   ImageSource,
   ImageStoreOptions,
   PixstoreErrorCode,
-} from '../core/internal.js'
+} from '../core/index.js'
 
 /** Message types on the BroadcastChannel between page bridges and the worker. */
 export const SW_MESSAGE = {

@@ -1,4 +1,4 @@
-import type { PixstoreConfig } from '../core/internal.js'
+import type { PixstoreConfig } from '../core/index.js'
 import type { WorkerLoadSource } from './messages.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { ImageFormat } from '../core/internal.js'
+import type { ImageFormat } from '../core/index.js'
 import type { PixstoreWorkerOptions } from './PixstoreWorkerOptions.js'
 
 /** The worker's options a page chooses: they travel in the worker script's URL. */

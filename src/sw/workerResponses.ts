@@ -1,5 +1,5 @@
 // How the worker answers an image request: the image, or a status the page's <img> falls back on.
-import type { PixstoreErrorCode } from '../core/internal.js'
+import type { PixstoreErrorCode } from '../core/index.js'
 import type { ServedImage } from './ImageResolver.js'
 
 const STATUS_OF: Partial<Record<PixstoreErrorCode, number>> = {

@@ -19,6 +19,10 @@ describe('the layers of src/', () => {
     ['src/client/x.ts', "import { imported } from '../sw/WorkerBridge.js'", 'through its index only'],
     ['src/client/x.ts', "import { imported } from '@tanstack/react-query'", 'src/client never imports React'],
     ['src/testing/x.ts', "import { imported } from '../react/index.js'", 'may import core only'],
+    // The core's internals are for the layers under the React one.
+    ['src/react/x.ts', "import { imported } from '../core/internal.js'", 'through its index only'],
+    ['src/compat/x.ts', "import { imported } from '../core/internal.js'", 'through its index only'],
+    ['src/client/x.ts', "import { imported } from '../sw/internal.js'", 'through its index only'],
     [
       'src/devtools/x.ts',
       "import { imported } from '../core/index.js'",
@@ -30,6 +34,7 @@ describe('the layers of src/', () => {
 
   it.each([
     ['src/client/x.ts', "import { imported } from '../sw/index.js'"],
+    ['src/client/x.ts', "import { imported } from '../core/internal.js'"],
     ['src/react/x.ts', "import imported from 'react'"],
     ['src/vite/x.ts', "import { imported } from '../sw/messages.js'"],
     ['src/devtools/x.ts', "import { imported } from '../react/index.js'"],
