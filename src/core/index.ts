@@ -13,8 +13,8 @@ export type { ImageRecord, ImageDecryptionMeta } from './ImageRecord.js'
 export type { ImageFetcher, DownloadProgress } from './ImageFetcher.js'
 export { createEndpointFetcher } from './createEndpointFetcher.js'
 export type { EndpointOptions } from './createEndpointFetcher.js'
-// A type only: a database of the app's own (Dexie middleware, another IndexedDB) is passed in
-// options; writing the store behind the service's back is not offered.
+// A type only: it names the `cache.database` option (the kit's own tests pass one); an app
+// cannot make one, so nothing writes the store behind the service's back.
 export type { PixstoreDatabase, StoredImage } from './PixstoreDatabase.js'
 export type {
   ImageStoreOptions,

@@ -80,26 +80,34 @@ describe('object URLs', () => {
 describe('object URLs with the default gcTime', () => {
   const shownSrcs = (container: HTMLElement) =>
     [...container.querySelectorAll('img')].map((img) => img.getAttribute('src') ?? '')
-  const decoded = (container: HTMLElement) =>
-    [...container.querySelectorAll('img')].every((img) => img.complete && img.naturalWidth > 0)
+  /** Waits until the four images of `container` are all decoded. */
+  const allShown = (container: HTMLElement) =>
+    waitFor(() => {
+      const imgs = [...container.querySelectorAll('img')]
+      expect(imgs.filter((img) => img.complete && img.naturalWidth > 0)).toHaveLength(4)
+    }, fast)
 
-  it('keeps a URL while its query stays cached: a remounted image shows it again, unrevoked', async () => {
+  /** Four saved images, the object URLs made from now on, and a QueryClient with the default gcTime. */
+  async function fourImages() {
     const h = pixstoreHarness()
     const records = await Promise.all(Array.from({ length: 4 }, async (_, i) => (await h.save(i + 1)).record))
-    const urls = trackObjectUrls()
+    return { h, records, urls: trackObjectUrls(), client: new QueryClient() }
+  }
+
+  it('keeps a URL while its query stays cached: a remounted image shows it again, unrevoked', async () => {
+    const { h, records, urls, client } = await fourImages()
     try {
-      const client = new QueryClient()
       const view = (shown: boolean) => (
         <PixstoreProvider config={h.config} queryClient={client}>
           {shown && <Grid records={records} />}
         </PixstoreProvider>
       )
       const { rerender, container } = render(view(true))
-      await waitFor(() => expect(decoded(container) && shownSrcs(container).length).toBe(4), fast)
+      await allShown(container)
       const first = shownSrcs(container)
       rerender(view(false))
       rerender(view(true))
-      await waitFor(() => expect(decoded(container) && shownSrcs(container).length).toBe(4), fast)
+      await allShown(container)
       expect(shownSrcs(container)).toEqual(first)
       expect(first.filter((url) => urls.revoked.has(url))).toEqual([])
       expect(h.fetches).toHaveLength(4)
@@ -109,17 +117,14 @@ describe('object URLs with the default gcTime', () => {
   })
 
   it('revokes the URL a refetch replaces, so no decrypted image stays reachable', async () => {
-    const h = pixstoreHarness()
-    const records = await Promise.all(Array.from({ length: 4 }, async (_, i) => (await h.save(i + 1)).record))
-    const urls = trackObjectUrls()
+    const { h, records, urls, client } = await fourImages()
     try {
-      const client = new QueryClient()
       const { container } = render(
         <PixstoreProvider config={h.config} queryClient={client}>
           <Grid records={records} />
         </PixstoreProvider>,
       )
-      await waitFor(() => expect(decoded(container) && shownSrcs(container).length).toBe(4), fast)
+      await allShown(container)
       const first = shownSrcs(container)
       await client.refetchQueries()
       await waitFor(() => expect(shownSrcs(container).some((src) => first.includes(src))).toBe(false), fast)
