@@ -57,6 +57,7 @@ export default defineConfig({
         testing: resolve(import.meta.dirname, 'src/testing/index.ts'),
         devtools: resolve(import.meta.dirname, 'src/devtools/index.ts'),
         vite: resolve(import.meta.dirname, 'src/vite/index.ts'),
+        worker: resolve(import.meta.dirname, 'src/worker/index.ts'),
       },
       formats: ['es'],
     },

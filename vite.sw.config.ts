@@ -9,7 +9,7 @@ export default defineConfig({
     sourcemap: true,
     minify: true,
     lib: {
-      entry: resolve(import.meta.dirname, 'src/sw/worker.ts'),
+      entry: resolve(import.meta.dirname, 'src/worker/script.ts'),
       formats: ['iife'],
       name: 'pixstoreServiceWorker',
       fileName: () => 'pixstore-sw.js',

@@ -6,7 +6,14 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['test/core/**/*.test.ts', 'test/sw/**/*.test.ts', 'test/client/WorkerWarmer.test.ts'],
+    include: [
+      'test/core/**/*.test.ts',
+      'test/protocol/**/*.test.ts',
+      'test/worker/**/*.test.ts',
+      'test/window/workerLoadSource.test.ts',
+      'test/window/countWorkerAnswers.test.ts',
+      'test/client/WorkerWarmer.test.ts',
+    ],
     exclude: ['test/**/*.browser.test.ts', 'test/**/*.e2e.test.ts'],
   },
 })

@@ -2,14 +2,14 @@ import { createImageService, Subscribable, type ImageService, type PixstoreConfi
 import {
   countWorkerAnswers,
   createWorkerStatusStore,
-  SW_PREFIX,
   WorkerBridge,
   workerContainer,
   workerLoadSource,
   type RegisterPixstoreWorkerOptions,
   type WorkerStatus,
   type WorkerStatusStore,
-} from '../sw/index.js'
+} from '../window/index.js'
+import { SW_PREFIX } from '../protocol/index.js'
 import { ObjectUrlRegistry } from './ObjectUrlRegistry.js'
 import { ProgressRegistry } from './ProgressRegistry.js'
 import { WorkerWarmer } from './WorkerWarmer.js'

@@ -1,5 +1,5 @@
 import { FetchLimiter, versionKey, type ImageRecord } from '../core/internal.js'
-import type { WorkerBridge, WorkerStatus } from '../sw/index.js'
+import type { WorkerBridge, WorkerStatus } from '../window/index.js'
 import type { Source } from './ClientObserver.js'
 
 /** Options of a `WorkerWarmer`. */

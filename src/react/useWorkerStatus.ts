@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react'
-import type { WorkerStatus } from '../sw/index.js'
+import type { WorkerStatus } from '../window/index.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
 
 const onServer = (): WorkerStatus => 'unsupported'

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Connect, Plugin } from 'vite'
-import { SW_SCRIPT_URL } from '../sw/messages.js'
+import { SW_SCRIPT_URL } from '../protocol/index.js'
 
 /** Options of the `pixstoreWorker` Vite plugin. */
 export interface PixstoreWorkerPluginOptions {

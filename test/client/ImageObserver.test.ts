@@ -10,7 +10,7 @@ import {
   type ImageRecord,
 } from '../../src'
 import type { ImageFetcher } from '../../src/core'
-import { SW_MESSAGE } from '../../src/sw'
+import { SW_MESSAGE } from '../../src/protocol'
 import { createMemoryBackend } from '../../src/testing'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
 import { testDatabase } from '../support/testDatabase'

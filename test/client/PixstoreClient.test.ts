@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { PixstoreClient } from '../../src'
-import { SW_MESSAGE, type SwMessage } from '../../src/sw'
+import { SW_MESSAGE, type SwMessage } from '../../src/protocol'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
 import { testDatabase } from '../support/testDatabase'
 

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PixstoreClient, type ImageRecord } from '../../src'
 import { WorkerWarmer } from '../../src/client'
-import { imageUrl } from '../../src/sw'
+import { imageUrl } from '../../src/protocol'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
 import { testDatabase } from '../support/testDatabase'
 

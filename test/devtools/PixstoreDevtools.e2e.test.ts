@@ -7,7 +7,7 @@ import { e2eSuite, gallery } from '../support/e2e'
 // Dexie), a reload (the worker's memory answers) and a reload after the worker was stopped
 // (its Cache Storage answers, with the keys asked of the page).
 const COUNT = 6
-const suite = e2eSuite('test/sw/fixture', COUNT)
+const suite = e2eSuite('test/support/fixture', COUNT)
 
 /** The answers per layer the panel shows, and its hit rate. */
 async function panel(page: Page) {

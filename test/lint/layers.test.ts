@@ -13,16 +13,33 @@ async function refusals(path: string, source: string): Promise<string[]> {
 describe('the layers of src/', () => {
   it.each([
     ['src/core/x.ts', "import imported from 'react'", 'src/core never imports React'],
-    ['src/core/x.ts', "import { imported } from '../sw/index.js'", 'src/core imports no other layer'],
-    ['src/sw/x.ts', "import { imported } from '../client/index.js'", 'src/sw may import core only'],
-    ['src/sw/x.ts', "import { imported } from 'react-dom/client'", 'src/sw never imports React'],
-    ['src/client/x.ts', "import { imported } from '../sw/WorkerBridge.js'", 'through its index only'],
+    ['src/core/x.ts', "import { imported } from '../protocol/index.js'", 'src/core imports no other layer'],
+    [
+      'src/protocol/x.ts',
+      "import { imported } from '../worker/index.js'",
+      'src/protocol may import core only',
+    ],
+    // Neither runtime imports the other's code.
+    [
+      'src/worker/x.ts',
+      "import { imported } from '../window/index.js'",
+      'src/worker may import core, protocol only',
+    ],
+    [
+      'src/window/x.ts',
+      "import { imported } from '../worker/index.js'",
+      'src/window may import core, protocol only',
+    ],
+    ['src/worker/x.ts', "import { imported } from 'react-dom/client'", 'src/worker never imports React'],
+    ['src/window/x.ts', "import imported from 'react'", 'src/window never imports React'],
+    ['src/client/x.ts', "import { imported } from '../window/WorkerBridge.js'", 'through its index only'],
+    ['src/vite/x.ts', "import { imported } from '../protocol/messages.js'", 'through its index only'],
     ['src/client/x.ts', "import { imported } from '@tanstack/react-query'", 'src/client never imports React'],
     ['src/testing/x.ts', "import { imported } from '../react/index.js'", 'may import core only'],
     // The core's internals are for the layers under the React one.
     ['src/react/x.ts', "import { imported } from '../core/internal.js'", 'through its index only'],
     ['src/compat/x.ts', "import { imported } from '../core/internal.js'", 'through its index only'],
-    ['src/client/x.ts', "import { imported } from '../sw/internal.js'", 'through its index only'],
+    ['src/client/x.ts', "import { imported } from '../window/internal.js'", 'through its index only'],
     [
       'src/devtools/x.ts',
       "import { imported } from '../core/index.js'",
@@ -33,10 +50,12 @@ describe('the layers of src/', () => {
   })
 
   it.each([
-    ['src/client/x.ts', "import { imported } from '../sw/index.js'"],
+    ['src/client/x.ts', "import { imported } from '../window/index.js'"],
+    ['src/worker/x.ts', "import { imported } from '../protocol/index.js'"],
+    ['src/window/x.ts', "import { imported } from '../protocol/index.js'"],
     ['src/client/x.ts', "import { imported } from '../core/internal.js'"],
     ['src/react/x.ts', "import imported from 'react'"],
-    ['src/vite/x.ts', "import { imported } from '../sw/messages.js'"],
+    ['src/vite/x.ts', "import { imported } from '../protocol/index.js'"],
     ['src/devtools/x.ts', "import { imported } from '../react/index.js'"],
   ])('%s: %s is allowed', async (path, source) => {
     expect(await refusals(path, source)).toEqual([])

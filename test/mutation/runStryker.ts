@@ -36,7 +36,15 @@ const inScope = (file: string) => included.some((r) => r.test(file)) && !exclude
 
 /** The Node tests each mutant runs against (vitest.mutation.config.ts). */
 const mutationTests = lines(
-  git('ls-files', 'test/core', 'test/sw', 'test/client/WorkerWarmer.test.ts'),
+  git(
+    'ls-files',
+    'test/core',
+    'test/protocol',
+    'test/worker',
+    'test/window/workerLoadSource.test.ts',
+    'test/window/countWorkerAnswers.test.ts',
+    'test/client/WorkerWarmer.test.ts',
+  ),
 ).filter((file) => /\.test\.ts$/.test(file) && !/\.(browser|e2e)\.test\.ts$/.test(file))
 const SET_UP = ['stryker.config.mjs', 'vitest.mutation.config.ts', 'test/mutation/runStryker.ts']
 

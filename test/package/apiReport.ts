@@ -12,6 +12,7 @@ export const ENTRIES = {
   'pixstore-react/testing': 'src/testing/index.ts',
   'pixstore-react/devtools': 'src/devtools/index.ts',
   'pixstore-react/vite': 'src/vite/index.ts',
+  'pixstore-react/worker': 'src/worker/index.ts',
 } as const
 
 const root = resolve(import.meta.dirname, '../..')

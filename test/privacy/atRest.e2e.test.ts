@@ -18,7 +18,7 @@ import { UNTIL } from '../support/hang'
 const COUNT = 6
 // pixstore 3's endpoint as published: no Cache-Control, no Vary. The kit alone must keep
 // its answers off the disk.
-const suite = e2eSuite('test/sw/fixture', COUNT, { noStore: false })
+const suite = e2eSuite('test/support/fixture', COUNT, { noStore: false })
 
 let profile = ''
 afterAll(async () => {

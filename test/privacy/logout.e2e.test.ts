@@ -10,7 +10,7 @@ import { e2eSuite, expectNothingAtRest, gallery } from '../support/e2e.ts'
 import { UNTIL, HANG } from '../support/hang'
 
 const COUNT = 8
-const suite = e2eSuite('test/sw/fixture', COUNT)
+const suite = e2eSuite('test/support/fixture', COUNT)
 
 type Fixture = Window & {
   pixstore: { logout(): Promise<void>; clear(): Promise<void>; show(index: number): void }

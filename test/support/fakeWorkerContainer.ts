@@ -1,8 +1,11 @@
+import { SW_MESSAGE } from '../../src/protocol'
+
 /**
  * A service worker container that registers at once but takes control of the page only on
- * `takeOver()` (or from the start with `controlled`); works in Node and in the browser.
+ * `takeOver()` (or from the start with `controlled`); works in Node and in the browser. Its
+ * worker answers the kit's `PING` unless `kit` is false (an app's worker without the kit).
  */
-export function fakeWorkerContainer({ controlled = false } = {}) {
+export function fakeWorkerContainer({ controlled = false, kit = true } = {}) {
   const target = new EventTarget()
   const base = globalThis.location?.href ?? 'http://localhost/'
   let controller: { scriptURL: string; postMessage(message: unknown): void } | null = null
@@ -10,7 +13,10 @@ export function fakeWorkerContainer({ controlled = false } = {}) {
   const posted: unknown[] = []
   const worker = (scriptURL: string) => ({
     scriptURL,
-    postMessage: (message: unknown) => posted.push(message),
+    postMessage: (message: unknown, transfer: MessagePort[] = []) => {
+      posted.push(message)
+      if (kit && (message as { type?: string }).type === SW_MESSAGE.PING) transfer[0]?.postMessage(message)
+    },
   })
   let scriptUrl = new URL('/pixstore-sw.js', base).href
   const registered: string[] = []
@@ -26,8 +32,9 @@ export function fakeWorkerContainer({ controlled = false } = {}) {
       },
     },
   }) as unknown as ServiceWorkerContainer
-  const takeOver = () => {
-    controller = worker(scriptUrl)
+  /** The worker at `url` (the one registered, unless the app registered its own) takes control. */
+  const takeOver = (url = scriptUrl) => {
+    controller = worker(new URL(url, base).href)
     target.dispatchEvent(new Event('controllerchange'))
   }
   if (controlled) controller = worker(scriptUrl)

@@ -8,15 +8,15 @@ import {
   type ImageRecord,
 } from '../../src/core'
 import { createMemoryBackend, encryptImage } from '../../src/testing'
+import { PixstoreWorker } from '../../src/worker'
 import {
-  PixstoreWorker,
   SW_CACHE_NAME,
   SW_MESSAGE,
   type ServedMessage,
   type ServedReport,
   type SwMessage,
   type WorkerLoadSource,
-} from '../../src/sw'
+} from '../../src/protocol'
 import { testDatabase } from './testDatabase'
 
 let counter = 0

@@ -1,0 +1,7 @@
+export { PixstoreWorker } from './PixstoreWorker.js'
+export type { PixstoreWorkerOptions } from './PixstoreWorkerOptions.js'
+export type { WorkerClients } from './ServedReports.js'
+export { pixstoreRoute } from './pixstoreRoute.js'
+export type { PixstoreRouteOptions } from './pixstoreRoute.js'
+export type { WorkerExtendableEvent, WorkerFetchEvent, WorkerMessageEvent } from './workerEvents.js'
+export type { WorkerScriptOptions, WorkerLoadSource } from '../protocol/index.js'

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import { SW_MESSAGE } from '../../src/protocol'
+import { registerPixstoreWorker, workerScriptUrl } from '../../src/window'
+import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
+
+describe('registerPixstoreWorker', () => {
+  it('puts the options in the script URL', () => {
+    expect(workerScriptUrl()).toBe('/pixstore-sw.js')
+    expect(
+      workerScriptUrl({
+        url: '/sw/p.js',
+        prefix: '/media',
+        timeout: 900,
+        maxEntries: 50,
+        imageFormats: ['png', 'jpg'],
+      }),
+    ).toBe('/sw/p.js?prefix=%2Fmedia&timeout=900&maxEntries=50&formats=png%2Cjpg')
+  })
+
+  it('is unsupported and registers nothing without service workers (server rendering)', () => {
+    const worker = registerPixstoreWorker()
+    expect(worker.status).toBe('unsupported')
+  })
+
+  it('reports ready once the worker controls the page, and failed when registration fails', async () => {
+    const listeners = new Set<() => void>()
+    let controller: { scriptURL: string } | null = null
+    const container = {
+      get controller() {
+        return controller
+      },
+      addEventListener: (_: string, listener: () => void) => listeners.add(listener),
+      removeEventListener: (_: string, listener: () => void) => listeners.delete(listener),
+      register: async () => ({}),
+    } as unknown as ServiceWorkerContainer
+    const worker = registerPixstoreWorker({ container })
+    const seen: string[] = []
+    worker.subscribe((status) => seen.push(status))
+    expect(worker.status).toBe('registering')
+    await Promise.resolve()
+    controller = { scriptURL: 'https://app.example/pixstore-sw.js' }
+    listeners.forEach((listener) => listener())
+    expect(worker.status).toBe('ready')
+    expect(seen).toEqual(['ready'])
+
+    const failing = registerPixstoreWorker({
+      container: {
+        ...container,
+        controller: null,
+        register: () => Promise.reject(new Error('404')),
+      } as never,
+    })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(failing.status).toBe('failed')
+    expect(failing.error).toBeInstanceOf(Error)
+  })
+})
+
+describe("registerPixstoreWorker with the app's own worker (register: false)", () => {
+  const statuses = (worker: ReturnType<typeof registerPixstoreWorker>) => {
+    const seen: string[] = [worker.status]
+    worker.subscribe((status) => seen.push(status))
+    return seen
+  }
+
+  it('registers nothing, and is ready from the start when a worker with the kit controls the page', async () => {
+    const fake = fakeWorkerContainer({ controlled: true })
+    const worker = registerPixstoreWorker({ container: fake.container, register: false, url: '/other.js' })
+    const seen = statuses(worker)
+    // Asked whether it holds the kit's handler; it answers, and nothing changes.
+    await expect.poll(() => fake.posted).toEqual([{ type: SW_MESSAGE.PING }])
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(seen).toEqual(['ready'])
+    expect(fake.registered).toEqual([])
+  })
+
+  it("turns ready when the app's worker takes over and answers, whatever its script URL", async () => {
+    const fake = fakeWorkerContainer()
+    const worker = registerPixstoreWorker({ container: fake.container, register: false })
+    const seen = statuses(worker)
+    fake.takeOver('/app-sw.js')
+    await expect.poll(() => worker.status).toBe('ready')
+    expect(seen).toEqual(['registering', 'ready'])
+    expect(fake.registered).toEqual([])
+  })
+
+  it("is failed, with its reason, when the worker in control does not answer the kit's PING", async () => {
+    const fake = fakeWorkerContainer({ controlled: true, kit: false })
+    const worker = registerPixstoreWorker({ container: fake.container, register: false, readyTimeout: 30 })
+    const seen = statuses(worker)
+    await expect.poll(() => worker.status).toBe('failed')
+    expect(seen).toEqual(['ready', 'failed'])
+    expect(String(worker.error)).toContain("does not include pixstore's handler")
+  })
+
+  it('is failed when no worker takes control in time, and ready when one does later', async () => {
+    const fake = fakeWorkerContainer()
+    const worker = registerPixstoreWorker({ container: fake.container, register: false, readyTimeout: 30 })
+    await expect.poll(() => worker.status).toBe('failed')
+    fake.takeOver('/app-sw.js')
+    await expect.poll(() => worker.status).toBe('ready')
+  })
+})
