@@ -2,7 +2,9 @@
 // through the project's own plugin and the real pixstore backend behind a counting proxy,
 // plus Chromium driven by playwright-core.
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect } from 'vitest'
@@ -34,17 +36,55 @@ export interface E2E {
 export interface E2EOptions {
   /** Passed to the dev backend: `false` sends pixstore 3's own headers (no `Cache-Control`). @default true */
   noStore?: boolean
+  /**
+   * The worker that controls the fixture: the kit's standalone `pixstore-sw.js`, or an app's own
+   * (`test/support/fixture/appWorker.ts`, served at `/app-sw.js`) that includes the kit's
+   * handler as a Workbox route, the page then using `serviceWorker={{ register: false }}`.
+   * @default 'standalone'
+   */
+  worker?: 'standalone' | 'composed'
+}
+
+/** The script URL of the worker `options` name. */
+export const workerScript = (options: E2EOptions) =>
+  options.worker === 'composed' ? '/app-sw.js' : '/pixstore-sw.js'
+
+/** The app's own worker of the fixture, bundled as its bundler would (Workbox and the kit inside). */
+async function buildAppWorker(): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), 'pixstore-app-sw-'))
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    // As an app's bundler builds its worker: Workbox reads NODE_ENV.
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: {
+      outDir,
+      minify: false,
+      lib: {
+        entry: resolve(root, 'test/support/fixture/appWorker.ts'),
+        formats: ['iife'],
+        name: 'appWorker',
+        fileName: () => 'app-sw.js',
+      },
+    },
+  })
+  return join(outDir, 'app-sw.js')
 }
 
 export async function startE2E(fixture: string, count: number, options: E2EOptions = {}): Promise<E2E> {
   if (!existsSync(workerFile))
     await build({ configFile: resolve(root, 'vite.sw.config.ts'), logLevel: 'warn' })
+  const composed = options.worker === 'composed'
+  const served = composed
+    ? pixstoreWorker({ workerFile: await buildAppWorker(), path: workerScript(options) })
+    : pixstoreWorker({ workerFile })
   const backend = pixstoreDevServer({ count, proxy: true, noStore: options.noStore })
   const server = await createServer({
     configFile: false,
     root: resolve(root, fixture),
     logLevel: 'warn',
-    plugins: [react(), pixstoreWorker({ workerFile }), backend],
+    define: { __APP_WORKER__: JSON.stringify(composed) },
+    plugins: [react(), served, backend],
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
   })
   await server.listen()
