@@ -75,6 +75,7 @@ export default tseslint.config(
       'bench/results',
       'reports',
       'examples/*/.next',
+      'examples/*/dist',
       'examples/*/public/pixstore-sw.js',
     ],
   },

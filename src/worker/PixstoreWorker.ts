@@ -151,7 +151,8 @@ export class PixstoreWorker {
    */
   handleMessage(event: WorkerMessageEvent): void {
     if (isPingMessage(event.data)) return event.ports?.[0]?.postMessage(event.data)
-    event.waitUntil(this.receive(event.data, event.source?.id ?? undefined))
+    const { id } = (event.source ?? {}) as { id?: unknown }
+    event.waitUntil(this.receive(event.data, typeof id === 'string' ? id : undefined))
   }
 
   /**

@@ -19,8 +19,8 @@ export interface WorkerFetchEvent extends WorkerExtendableEvent {
 /** A `message` event posted by a page to the worker itself. */
 export interface WorkerMessageEvent extends WorkerExtendableEvent {
   data: unknown
-  /** The page that posted it. */
-  source: { id?: string } | null
+  /** The page that posted it (a `Client`, whose `id` the worker reads), or another sender. */
+  source: unknown
   /** The ports sent with it (a `PING` carries the one it is answered on). */
   ports?: ReadonlyArray<Pick<MessagePort, 'postMessage'>>
 }

@@ -228,7 +228,7 @@ export function e2eSuite(fixture: string, count: number, options: E2EOptions = {
  * run of any sample's plaintext is in the page origin's Cache Storage or IndexedDB; returns
  * how many buffers were scanned.
  */
-export async function expectNothingAtRest(e2e: E2E, page: Page): Promise<number> {
+export async function expectNothingAtRest(e2e: Pick<E2E, 'backend'>, page: Page): Promise<number> {
   const { samples, previewSamples, backend, ids, previewIds, initial } = await e2e.backend.seeded()
   const buffers = (await storedBuffers(page)).map((text) => new Uint8Array(Buffer.from(text, 'base64')))
   const keyOf = (record: ImageRecord) => new Uint8Array(Buffer.from(record.meta.key, 'base64'))
