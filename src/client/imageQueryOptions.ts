@@ -1,4 +1,4 @@
-import type { QueryClient, QueryObserverOptions } from '@tanstack/query-core'
+import { onlineManager, type QueryClient, type QueryObserverOptions } from '@tanstack/query-core'
 import { isPixstoreError, PixstoreError, type DownloadProgress, type ImageRecord } from '../core/index.js'
 import type { PixstoreClient } from './PixstoreClient.js'
 import { scriptFreeUrl } from './scriptFreeUrl.js'
@@ -34,7 +34,8 @@ const MAX_RETRIES = 3
 
 /**
  * The query of a record's image, written once for every observer: key, fetch, retry policy.
- * Only codes that can heal are retried; errors are always `PixstoreError`s.
+ * Only codes that can heal are retried, and none while the browser is offline; errors are
+ * always `PixstoreError`s.
  */
 export function imageQueryOptions(
   client: PixstoreClient,
@@ -63,6 +64,12 @@ export function imageQueryOptions(
     },
     staleTime: Infinity,
     structuralSharing: false,
-    retry: (failures, error) => error.retryable && failures < MAX_RETRIES,
+    // Offline, an image seen before still comes from the encrypted cache, which needs no
+    // network: the query runs ('online' would pause it until the network returns). One never
+    // seen fails at once with a typed `network` error, and the reconnect fetches it again (a
+    // query without data is stale; TanStack turns `refetchOnReconnect` off for 'always' unless set).
+    networkMode: 'always',
+    refetchOnReconnect: true,
+    retry: (failures, error) => error.retryable && failures < MAX_RETRIES && onlineManager.isOnline(),
   }
 }

@@ -1,10 +1,10 @@
 // The image query's own work per image, in Node: it must not grow with the images the
 // cache already holds, and it must agree with an app's own queryKeyHashFn.
-import { hashKey, QueryClient, type QueryKey } from '@tanstack/query-core'
+import { hashKey, onlineManager, QueryClient, type QueryKey } from '@tanstack/query-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { bindImageQueries, PixstoreClient } from '../../src'
-import { ImageQueryObserver } from '../../src/client'
-import type { ImageFetcher } from '../../src/core'
+import { ImageQueryObserver, imageQueryOptions } from '../../src/client'
+import { PixstoreError, type ImageFetcher } from '../../src/core'
 import { createMemoryBackend } from '../../src/testing'
 import { testDatabase } from '../support/testDatabase'
 
@@ -83,5 +83,30 @@ describe('imageQueryOptions', () => {
     release()
     await expect.poll(() => observer.getCurrentResult().url).toMatch(/^blob:/)
     expect(observer.getCurrentResult().progress).toBeUndefined()
+  })
+})
+
+describe('the image query offline', () => {
+  afterEach(() => onlineManager.setOnline(true))
+
+  it('retries a network error while online, and not at all offline: the error shows at once', async () => {
+    const { client, queryClient } = await setup()
+    const { retry } = imageQueryOptions(client, queryClient, { id: 'a', token: 1, meta: {} } as never)
+    const network = new PixstoreError('network', 'offline')
+    const check = retry as (failures: number, error: PixstoreError) => boolean
+    expect(check(0, network)).toBe(true)
+    expect(check(3, network)).toBe(false)
+    expect(check(0, new PixstoreError('decrypt-failed', 'bad'))).toBe(false)
+    onlineManager.setOnline(false)
+    expect(check(0, network)).toBe(false)
+  })
+
+  it('runs while offline (the encrypted cache needs no network) and fetches again on reconnect', async () => {
+    const { client, queryClient } = await setup()
+    const options = queryClient.defaultQueryOptions(
+      imageQueryOptions(client, queryClient, { id: 'a', token: 1, meta: {} } as never),
+    )
+    expect(options.networkMode).toBe('always')
+    expect(options.refetchOnReconnect).toBe(true)
   })
 })
