@@ -18,8 +18,12 @@ export default {
     '!src/worker/index.ts',
     // The standalone script's listeners: test/worker/script.test.ts, on the built file's events.
     '!src/worker/script.ts',
+    // The page side that Node tests reach; the bridge is proven in Chromium (hand-written mutants).
     'src/window/workerLoadSource.ts',
     'src/window/countWorkerAnswers.ts',
+    'src/window/registerPixstoreWorker.ts',
+    'src/window/createWorkerStatusStore.ts',
+    'src/window/pingWorker.ts',
     'src/client/WorkerWarmer.ts',
   ],
   coverageAnalysis: 'perTest',

@@ -99,14 +99,15 @@ export function registerPixstoreWorker(options: RegisterPixstoreWorkerOptions = 
   if (container) {
     const timer =
       status === 'registering'
-        ? setTimeout(() => {
-            if (status === 'registering')
-              fail(new Error('The worker did not take control of the page in time'))
-          }, readyTimeout)
+        ? setTimeout(
+            () => fail(new Error('The worker did not take control of the page in time')),
+            readyTimeout,
+          )
         : undefined
+    // Every worker that takes control is followed, for the page's life: the kit's own after an
+    // update, or an app's new version, which is asked again whether it holds the handler.
     const takeOver = () => {
       clearTimeout(timer)
-      container.removeEventListener('controllerchange', onControllerChange)
       if (options.register !== false) return set('ready')
       void pingWorker(container.controller!, readyTimeout).then((answered) =>
         answered
@@ -114,21 +115,17 @@ export function registerPixstoreWorker(options: RegisterPixstoreWorkerOptions = 
           : fail(new Error("The service worker that controls the page does not include pixstore's handler")),
       )
     }
-    const onControllerChange = () => {
+    container.addEventListener('controllerchange', () => {
       if (controlled()) takeOver()
-    }
+    })
     if (options.register === false) {
       if (status === 'ready') takeOver()
-      else container.addEventListener('controllerchange', onControllerChange)
     } else {
-      container.addEventListener('controllerchange', onControllerChange)
-      container
-        .register(scriptUrl, { scope: options.scope ?? '/' })
-        .then(onControllerChange, (cause: unknown) => {
-          clearTimeout(timer)
-          container.removeEventListener('controllerchange', onControllerChange)
-          fail(cause)
-        })
+      // Its worker takes control with a `controllerchange`, followed above.
+      container.register(scriptUrl, { scope: options.scope ?? '/' }).catch((cause: unknown) => {
+        clearTimeout(timer)
+        fail(cause)
+      })
     }
   }
 

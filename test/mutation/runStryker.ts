@@ -41,8 +41,7 @@ const mutationTests = lines(
     'test/core',
     'test/protocol',
     'test/worker',
-    'test/window/workerLoadSource.test.ts',
-    'test/window/countWorkerAnswers.test.ts',
+    'test/window',
     'test/client/WorkerWarmer.test.ts',
   ),
 ).filter((file) => /\.test\.ts$/.test(file) && !/\.(browser|e2e)\.test\.ts$/.test(file))

@@ -20,14 +20,17 @@ export function fakeWorkerContainer({ controlled = false, kit = true } = {}) {
   })
   let scriptUrl = new URL('/pixstore-sw.js', base).href
   const registered: string[] = []
+  /** The scope of each registration. */
+  const scopes: Array<string | undefined> = []
   const container = Object.defineProperties(target, {
     controller: { get: () => controller },
     // The worker's messages to the page flow as soon as it asks (the fake sends none).
     startMessages: { value: () => undefined },
     register: {
-      value: (url: string) => {
+      value: (url: string, options?: RegistrationOptions) => {
         scriptUrl = new URL(url, base).href
         registered.push(scriptUrl)
+        scopes.push(options?.scope)
         return Promise.resolve({})
       },
     },
@@ -38,5 +41,5 @@ export function fakeWorkerContainer({ controlled = false, kit = true } = {}) {
     target.dispatchEvent(new Event('controllerchange'))
   }
   if (controlled) controller = worker(scriptUrl)
-  return { container, takeOver, registered, posted }
+  return { container, takeOver, registered, scopes, posted }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SW_MESSAGE } from '../../src/protocol'
-import { registerPixstoreWorker, workerScriptUrl } from '../../src/window'
+import { isControlledBy, registerPixstoreWorker, workerScriptUrl } from '../../src/window'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
 
 describe('registerPixstoreWorker', () => {
@@ -99,5 +99,54 @@ describe("registerPixstoreWorker with the app's own worker (register: false)", (
     await expect.poll(() => worker.status).toBe('failed')
     fake.takeOver('/app-sw.js')
     await expect.poll(() => worker.status).toBe('ready')
+  })
+})
+
+describe('registerPixstoreWorker, what it follows', () => {
+  it('registers at the root scope unless told another', async () => {
+    const fake = fakeWorkerContainer()
+    registerPixstoreWorker({ container: fake.container })
+    registerPixstoreWorker({ container: fake.container, scope: '/app/' })
+    expect(fake.scopes).toEqual(['/', '/app/'])
+  })
+
+  it('is failed, saying why, when the worker does not take control in time', async () => {
+    const fake = fakeWorkerContainer()
+    const worker = registerPixstoreWorker({ container: fake.container, readyTimeout: 30 })
+    await expect.poll(() => worker.status).toBe('failed')
+    expect(String(worker.error)).toContain('did not take control of the page in time')
+    // A later takeover still turns it ready.
+    fake.takeOver()
+    expect(worker.status).toBe('ready')
+  })
+
+  it('stays ready when the worker already controls the page, whatever readyTimeout', async () => {
+    const fake = fakeWorkerContainer({ controlled: true })
+    const worker = registerPixstoreWorker({ container: fake.container, readyTimeout: 1 })
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(worker.status).toBe('ready')
+  })
+
+  it("asks every new worker of the app's again whether it holds the kit's handler", async () => {
+    const withKit = fakeWorkerContainer({ controlled: true })
+    const worker = registerPixstoreWorker({ container: withKit.container, register: false, readyTimeout: 30 })
+    await expect.poll(() => withKit.posted).toHaveLength(1)
+    withKit.takeOver('/app-sw.js?v=2')
+    await expect.poll(() => withKit.posted).toHaveLength(2)
+    expect(worker.status).toBe('ready')
+  })
+
+  it("does not take another script's control for its own worker's", () => {
+    const fake = fakeWorkerContainer()
+    const worker = registerPixstoreWorker({ container: fake.container })
+    fake.takeOver('/other-sw.js')
+    expect(worker.status).toBe('registering')
+    fake.takeOver('/pixstore-sw.js')
+    expect(worker.status).toBe('ready')
+  })
+
+  it('is not controlled without a container or a controller', () => {
+    expect(isControlledBy({}, undefined)).toBe(false)
+    expect(isControlledBy({ register: false }, fakeWorkerContainer().container)).toBe(false)
   })
 })

@@ -1,6 +1,6 @@
 // The worker as an app's own service worker takes it: a Workbox route, a plain fetch
 // listener, its message listener (records, clears and the kit's PING), in Node.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { SW_MESSAGE, type SwMessage } from '../../src/protocol'
 import { pixstoreRoute } from '../../src/worker'
 import { memoryCaches } from '../support/memoryCaches'
@@ -123,5 +123,22 @@ describe('PixstoreWorker in an app-owned worker', () => {
       waitUntil: () => undefined,
     })
     expect(answered).toHaveLength(1)
+  })
+
+  it('handleMessage takes what any sender posts without throwing: no data, no port, no page id', async () => {
+    const { worker } = await harness()
+    const receive = vi.spyOn(worker, 'receive')
+    const waitUntil = () => undefined
+    for (const event of [
+      { data: null, source: null, waitUntil },
+      { data: { type: SW_MESSAGE.PING }, source: null, waitUntil },
+      { data: { type: SW_MESSAGE.PING }, source: null, ports: [], waitUntil },
+    ])
+      expect(() => worker.handleMessage(event)).not.toThrow()
+    // A sender that is no page (a port, a worker) names no page.
+    worker.handleMessage({ data: { type: 'x' }, source: { id: 42 }, waitUntil })
+    expect(receive).toHaveBeenLastCalledWith({ type: 'x' }, undefined)
+    worker.handleMessage({ data: { type: 'x' }, source: { id: 'tab' }, waitUntil })
+    expect(receive).toHaveBeenLastCalledWith({ type: 'x' }, 'tab')
   })
 })
