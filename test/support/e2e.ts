@@ -76,15 +76,22 @@ export async function startE2E(fixture: string, count: number, options: E2EOptio
     await build({ configFile: resolve(root, 'vite.sw.config.ts'), logLevel: 'warn' })
   const composed = options.worker === 'composed'
   const served = composed
-    ? pixstoreWorker({ workerFile: await buildAppWorker(), path: workerScript(options) })
-    : pixstoreWorker({ workerFile })
+    ? [
+        pixstoreWorker({ workerFile: await buildAppWorker(), path: workerScript(options) }),
+        // An app's worker without the kit, for the page that registers it (`?withoutKit`).
+        pixstoreWorker({
+          workerFile: resolve(root, 'test/support/fixture/plainWorker.js'),
+          path: '/plain-sw.js',
+        }),
+      ]
+    : [pixstoreWorker({ workerFile })]
   const backend = pixstoreDevServer({ count, proxy: true, noStore: options.noStore })
   const server = await createServer({
     configFile: false,
     root: resolve(root, fixture),
     logLevel: 'warn',
     define: { __APP_WORKER__: JSON.stringify(composed) },
-    plugins: [react(), served, backend],
+    plugins: [react(), ...served, backend],
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
   })
   await server.listen()

@@ -3,13 +3,13 @@
 // includes the kit's handler as a Workbox route (test/worker/composed.e2e.test.ts).
 import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { e2eSuite, expectNothingAtRest, gallery, workerCacheUrls, workerScript } from './e2e'
+import { e2eSuite, expectNothingAtRest, gallery, workerCacheUrls, workerScript, type E2E } from './e2e'
 import { UNTIL } from './hang'
 
 const COUNT = 6
 
-/** The worker e2e cases, against the `worker` that controls the fixture. */
-export function workerE2eCases(worker: 'standalone' | 'composed'): void {
+/** The worker e2e cases, against the `worker` that controls the fixture; returns their harness. */
+export function workerE2eCases(worker: 'standalone' | 'composed'): { e2e: E2E } {
   const suite = e2eSuite('test/support/fixture', COUNT, { worker })
 
   const totalRequests = () => suite.e2e.totalRequests()
@@ -274,4 +274,5 @@ export function workerE2eCases(worker: 'standalone' | 'composed'): void {
       },
     )
   })
+  return suite
 }
