@@ -2,7 +2,13 @@ import { QueryObserver, skipToken, type QueryClient } from '@tanstack/query-core
 import { versionKey, type DownloadProgress, type ImageRecord, type PixstoreError } from '../core/internal.js'
 import { ClearHold } from './ClearHold.js'
 import { ClientObserver, type Source } from './ClientObserver.js'
-import { imageQueryKey, imageQueryOptions, type ImageData, type ImageQueryKey } from './imageQueryOptions.js'
+import {
+  imageIdOf,
+  imageQueryKey,
+  imageQueryOptions,
+  type ImageData,
+  type ImageQueryKey,
+} from './imageQueryOptions.js'
 import type { PixstoreClient } from './PixstoreClient.js'
 
 /** Options of an `ImageQueryObserver`. */
@@ -184,7 +190,7 @@ export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions
       queryFn: base && enabled ? base.queryFn : skipToken,
       // A new token of the same id keeps showing the old image until it has loaded.
       placeholderData: (previous: ImageData | undefined, previousQuery) =>
-        previousQuery?.queryKey[2] === record?.id ? previous : undefined,
+        previousQuery && imageIdOf(previousQuery.queryKey) === record?.id ? previous : undefined,
       ...(!retryOnMount && { retryOnMount: false }),
       _optimisticResults: 'optimistic',
     })

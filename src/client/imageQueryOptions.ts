@@ -18,6 +18,11 @@ export function imageQueryKey(record: Pick<ImageRecord, 'id' | 'token'>) {
 /** The key of an image query. */
 export type ImageQueryKey = ReturnType<typeof imageQueryKey>
 
+/** The image id an image query's key names (`imageQueryKey`'s layout, read in one place). */
+export function imageIdOf(queryKey: readonly unknown[]): unknown {
+  return queryKey[2]
+}
+
 /** Options of an image query, as a `QueryObserver` takes them. */
 export type ImageQueryOptions = QueryObserverOptions<
   ImageData,
