@@ -19,6 +19,7 @@ import {
 import { answerQuestion } from './answerQuestion.js'
 import { ClearConfirmations } from './ClearConfirmations.js'
 import { countClear, documentClearCount } from './documentClears.js'
+import { RecordHandOver } from './RecordHandOver.js'
 
 /** Options of a `WorkerBridge`. */
 export interface WorkerBridgeOptions {
@@ -75,10 +76,8 @@ export class WorkerBridge {
   private workerCleared: Promise<void> = Promise.resolve()
   private readonly confirmations: ClearConfirmations
   private readonly controlled: () => boolean
-  private readonly source: WorkerLoadSource | undefined
-  private readonly controller: () => Pick<ServiceWorker, 'postMessage'> | null | undefined
-  /** Records registered in this task, handed to the worker at its end. */
-  private handing: ImageRecord[] = []
+  /** With a `source`: the records registered, handed to the worker in control. */
+  private readonly handOver: RecordHandOver | undefined
 
   /** @throws `invalid-option` when `maxRecords` or `confirmTimeout` is out of range. */
   constructor(options: WorkerBridgeOptions) {
@@ -92,8 +91,11 @@ export class WorkerBridge {
     this.caches = options.caches ?? globalThis.caches
     this.controlled = options.controlled ?? (() => globalThis.navigator?.serviceWorker?.controller != null)
     this.confirmations = new ClearConfirmations(options.confirmTimeout ?? 1000)
-    this.source = options.source
-    this.controller = options.controller ?? (() => globalThis.navigator?.serviceWorker?.controller)
+    if (options.source)
+      this.handOver = new RecordHandOver(
+        options.source,
+        options.controller ?? (() => globalThis.navigator?.serviceWorker?.controller),
+      )
     // For the bridge's whole life: a clear of the service reaches the worker however it is made.
     this.service.subscribe((change) => {
       if (change.type === 'clear') this.cleared()
@@ -111,7 +113,7 @@ export class WorkerBridge {
 
   /** Whether the worker is handed the records registered, so it loads them itself. */
   get handsOver(): boolean {
-    return this.source !== undefined
+    return this.handOver !== undefined
   }
 
   /**
@@ -129,16 +131,7 @@ export class WorkerBridge {
    */
   register(record: ImageRecord): void {
     this.records.set(versionKey(record), record)
-    if (!this.source) return
-    if (this.handing.push(record) === 1) queueMicrotask(() => this.handOver())
-  }
-
-  private handOver(): void {
-    const records = this.handing
-    this.handing = []
-    // Stryker disable next-line ConditionalExpression: a clear empties the list; an empty message would change nothing
-    if (records.length === 0) return
-    this.controller()?.postMessage({ type: SW_MESSAGE.RECORDS, source: this.source!, records })
+    this.handOver?.add(record)
   }
 
   /** Starts listening to the worker and forwarding cache evictions. */
@@ -180,7 +173,6 @@ export class WorkerBridge {
   private cleared(): void {
     const heard = this.remoteClear
     this.records.clear()
-    this.handing = []
     this.answered.clear()
     const origin = heard ? 'remote' : 'local'
     const clear = heard ?? { type: SW_MESSAGE.CLEAR, clearId: globalThis.crypto.randomUUID() }
@@ -188,7 +180,7 @@ export class WorkerBridge {
     // Also after the records this page handed over, on the same ordered path: a record posted
     // before the clear never reaches the worker after it. With this page's epoch, so the
     // worker knows its URLs from before.
-    if (this.source) this.controller()?.postMessage({ ...clear, epoch: this.epoch })
+    this.handOver?.clear(clear, this.epoch)
     if (origin === 'local') {
       this.channel?.postMessage(clear)
       this.workerCleared =

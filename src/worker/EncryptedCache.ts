@@ -26,6 +26,14 @@ export class EncryptedCache {
     private readonly maxEntries: number,
   ) {}
 
+  /** Deletes the kit's caches of other versions (`pixstore-*` under another name). */
+  async deleteOtherVersions(): Promise<void> {
+    const names = await this.caches.keys()
+    await Promise.all(
+      names.filter((n) => n.startsWith('pixstore-') && n !== this.name).map((n) => this.caches.delete(n)),
+    )
+  }
+
   /** Counts clears: a store begun before one is dropped. */
   get epoch(): number {
     return this.clears

@@ -31,24 +31,12 @@ import { failedResponse, textResponse } from './workerResponses.js'
  * pages' Dexie database, else the network. Without a record, or where the page's fetcher is
  * a function, the page bridges are asked over a BroadcastChannel.
  *
- * In an app's own service worker, one instance takes three of its events:
- *
- * ```ts
- * const pixstore = new PixstoreWorker()
- * self.addEventListener('fetch', (event) => {
- *   const response = pixstore.handleFetch(event)
- *   if (response) event.respondWith(response)
- * })
- * self.addEventListener('message', (event) => pixstore.handleMessage(event))
- * self.addEventListener('activate', (event) => event.waitUntil(pixstore.deleteOldCaches()))
- * ```
- *
- * or, with Workbox, `registerRoute(...pixstoreRoute(pixstore))` in place of the fetch listener.
+ * In an app's own service worker, one instance takes its `fetch` (or a router's route:
+ * `pixstoreRoute`), `message` and `activate` events: docs/service-worker.md shows the shapes.
  */
 export class PixstoreWorker {
   readonly prefix: string
   readonly cacheName = SW_CACHE_NAME
-  private readonly caches: CacheStorage
   private readonly origin: string
   private readonly channel: BroadcastChannel
   private readonly cache: EncryptedCache
@@ -67,10 +55,14 @@ export class PixstoreWorker {
     this.prefix = options.prefix ?? SW_PREFIX
     const maxEntries = options.maxEntries ?? 500
     const crypto = options.crypto ?? globalThis.crypto
-    this.caches = options.caches ?? globalThis.caches
     this.origin = options.origin ?? globalThis.location.origin
     this.reports = new ServedReports(options.clients ?? (globalThis as { clients?: WorkerClients }).clients)
-    this.cache = new EncryptedCache(this.caches, this.cacheName, this.prefix, maxEntries)
+    this.cache = new EncryptedCache(
+      options.caches ?? globalThis.caches,
+      this.cacheName,
+      this.prefix,
+      maxEntries,
+    )
     this.channel = new BroadcastChannel(options.channel ?? SW_CHANNEL)
     this.channel.onmessage = (event: MessageEvent<SwMessage>) => void this.onMessage(event.data)
     const timeout = options.timeout ?? 5000
@@ -175,13 +167,8 @@ export class PixstoreWorker {
   }
 
   /** Deletes caches of other versions. Call from `activate`. */
-  async deleteOldCaches(): Promise<void> {
-    const names = await this.caches.keys()
-    await Promise.all(
-      names
-        .filter((n) => n.startsWith('pixstore-') && n !== this.cacheName)
-        .map((n) => this.caches.delete(n)),
-    )
+  deleteOldCaches(): Promise<void> {
+    return this.cache.deleteOtherVersions()
   }
 
   /**

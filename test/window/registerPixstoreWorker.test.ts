@@ -65,11 +65,17 @@ describe("registerPixstoreWorker with the app's own worker (register: false)", (
 
   it('registers nothing, and is ready from the start when a worker with the kit controls the page', async () => {
     const fake = fakeWorkerContainer({ controlled: true })
-    const worker = registerPixstoreWorker({ container: fake.container, register: false, url: '/other.js' })
+    const worker = registerPixstoreWorker({
+      container: fake.container,
+      register: false,
+      url: '/other.js',
+      readyTimeout: 30,
+    })
     const seen = statuses(worker)
-    // Asked whether it holds the kit's handler; it answers, and nothing changes.
+    // Asked whether it holds the kit's handler; it answers, and nothing changes, even past
+    // the time an unanswered PING would have turned it failed.
     await expect.poll(() => fake.posted).toEqual([{ type: SW_MESSAGE.PING }])
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await new Promise((resolve) => setTimeout(resolve, 100))
     expect(seen).toEqual(['ready'])
     expect(fake.registered).toEqual([])
   })
