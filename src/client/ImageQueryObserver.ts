@@ -192,6 +192,9 @@ export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions
       placeholderData: (previous: ImageData | undefined, previousQuery) =>
         previousQuery && imageIdOf(previousQuery.queryKey) === record?.id ? previous : undefined,
       ...(!retryOnMount && { retryOnMount: false }),
+      // TanStack's private option, set as useQuery sets it: a render before the commit already
+      // shows the fetch the commit starts (a reset error boundary sees it fetching, not the old
+      // error). useImage's QueryErrorResetBoundary test and the object URL grid fail without it.
       _optimisticResults: 'optimistic',
     })
   }
