@@ -6,7 +6,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { ImageRecord } from '../../src/core/index.ts'
-import { e2eSuite, expectNothingAtRest, gallery } from '../support/e2e.ts'
+import { e2eSuite, expectNothingAtRest, gallery, storedIds } from '../support/e2e.ts'
 import { UNTIL, HANG } from '../support/hang'
 
 const COUNT = 8
@@ -23,28 +23,6 @@ const paths = [
   { name: 'worker', query: '', prefix: '/_img/' },
   { name: 'object URL', query: 'nosw', prefix: 'blob:' },
 ] as const
-
-/** What the origin holds: Dexie ids, worker cache URLs, IndexedDB database names. */
-const stored = (page: Page) =>
-  page.evaluate(async () => {
-    const cached = (await caches.has('pixstore-images-v1'))
-      ? (await (await caches.open('pixstore-images-v1')).keys()).map((r) => new URL(r.url).pathname)
-      : []
-    const databases = (await indexedDB.databases()).map((db) => db.name)
-    // Opening a database that does not exist would create it empty: only read one that does.
-    const dexie = !databases.includes('pixstore')
-      ? []
-      : await new Promise<string[]>((resolve, reject) => {
-          const open = indexedDB.open('pixstore')
-          open.onsuccess = () => {
-            const request = open.result.transaction('images').objectStore('images').getAllKeys()
-            request.onsuccess = () => (open.result.close(), resolve(request.result as string[]))
-            request.onerror = () => reject(request.error)
-          }
-          open.onerror = () => reject(open.error)
-        })
-    return { cached: cached.sort(), dexie: dexie.sort(), databases }
-  })
 
 /** Mounts the preview of record `index` (an image not shown before) and waits until it is decoded. */
 async function showSentinel(page: Page, index: number, prefix: string): Promise<string> {
@@ -110,7 +88,7 @@ describe('a logout leaves nothing behind', () => {
       // `await clearImageCache(); logout()`: the images are mounted while the clear runs.
       await page.evaluate(() => (window as unknown as Fixture).pixstore.logout())
       const sentinel = await showSentinel(page, 0, path.prefix)
-      const left = await stored(page)
+      const left = await storedIds(page)
       expect(left.dexie).toEqual([previewIds[0]])
       expect(left.cached).toEqual(path.query ? [] : [`/_img/${previewIds[0]}`])
       expect(left.databases).toEqual(['pixstore'])
@@ -139,7 +117,7 @@ describe('a logout leaves nothing behind', () => {
         }
         await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBeGreaterThanOrEqual(2)
         await first.evaluate(() => (window as unknown as Fixture).pixstore.clear())
-        expect(await stored(first)).toMatchObject({ cached: [], dexie: [] })
+        expect(await storedIds(first)).toMatchObject({ cached: [], dexie: [] })
         // Every request the backend got is answered, late.
         release()
         await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBe(0)
@@ -153,7 +131,7 @@ describe('a logout leaves nothing behind', () => {
         // back would show by now.
         await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBe(0)
         for (const tab of [first, second]) {
-          const left = await stored(tab)
+          const left = await storedIds(tab)
           expect(left.dexie).toEqual([previewIds[1], previewIds[2]].sort())
           expect(left.cached).toEqual(
             path.query ? [] : [`/_img/${previewIds[1]}`, `/_img/${previewIds[2]}`].sort(),
@@ -204,7 +182,7 @@ describe('a logout on a first visit', () => {
       await showSentinel(tabs[0], 3, '/_img/')
       await showSentinel(tabs[1], 5, '/_img/')
       for (const tab of tabs) {
-        const left = await stored(tab)
+        const left = await storedIds(tab)
         expect(left.dexie).toEqual([previewIds[3], previewIds[5]].sort())
         expect(left.cached).toEqual([`/_img/${previewIds[3]}`, `/_img/${previewIds[5]}`].sort())
         // The object URLs the first visit showed are revoked in both tabs, and none is shown.
@@ -236,7 +214,7 @@ describe('a logout stops a prefetch', () => {
       const fetched = suite.e2e.totalRequests() - received
       const { previewIds } = await suite.e2e.backend.seeded()
       await showSentinel(tab, 4, 'blob:')
-      expect((await stored(tab)).dexie).toEqual([previewIds[4]])
+      expect((await storedIds(tab)).dexie).toEqual([previewIds[4]])
       // Only the requests in flight at the logout, and the sentinel's, reached the backend.
       expect(suite.e2e.totalRequests() - received).toBe(fetched + 1)
       expect(fetched).toBeLessThanOrEqual(2)
@@ -274,7 +252,7 @@ describe('tabs opened together on one gallery', () => {
       const tabs = await Promise.all([1, 2, 3].map(() => open(context, 'prefetch&nosw')))
       // Every tab's prefetch has finished once the cache holds every image and the backend
       // has answered every request it got.
-      await expect.poll(async () => (await stored(tabs[0]!)).dexie.length, UNTIL).toBe(COUNT)
+      await expect.poll(async () => (await storedIds(tabs[0]!)).dexie.length, UNTIL).toBe(COUNT)
       await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBe(0)
       for (const tab of tabs) {
         await tab.waitForFunction(() => document.body.textContent?.includes('prefetching'))

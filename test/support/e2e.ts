@@ -116,12 +116,39 @@ export async function startE2E(fixture: string, count: number, options: E2EOptio
   }
 }
 
+/** A tab that runs a function in its page: playwright's `Page`, or any engine's (`engines.ts`). */
+export interface Evaluating {
+  evaluate<R>(run: () => R | Promise<R>): Promise<R>
+}
+
+/** What the page's origin holds: Dexie ids, worker cache URLs, IndexedDB database names. */
+export const storedIds = (page: Evaluating) =>
+  page.evaluate(async () => {
+    const cached = (await caches.has('pixstore-images-v1'))
+      ? (await (await caches.open('pixstore-images-v1')).keys()).map((r) => new URL(r.url).pathname)
+      : []
+    const databases = (await indexedDB.databases()).map((db) => db.name)
+    // Opening a database that does not exist would create it empty: only read one that does.
+    const dexie = !databases.includes('pixstore')
+      ? []
+      : await new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open('pixstore')
+          open.onsuccess = () => {
+            const request = open.result.transaction('images').objectStore('images').getAllKeys()
+            request.onsuccess = () => (open.result.close(), resolve(request.result as string[]))
+            request.onerror = () => reject(request.error)
+          }
+          open.onerror = () => reject(open.error)
+        })
+    return { cached: cached.sort(), dexie: dexie.sort(), databases }
+  })
+
 /**
  * Every byte in Cache Storage and IndexedDB of the page's origin, in base64: typed arrays
  * with their whole buffer, Blob contents, cache bodies and URLs, and strings (as UTF-16 code
  * units and as their low bytes).
  */
-function storedBuffers(page: Page): Promise<string[]> {
+function storedBuffers(page: Evaluating): Promise<string[]> {
   return page.evaluate(async () => {
     const found: Uint8Array[] = []
     const blobs: Blob[] = []
@@ -235,7 +262,7 @@ export function e2eSuite(fixture: string, count: number, options: E2EOptions = {
  * run of any sample's plaintext is in the page origin's Cache Storage or IndexedDB; returns
  * how many buffers were scanned.
  */
-export async function expectNothingAtRest(e2e: Pick<E2E, 'backend'>, page: Page): Promise<number> {
+export async function expectNothingAtRest(e2e: Pick<E2E, 'backend'>, page: Evaluating): Promise<number> {
   const { samples, previewSamples, backend, ids, previewIds, initial } = await e2e.backend.seeded()
   const buffers = (await storedBuffers(page)).map((text) => new Uint8Array(Buffer.from(text, 'base64')))
   const keyOf = (record: ImageRecord) => new Uint8Array(Buffer.from(record.meta.key, 'base64'))

@@ -1,0 +1,143 @@
+// The kit's promises in every engine of test/support/engines.ts, from one source: both display
+// paths byte for byte, a reload answered by the worker alone, bad image URLs, one fetch per
+// image across tabs, and a logout that leaves nothing in any tab.
+import { createHash } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { e2eSuite, expectNothingAtRest, storedIds } from '../support/e2e.ts'
+import { ENGINE_NAMES, launchEngine, type Engine, type EnginePage } from '../support/engines.ts'
+import { UNTIL } from '../support/hang'
+
+const COUNT = 6
+const suite = e2eSuite('test/support/fixture', COUNT)
+
+type Fixture = Window & { pixstore: { logout(): Promise<void> }; __liveUrls: () => string[] }
+
+/** Waits until the gallery's images are all decoded, each through a URL starting with `prefix`. */
+const shown = (page: EnginePage, prefix: string) =>
+  page.waitFor(
+    ([count, prefix]) => {
+      const images = [...document.querySelectorAll('img')]
+      return (
+        images.length === count &&
+        images.every(
+          (img) => img.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix),
+        )
+      )
+    },
+    [COUNT, prefix] as const,
+  )
+
+/** The SHA-256 of the bytes behind every image shown, sorted. */
+const shownDigests = (page: EnginePage) =>
+  page.evaluate(async () => {
+    const digests = await Promise.all(
+      [...document.querySelectorAll('img')].map(async (img) => {
+        const bytes = await (await fetch(img.src)).arrayBuffer()
+        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+        return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('')
+      }),
+    )
+    return digests.sort()
+  })
+
+/** The SHA-256 of every image the gallery shows, as the backend was given them, sorted. */
+async function sampleDigests(): Promise<string[]> {
+  const { samples } = await suite.e2e.backend.seeded()
+  return samples
+    .slice(0, COUNT)
+    .map((sample) => createHash('sha256').update(sample.bytes).digest('hex'))
+    .sort()
+}
+
+describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) => {
+  let engine: Engine
+  beforeAll(async () => {
+    engine = await launchEngine(name)
+  })
+  afterAll(() => engine?.close())
+
+  it('shows every image byte for byte through object URLs where no worker runs', async () => {
+    const context = await engine.newContext()
+    const page = await context.newPage()
+    await page.goto(`${suite.e2e.url}?nosw`)
+    await shown(page, 'blob:')
+    expect(await shownDigests(page)).toEqual(await sampleDigests())
+    expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull()
+    await context.close()
+  })
+
+  it('answers a reload from the worker alone, byte for byte, and bad image URLs with 400', async () => {
+    const context = await engine.newContext()
+    const page = await context.newPage()
+    await page.goto(suite.e2e.url)
+    await shown(page, 'blob:')
+    await page.waitFor(() => navigator.serviceWorker.controller !== null)
+    // The first visit's hand-over done: the worker holds every image.
+    await expect.poll(async () => (await storedIds(page)).cached.length, UNTIL).toBe(COUNT)
+    const before = suite.e2e.totalRequests()
+    await page.reload()
+    await shown(page, '/_img/')
+    expect(suite.e2e.totalRequests()).toBe(before)
+    expect(await shownDigests(page)).toEqual(await sampleDigests())
+    const statuses = await page.evaluate(() =>
+      Promise.all(
+        ['/_img/..%2Fsecret?t=1', `/_img/${'a'.repeat(300)}?t=1`, '/_img/abc', '/_img/abc?t=-1'].map(
+          async (path) => (await fetch(path)).status,
+        ),
+      ),
+    )
+    expect(statuses).toEqual([400, 400, 400, 400])
+    await context.close()
+  })
+
+  it.each([
+    ['object URL', '?nosw'],
+    ['worker', ''],
+  ])('fetches each image once across three tabs opened together (%s path)', async (_path, query) => {
+    const context = await engine.newContext()
+    const tabs = await Promise.all([1, 2, 3].map(() => context.newPage()))
+    const before = suite.e2e.totalRequests()
+    // Slow answers, so every tab misses the cache while the first fetches are still out.
+    suite.e2e.throttle(400)
+    try {
+      await Promise.all(tabs.map((tab) => tab.goto(`${suite.e2e.url}${query}`)))
+      await Promise.all(tabs.map((tab) => shown(tab, '')))
+    } finally {
+      suite.e2e.throttle(0)
+    }
+    expect(suite.e2e.totalRequests() - before).toBe(COUNT)
+    await context.close()
+  })
+
+  it.each([
+    ['object URL', '?nosw'],
+    ['worker', ''],
+  ])(
+    'leaves nothing in either of two tabs after a logout in one, images mounted (%s path)',
+    async (_path, query) => {
+      const context = await engine.newContext()
+      const [first, second] = [await context.newPage(), await context.newPage()]
+      for (const tab of [first!, second!]) {
+        await tab.goto(`${suite.e2e.url}${query}`)
+        await shown(tab, '')
+      }
+      if (!query) {
+        // Both tabs on the worker path: reloaded once it controls them.
+        for (const tab of [first!, second!]) {
+          await tab.waitFor(() => navigator.serviceWorker.controller !== null)
+          await tab.reload()
+          await shown(tab, '/_img/')
+        }
+      }
+      await first!.evaluate(() => (window as unknown as Fixture).pixstore.logout())
+      for (const tab of [first!, second!]) {
+        await expect.poll(() => storedIds(tab), UNTIL).toMatchObject({ cached: [], dexie: [] })
+        await expect
+          .poll(() => tab.evaluate(() => (window as unknown as Fixture).__liveUrls()), UNTIL)
+          .toEqual([])
+        await expectNothingAtRest(suite.e2e, tab)
+      }
+      await context.close()
+    },
+  )
+})
