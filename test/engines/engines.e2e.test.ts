@@ -3,7 +3,7 @@
 // image across tabs, and a logout that leaves nothing in any tab.
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { e2eSuite, expectNothingAtRest, storedIds } from '../support/e2e.ts'
+import { e2eSuite, expectNothingAtRest, galleryShown, storedIds } from '../support/e2e.ts'
 import { ENGINE_NAMES, launchEngine, type Engine, type EnginePage } from '../support/engines.ts'
 import { UNTIL } from '../support/hang'
 
@@ -13,19 +13,7 @@ const suite = e2eSuite('test/support/fixture', COUNT)
 type Fixture = Window & { pixstore: { logout(): Promise<void> }; __liveUrls: () => string[] }
 
 /** Waits until the gallery's images are all decoded, each through a URL starting with `prefix`. */
-const shown = (page: EnginePage, prefix: string) =>
-  page.waitFor(
-    ([count, prefix]) => {
-      const images = [...document.querySelectorAll('img')]
-      return (
-        images.length === count &&
-        images.every(
-          (img) => img.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix),
-        )
-      )
-    },
-    [COUNT, prefix] as const,
-  )
+const shown = (page: EnginePage, prefix: string) => page.waitFor(galleryShown, [COUNT, prefix] as const)
 
 /** The SHA-256 of the bytes behind every image shown, sorted. */
 const shownDigests = (page: EnginePage) =>

@@ -208,36 +208,31 @@ export function workerCacheUrls(page: Page): Promise<string[]> {
   }, SW_CACHE_NAME)
 }
 
+/** Run in the page: whether its `count` images are all decoded, each through a URL starting with `prefix`. */
+export const galleryShown = ([count, prefix]: readonly [number, string]): boolean => {
+  const images = [...document.querySelectorAll('img')]
+  return (
+    images.length === count &&
+    images.every((img) => img.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix))
+  )
+}
+
 /**
  * Waits until every image of the gallery is decoded (and, with `prefix`, shown through URLs
  * starting with it) and says how they were loaded.
  */
 export async function gallery(page: Page, count: number, prefix = ''): Promise<string[]> {
-  await page
-    .waitForFunction(
-      ([count, prefix]) => {
-        const images = [...document.querySelectorAll('img')]
-        return (
-          images.length === count &&
-          images.every(
-            (img) => img.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix),
-          )
-        )
-      },
-      [count, prefix] as const,
-      UNTIL,
+  await page.waitForFunction(galleryShown, [count, prefix] as const, UNTIL).catch(async (error: unknown) => {
+    console.log(
+      await page.evaluate(() => ({
+        srcs: [...document.querySelectorAll('img')].map((i) => i.getAttribute('src')),
+        html: document.body.innerHTML.slice(0, 300),
+        c: navigator.serviceWorker.controller?.scriptURL,
+        m: (window as unknown as { __swMessages: string[] }).__swMessages,
+      })),
     )
-    .catch(async (error: unknown) => {
-      console.log(
-        await page.evaluate(() => ({
-          srcs: [...document.querySelectorAll('img')].map((i) => i.getAttribute('src')),
-          html: document.body.innerHTML.slice(0, 300),
-          c: navigator.serviceWorker.controller?.scriptURL,
-          m: (window as unknown as { __swMessages: string[] }).__swMessages,
-        })),
-      )
-      throw error
-    })
+    throw error
+  })
   return page.$$eval('img', (images) => images.map((img) => img.getAttribute('src')!))
 }
 
