@@ -2,9 +2,15 @@
 // paths byte for byte, a reload answered by the worker alone, bad image URLs, one fetch per
 // image across tabs, and a logout that leaves nothing in any tab.
 import { createHash } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { e2eSuite, expectNothingAtRest, galleryShown, storedIds } from '../support/e2e.ts'
-import { ENGINE_NAMES, launchEngine, type Engine, type EnginePage } from '../support/engines.ts'
+import {
+  ENGINE_NAMES,
+  launchEngine,
+  type Engine,
+  type EngineContext,
+  type EnginePage,
+} from '../support/engines.ts'
 import { UNTIL } from '../support/hang'
 
 const COUNT = 6
@@ -43,19 +49,26 @@ describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) =
     engine = await launchEngine(name)
   })
   afterAll(() => engine?.close())
+  // Closed after each test, passed or failed: an engine may allow one session at a time.
+  const contexts: EngineContext[] = []
+  const open = async () => {
+    const context = await engine.newContext()
+    contexts.push(context)
+    return context
+  }
+  afterEach(() => Promise.all(contexts.splice(0).map((context) => context.close())))
 
   it('shows every image byte for byte through object URLs where no worker runs', async () => {
-    const context = await engine.newContext()
+    const context = await open()
     const page = await context.newPage()
     await page.goto(`${suite.e2e.url}?nosw`)
     await shown(page, 'blob:')
     expect(await shownDigests(page)).toEqual(await sampleDigests())
     expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull()
-    await context.close()
   })
 
   it('answers a reload from the worker alone, byte for byte, and bad image URLs with 400', async () => {
-    const context = await engine.newContext()
+    const context = await open()
     const page = await context.newPage()
     await page.goto(suite.e2e.url)
     await shown(page, 'blob:')
@@ -75,14 +88,13 @@ describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) =
       ),
     )
     expect(statuses).toEqual([400, 400, 400, 400])
-    await context.close()
   })
 
   it.each([
     ['object URL', '?nosw'],
     ['worker', ''],
   ])('fetches each image once across three tabs opened together (%s path)', async (_path, query) => {
-    const context = await engine.newContext()
+    const context = await open()
     const tabs = await Promise.all([1, 2, 3].map(() => context.newPage()))
     const before = suite.e2e.totalRequests()
     // Slow answers, so every tab misses the cache while the first fetches are still out.
@@ -94,7 +106,6 @@ describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) =
       suite.e2e.throttle(0)
     }
     expect(suite.e2e.totalRequests() - before).toBe(COUNT)
-    await context.close()
   })
 
   it.each([
@@ -103,7 +114,7 @@ describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) =
   ])(
     'leaves nothing in either of two tabs after a logout in one, images mounted (%s path)',
     async (_path, query) => {
-      const context = await engine.newContext()
+      const context = await open()
       const [first, second] = [await context.newPage(), await context.newPage()]
       for (const tab of [first!, second!]) {
         await tab.goto(`${suite.e2e.url}${query}`)
@@ -125,7 +136,6 @@ describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) =
           .toEqual([])
         await expectNothingAtRest(suite.e2e, tab)
       }
-      await context.close()
     },
   )
 })

@@ -1,7 +1,11 @@
 // The browser engines the engine cases run in, each behind the few calls those cases make, so
 // one test source runs in all of them: Chromium through playwright-core, Firefox ESR through
-// puppeteer-core over WebDriver BiDi (docs/browser-support.md).
+// puppeteer-core over WebDriver BiDi, WebKitGTK through its WebDriver server under a virtual
+// display (docs/browser-support.md).
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +13,7 @@ import { chromium, type Page as PlaywrightPage } from 'playwright-core'
 import puppeteer, { type Page as PuppeteerPage } from 'puppeteer-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
 import { HANG } from './hang'
+import { WebDriverSession } from './webDriver.ts'
 
 /** One tab. Functions passed run in the page, with one serializable argument. */
 export interface EnginePage {
@@ -32,12 +37,16 @@ export interface Engine {
   close(): Promise<void>
 }
 
-export type EngineName = 'chromium' | 'firefox'
+export type EngineName = 'chromium' | 'firefox' | 'webkit'
 
 /** Every engine the engine cases run in; `.ci/run` installs each. */
-export const ENGINE_NAMES: readonly EngineName[] = ['chromium', 'firefox']
+export const ENGINE_NAMES: readonly EngineName[] = ['chromium', 'firefox', 'webkit']
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
+
+/** WebKitGTK's browser for automation, which WebKitWebDriver starts for each session. */
+export const WEBKIT_BROWSER =
+  process.env.WEBKIT_BROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
 
 function playwrightPage(page: PlaywrightPage): EnginePage {
   return {
@@ -97,7 +106,101 @@ async function launchFirefox(): Promise<Engine> {
   }
 }
 
+/** Polls `holds` until it resolves true; throws past `HANG`. */
+async function until(holds: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + HANG
+  while (!(await holds())) {
+    if (Date.now() > deadline) throw new Error(`Hung waiting for ${what}`)
+    await sleep(50)
+  }
+}
+
+function webDriverPage(session: WebDriverSession, handle: string): EnginePage {
+  const evaluate = <R, A>(run: (arg: A) => R | Promise<R>, arg?: A) =>
+    session.execute<R>(handle, run.toString(), arg ?? null)
+  const loaded = (url?: string) =>
+    until(
+      () =>
+        evaluate(
+          (url) =>
+            document.readyState === 'complete' &&
+            !(window as { reloading?: boolean }).reloading &&
+            (url === null || location.href === url),
+          url ?? null,
+        ),
+      'a page to load',
+    )
+  return {
+    evaluate,
+    async goto(url) {
+      await session.navigate(handle, url)
+      await loaded(url)
+    },
+    async reload() {
+      // A mark the reload wipes, so the old document's readyState is not taken for the new one's.
+      await evaluate(() => void ((window as { reloading?: boolean }).reloading = true))
+      await session.refresh(handle)
+      await loaded()
+    },
+    waitFor: (holds, arg) => until(() => evaluate(holds, arg), holds.toString()),
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function launchWebKit(): Promise<Engine> {
+  if (!existsSync(WEBKIT_BROWSER))
+    throw new Error(
+      `WebKitGTK is not at ${WEBKIT_BROWSER}: apt-get install webkit2gtk-driver xvfb (.ci/run does)`,
+    )
+  const port = await freePort()
+  const server = `http://127.0.0.1:${port}`
+  // Its own process group, so that ending it ends Xvfb and the driver together.
+  const driver = spawn('xvfb-run', ['-a', 'WebKitWebDriver', `--port=${port}`, '--host=127.0.0.1'], {
+    detached: true,
+    stdio: 'ignore',
+  })
+  const exited = new Promise((resolve) => driver.once('exit', resolve))
+  await until(
+    () =>
+      fetch(`${server}/status`).then(
+        (response) => response.ok,
+        () => false,
+      ),
+    'WebKitWebDriver to listen',
+  )
+  return {
+    name: 'webkit',
+    async newContext() {
+      // A session is a browser of its own, its website data in memory.
+      const session = await WebDriverSession.start(server, {
+        'webkitgtk:browserOptions': { binary: WEBKIT_BROWSER, args: ['--automation'] },
+      })
+      let first = true
+      return {
+        async newPage() {
+          const handle = first ? session.initialTab : await session.newTab()
+          first = false
+          return webDriverPage(session, handle)
+        },
+        close: () => session.end(),
+      }
+    },
+    async close() {
+      process.kill(-driver.pid!)
+      await exited
+    },
+  }
+}
+
 /** Starts engine `name`. */
 export function launchEngine(name: EngineName): Promise<Engine> {
-  return name === 'chromium' ? launchChromium() : launchFirefox()
+  if (name === 'chromium') return launchChromium()
+  return name === 'firefox' ? launchFirefox() : launchWebKit()
 }
