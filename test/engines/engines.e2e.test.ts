@@ -67,6 +67,15 @@ describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) =
     expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull()
   })
 
+  it('shows every image byte for byte through object URLs when the worker cannot register', async () => {
+    const page = await (await open()).newPage()
+    await page.goto(`${suite.e2e.url}?swUrl=/no-worker-here.js`)
+    await page.waitFor(() => document.querySelector('[data-status="failed"]') !== null)
+    await shown(page, 'blob:')
+    expect(await shownDigests(page)).toEqual(await sampleDigests())
+    expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull()
+  })
+
   it('answers a reload from the worker alone, byte for byte, and bad image URLs with 400', async () => {
     const context = await open()
     const page = await context.newPage()
