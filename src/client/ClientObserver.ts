@@ -19,8 +19,8 @@ function shallowEqual<T>(a: T, b: T): boolean {
  * The shape of every observer the hooks sit on, as TanStack Query's `QueryObserver`: a render
  * asks `getOptimisticResult(options)`, which starts nothing and tells nobody (like TanStack's,
  * it may build the query's cache entry and a child observer, so the render can read their
- * state); the commit hands the same options to `setOptions`, which acts on them. Listeners hear only a result that differs (shallowly)
- * from the one last rendered or heard, and `getVersion()` counts those changes, so a
+ * state); the commit hands the same options to `setOptions`, which acts on them. Listeners
+ * hear only a result that differs (shallowly) from the one last rendered or heard, and `getVersion()` counts those changes, so a
  * `useSyncExternalStore` over it re-renders only for them. The sources (a query, a store, a
  * child observer) are listened to only while the observer itself has listeners; a change in
  * one commits the options again, as a render of a hook would run its effects again.

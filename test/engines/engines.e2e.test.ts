@@ -58,20 +58,14 @@ describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) =
   }
   afterEach(() => Promise.all(contexts.splice(0).map((context) => context.close())))
 
-  it('shows every image byte for byte through object URLs where no worker runs', async () => {
-    const context = await open()
-    const page = await context.newPage()
-    await page.goto(`${suite.e2e.url}?nosw`)
-    await shown(page, 'blob:')
-    expect(await shownDigests(page)).toEqual(await sampleDigests())
-    expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull()
-  })
-
-  it('shows every image byte for byte through object URLs when the worker cannot register', async () => {
+  it.each([
+    ['where no worker is asked for (reported unsupported)', '?nosw', 'unsupported'],
+    ['when the worker cannot register (reported failed)', '?swUrl=/no-worker-here.js', 'failed'],
+  ])('shows every image byte for byte through object URLs %s', async (_when, query, status) => {
     const page = await (await open()).newPage()
-    await page.goto(`${suite.e2e.url}?swUrl=/no-worker-here.js`)
-    await page.waitFor(() => document.querySelector('[data-status="failed"]') !== null)
+    await page.goto(`${suite.e2e.url}${query}`)
     await shown(page, 'blob:')
+    await page.waitFor((status) => document.querySelector(`[data-status="${status}"]`) !== null, status)
     expect(await shownDigests(page)).toEqual(await sampleDigests())
     expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull()
   })
@@ -124,27 +118,28 @@ describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) =
     'leaves nothing in either of two tabs after a logout in one, images mounted (%s path)',
     async (_path, query) => {
       const context = await open()
-      const [first, second] = [await context.newPage(), await context.newPage()]
-      for (const tab of [first!, second!]) {
+      const first = await context.newPage()
+      const second = await context.newPage()
+      for (const tab of [first, second]) {
         await tab.goto(`${suite.e2e.url}${query}`)
         await shown(tab, '')
       }
       if (!query) {
         // Both tabs on the worker path: reloaded once it controls them.
-        for (const tab of [first!, second!]) {
+        for (const tab of [first, second]) {
           await tab.waitFor(() => navigator.serviceWorker.controller !== null)
           await tab.reload()
           await shown(tab, '/_img/')
         }
       }
-      await first!.evaluate(() => (window as unknown as Fixture).pixstore.logout())
-      for (const tab of [first!, second!]) {
-        await expect.poll(() => storedIds(tab), UNTIL).toMatchObject({ cached: [], dexie: [] })
+      await first.evaluate(() => (window as unknown as Fixture).pixstore.logout())
+      // The tabs share the origin's storage: read from the tab that did not log out.
+      await expect.poll(() => storedIds(second), UNTIL).toMatchObject({ cached: [], dexie: [] })
+      await expectNothingAtRest(suite.e2e, second)
+      for (const tab of [first, second])
         await expect
           .poll(() => tab.evaluate(() => (window as unknown as Fixture).__liveUrls()), UNTIL)
           .toEqual([])
-        await expectNothingAtRest(suite.e2e, tab)
-      }
     },
   )
 })

@@ -119,13 +119,14 @@ export async function startE2E(fixture: string, count: number, options: E2EOptio
 /** A tab that runs a function in its page: playwright's `Page`, or any engine's (`engines.ts`). */
 export interface Evaluating {
   evaluate<R>(run: () => R | Promise<R>): Promise<R>
+  evaluate<R, A>(run: (arg: A) => R | Promise<R>, arg: A): Promise<R>
 }
 
 /** What the page's origin holds: Dexie ids, worker cache URLs, IndexedDB database names. */
 export const storedIds = (page: Evaluating) =>
-  page.evaluate(async () => {
-    const cached = (await caches.has('pixstore-images-v1'))
-      ? (await (await caches.open('pixstore-images-v1')).keys()).map((r) => new URL(r.url).pathname)
+  page.evaluate(async (name: string) => {
+    const cached = (await caches.has(name))
+      ? (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname)
       : []
     const databases = (await indexedDB.databases()).map((db) => db.name)
     // Opening a database that does not exist would create it empty: only read one that does.
@@ -141,7 +142,7 @@ export const storedIds = (page: Evaluating) =>
           open.onerror = () => reject(open.error)
         })
     return { cached: cached.sort(), dexie: dexie.sort(), databases }
-  })
+  }, SW_CACHE_NAME)
 
 /**
  * Every byte in Cache Storage and IndexedDB of the page's origin, in base64: typed arrays

@@ -11,7 +11,7 @@ interface WebDriverError {
 
 /** One session of a WebDriver server: a browser of its own, with its tabs. */
 export class WebDriverSession {
-  private current = ''
+  private current: string
   /** Commands run one at a time: each tab's switches in before it acts. */
   private queue: Promise<unknown> = Promise.resolve()
 
