@@ -1,18 +1,26 @@
-// The at-rest promise, proven on disk: a real Chromium profile goes through every path that
-// handles keys and plaintext (an Updated answer, the object URL path, the worker path and the
-// worker's own loads, a prefetch, a logout), the browser closes, and every file of the
-// profile is read.
+// The at-rest promise, proven on disk in every engine: a real browser profile goes through
+// every path that handles keys and plaintext (an Updated answer, the object URL path, the
+// worker path and the worker's own loads, a prefetch, a logout), the browser closes, and every
+// file of the profile is read, decompressed where the engine compressed it.
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
 import { sampleImage } from '../../dev/sampleImages.ts'
 import { base64ToBytes } from '../../src/core/internal'
 import { scanDirectory } from '../support/diskScan.ts'
 import { keyForms, plaintextRuns, type Secret } from '../support/secretForms.ts'
-import { e2eSuite, gallery, workerCacheUrls } from '../support/e2e.ts'
+import { e2eSuite, galleryShown, workerCacheUrls } from '../support/e2e.ts'
+import {
+  ENGINE_NAMES,
+  HTTP_CACHE_KEEPS_UNVALIDATED,
+  launchProfile,
+  PROFILE_STORES,
+  type EngineContext,
+  type EnginePage,
+} from '../support/engines.ts'
 import { UNTIL } from '../support/hang'
 
 const COUNT = 6
@@ -20,14 +28,20 @@ const COUNT = 6
 // its answers off the disk.
 const suite = e2eSuite('test/support/fixture', COUNT, { noStore: false })
 
-let profile = ''
-afterAll(async () => {
-  if (profile) await rm(profile, { recursive: true, force: true })
-})
-
 type Fixture = Window & { pixstore: { logout(): Promise<void>; show(index: number): void } }
 
-describe('nothing at rest, read from the files of a closed Chromium profile', () => {
+/** Waits until `count` images are decoded, each through a URL starting with `prefix`. */
+const gallery = (page: EnginePage, count: number, prefix = '') =>
+  page.waitFor(galleryShown, [count, prefix] as const)
+
+describe.each(ENGINE_NAMES)('nothing at rest, read from the files of a closed %s profile', (engine) => {
+  let profile = ''
+  let context: EngineContext | undefined
+  afterAll(async () => {
+    await context?.close().catch(() => {})
+    if (profile) await rm(profile, { recursive: true, force: true })
+  })
+
   it('finds no key in any form and no run of any plaintext after every path and a logout', async () => {
     const { backend, ids, samples, previewIds, previewSamples, initial } = await suite.e2e.backend.seeded()
     // Two images get a new version: a page showing their first records gets Updated answers,
@@ -41,29 +55,27 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
       bytes: sampleImage(102, 48, 48, 'jpg').bytes,
       blob: sampleImage(103, 48, 48, 'jpg').bytes,
       cache: sampleImage(104, 48, 48, 'jpg').bytes,
+      http: sampleImage(107, 48, 48, 'jpg').bytes,
     }
     const canaryImage = await backend.save(sampleImage(105, 48, 48, 'png').bytes)
     const canaryUpdate = await backend.update(canaryImage.id, sampleImage(106, 48, 48, 'png').bytes)
 
     profile = await mkdtemp(join(tmpdir(), 'pixstore-profile-'))
-    const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS,
-    })
+    context = await launchProfile(engine, profile)
     const url = suite.e2e.url
 
     // The worker path: a first visit through object URLs with two Updated answers, each
     // image then handed to the worker; a reload shows them through it.
     const workerPage = await context.newPage()
     await workerPage.goto(`${url}?initial`)
-    expect(await gallery(workerPage, COUNT)).toHaveLength(COUNT)
+    await gallery(workerPage, COUNT)
     await expect.poll(() => workerCacheUrls(workerPage), UNTIL).toHaveLength(COUNT)
     await workerPage.reload()
-    expect(await gallery(workerPage, COUNT, '/_img/')).toHaveLength(COUNT)
+    await gallery(workerPage, COUNT, '/_img/')
     // The object URL path, with the same two Updated answers fetched again.
     const objectUrlPage = await context.newPage()
     await objectUrlPage.goto(`${url}?initial&nosw`)
-    expect(await gallery(objectUrlPage, COUNT, 'blob:')).toHaveLength(COUNT)
+    await gallery(objectUrlPage, COUNT, 'blob:')
     // A prefetch into Dexie and the worker's Cache Storage.
     const prefetchPage = await context.newPage()
     await prefetchPage.goto(`${url}?prefetch`)
@@ -72,7 +84,7 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
     // over as they mount; the worker fetches each itself and writes Dexie and Cache Storage.
     for (let index = 0; index < COUNT; index++)
       await workerPage.evaluate((i) => (window as unknown as Fixture).pixstore.show(i), index)
-    expect(await gallery(workerPage, 2 * COUNT, '/_img/')).toHaveLength(2 * COUNT)
+    await gallery(workerPage, 2 * COUNT, '/_img/')
     await expect.poll(() => workerCacheUrls(workerPage), UNTIL).toHaveLength(2 * COUNT)
     const asked = await workerPage.evaluate(() =>
       (window as unknown as { __swMessages: string[] }).__swMessages.filter((m) => m.includes('request')),
@@ -114,13 +126,34 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
         record: canaryImage,
       },
     )
+    // And an image every engine's HTTP cache keeps: fresh for an hour, from an origin no worker
+    // controls (WebKit keeps nothing a controlled page fetches, even what its worker leaves
+    // to the network).
+    const echo = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'max-age=3600' })
+      response.end(canary.http)
+    })
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve))
+    await (
+      await context.newPage()
+    ).goto(`http://127.0.0.1:${(echo.address() as AddressInfo).port}/canary.jpg`)
+    echo.close()
     // The HTTP cache writes its entries in the background and may drop one still being
-    // written when the browser closes: wait until the last one, the canary's, is on disk.
-    const httpCanary: Secret = { name: 'http cache', bytes: base64ToBytes(canaryUpdate.meta.key) }
+    // written when the browser closes: wait until the canaries' are on disk.
+    const answerCanary: Secret = { name: 'pixstore answer', bytes: base64ToBytes(canaryUpdate.meta.key) }
+    const httpCanary: Secret = {
+      name: 'http cache',
+      bytes: plaintextRuns('', canary.http, Object.values(canary))[0]!.bytes,
+    }
+    const httpCanaries = HTTP_CACHE_KEEPS_UNVALIDATED[engine] ? [answerCanary, httpCanary] : [httpCanary]
     await expect
-      .poll(async () => (await scanDirectory(profile, [httpCanary])).length, UNTIL)
-      .toBeGreaterThan(0)
+      .poll(
+        async () => new Set((await scanDirectory(profile, httpCanaries)).map((f) => f.secret)).size,
+        UNTIL,
+      )
+      .toBe(httpCanaries.length)
     await context.close()
+    context = undefined
 
     const records = [
       ...initial.values(),
@@ -135,22 +168,31 @@ describe('nothing at rest, read from the files of a closed Chromium profile', ()
       ),
       ...plaintexts.flatMap((bytes, i) => plaintextRuns(`image ${i}`, bytes, everyImage)),
     ]
-    const canaryRun = (bytes: Uint8Array, form: 0 | 1) => plaintextRuns('', bytes, everyImage)[form]!.bytes
+    // The first run of each canary: as bytes, as base64 text, as base64 in UTF-16.
+    const canaryRun = (bytes: Uint8Array, form: 0 | 1 | 2) =>
+      plaintextRuns('', bytes, everyImage)[form]!.bytes
     const canaries: Secret[] = [
+      // An engine keeps a string in one encoding or the other.
       { name: 'indexeddb text', bytes: canaryRun(canary.text, 1) },
+      { name: 'indexeddb text', bytes: canaryRun(canary.text, 2) },
       { name: 'indexeddb bytes', bytes: canaryRun(canary.bytes, 0) },
       { name: 'indexeddb blob', bytes: canaryRun(canary.blob, 0) },
       { name: 'cache storage', bytes: canaryRun(canary.cache, 0) },
       httpCanary,
+      answerCanary,
     ]
     const seen = await scanDirectory(profile, [...secrets, ...canaries])
     const where = (name: string) => seen.filter((f) => f.secret === name).map((f) => f.file)
-    // The scan sees each place: every canary is found where it was put.
-    expect(where('indexeddb text').some((f) => f.includes('IndexedDB'))).toBe(true)
-    expect(where('indexeddb bytes').some((f) => f.includes('IndexedDB'))).toBe(true)
-    expect(where('indexeddb blob').some((f) => f.includes('IndexedDB'))).toBe(true)
-    expect(where('cache storage').some((f) => f.includes('CacheStorage'))).toBe(true)
-    expect(where('http cache').some((f) => f.includes('Cache_Data'))).toBe(true)
+    // The scan sees each place: every canary is found where this engine keeps it.
+    const foundIn = (name: string, store: keyof typeof PROFILE_STORES) =>
+      where(name).some((file) => PROFILE_STORES[store][engine].test(`/${file}`))
+    expect(foundIn('indexeddb text', 'indexedDB')).toBe(true)
+    expect(foundIn('indexeddb bytes', 'indexedDB')).toBe(true)
+    expect(foundIn('indexeddb blob', 'indexedDB')).toBe(true)
+    expect(foundIn('cache storage', 'cacheStorage')).toBe(true)
+    expect(foundIn('http cache', 'httpCache')).toBe(true)
+    // pixstore 3's answers, neither fresh nor validated, where this engine keeps them at all.
+    expect(foundIn('pixstore answer', 'httpCache')).toBe(HTTP_CACHE_KEEPS_UNVALIDATED[engine])
     // And nothing of the kit's.
     const canaryNames = new Set(canaries.map((c) => c.name))
     expect(seen.filter((f) => !canaryNames.has(f.secret))).toEqual([])

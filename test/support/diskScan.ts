@@ -1,7 +1,8 @@
-// Reads every file of a closed browser profile and looks for secrets in every form they
-// could take at rest (`secretForms.ts`).
+// Reads every file of a closed browser profile, decompressed where the browser compressed it,
+// and looks for secrets in every form they could take at rest (`secretForms.ts`).
 import { lstat, readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
+import { decompressedForms } from './decompressedForms.ts'
 import type { Secret } from './secretForms.ts'
 
 /** Where a secret was found. */
@@ -25,9 +26,16 @@ export async function scanDirectory(dir: string, secrets: readonly Secret[]): Pr
   for await (const path of files(dir)) {
     if (!(await lstat(path)).isFile()) continue
     const content = await readFile(path)
+    const forms = [
+      content,
+      ...(await decompressedForms(content)).map((form) =>
+        Buffer.from(form.buffer, form.byteOffset, form.length),
+      ),
+    ]
     scanned += content.length
     for (const secret of secrets) {
-      if (content.indexOf(secret.bytes) >= 0) found.push({ file: relative(dir, path), secret: secret.name })
+      if (forms.some((form) => form.indexOf(secret.bytes) >= 0))
+        found.push({ file: relative(dir, path), secret: secret.name })
     }
   }
   if (scanned === 0) throw new Error(`No bytes to scan under ${dir}`)

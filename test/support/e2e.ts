@@ -199,7 +199,7 @@ function storedBuffers(page: Evaluating): Promise<string[]> {
 }
 
 /** The image URLs (path and query) in the worker's Cache Storage; none when it has no cache. */
-export function workerCacheUrls(page: Page): Promise<string[]> {
+export function workerCacheUrls(page: Evaluating): Promise<string[]> {
   return page.evaluate(async (name) => {
     // Opening a cache that does not exist would create it: only read one that does.
     if (!(await caches.has(name))) return []

@@ -48,6 +48,26 @@ export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
 export const WEBKIT_BROWSER =
   process.env.WEBKIT_BROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
 
+/** A WebKitGTK browser like MiniBrowser whose website data is kept on disk (`launchProfile`). */
+const WEBKIT_PERSISTENT_BROWSER = join(import.meta.dirname, 'webkit/persistentBrowser.py')
+
+/** A store a page can write, and where each engine keeps it in its profile directory. */
+export const PROFILE_STORES = {
+  indexedDB: { chromium: /\/IndexedDB\//, firefox: /\/idb\//, webkit: /\/indexeddb\// },
+  cacheStorage: { chromium: /\/CacheStorage\//, firefox: /\/cache\/morgue\//, webkit: /\/CacheStorage\// },
+  httpCache: { chromium: /\/Cache_Data\//, firefox: /\/cache2\/entries\//, webkit: /\/WebKitCache\// },
+} as const satisfies Record<string, Record<EngineName, RegExp>>
+
+/**
+ * Whether the engine's HTTP cache keeps an answer with neither a freshness lifetime nor a
+ * validator, as pixstore 3's endpoint sends: WebKit keeps none.
+ */
+export const HTTP_CACHE_KEEPS_UNVALIDATED: Record<EngineName, boolean> = {
+  chromium: true,
+  firefox: true,
+  webkit: false,
+}
+
 function playwrightPage(page: PlaywrightPage): EnginePage {
   return {
     goto: async (url) => void (await page.goto(url)),
@@ -82,17 +102,21 @@ async function launchChromium(): Promise<Engine> {
   }
 }
 
-async function launchFirefox(): Promise<Engine> {
+function startFirefox(userDataDir: string) {
   if (!existsSync(FIREFOX_PATH))
     throw new Error(`Firefox ESR is not at ${FIREFOX_PATH}: apt-get install firefox-esr (.ci/run does)`)
-  const userDataDir = await mkdtemp(join(tmpdir(), 'pixstore-firefox-'))
-  const browser = await puppeteer.launch({
+  return puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
     headless: true,
     protocol: 'webDriverBiDi',
     userDataDir,
   })
+}
+
+async function launchFirefox(): Promise<Engine> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'pixstore-firefox-'))
+  const browser = await startFirefox(userDataDir)
   return {
     name: 'firefox',
     async newContext() {
@@ -154,7 +178,8 @@ async function freePort(): Promise<number> {
   return port
 }
 
-async function launchWebKit(): Promise<Engine> {
+/** WebKitWebDriver under a virtual display; `env` reaches the browsers it starts. */
+async function startWebKitDriver(env: NodeJS.ProcessEnv = {}) {
   if (!existsSync(WEBKIT_BROWSER))
     throw new Error(
       `WebKitGTK is not at ${WEBKIT_BROWSER}: apt-get install webkit2gtk-driver xvfb (.ci/run does)`,
@@ -165,6 +190,7 @@ async function launchWebKit(): Promise<Engine> {
   const driver = spawn('xvfb-run', ['-a', 'WebKitWebDriver', `--port=${port}`, '--host=127.0.0.1'], {
     detached: true,
     stdio: 'ignore',
+    env: { ...process.env, ...env },
   })
   const exited = new Promise((resolve) => driver.once('exit', resolve))
   await until(
@@ -176,22 +202,7 @@ async function launchWebKit(): Promise<Engine> {
     'WebKitWebDriver to listen',
   )
   return {
-    name: 'webkit',
-    async newContext() {
-      // A session is a browser of its own, its website data in memory.
-      const session = await WebDriverSession.start(server, {
-        'webkitgtk:browserOptions': { binary: WEBKIT_BROWSER, args: ['--automation'] },
-      })
-      let first = true
-      return {
-        async newPage() {
-          const handle = first ? session.initialTab : await session.newTab()
-          first = false
-          return webDriverPage(session, handle)
-        },
-        close: () => session.end(),
-      }
-    },
+    server,
     async close() {
       process.kill(-driver.pid!)
       await exited
@@ -199,8 +210,61 @@ async function launchWebKit(): Promise<Engine> {
   }
 }
 
+/** A WebDriver session of WebKitGTK browser `binary`: a browser of its own, with its tabs. */
+async function webKitContext(server: string, binary: string): Promise<EngineContext> {
+  const session = await WebDriverSession.start(server, {
+    'webkitgtk:browserOptions': { binary, args: ['--automation'] },
+  })
+  let first = true
+  return {
+    async newPage() {
+      const handle = first ? session.initialTab : await session.newTab()
+      first = false
+      return webDriverPage(session, handle)
+    },
+    close: () => session.end(),
+  }
+}
+
+async function launchWebKit(): Promise<Engine> {
+  const driver = await startWebKitDriver()
+  return {
+    name: 'webkit',
+    // MiniBrowser keeps a session's website data in memory.
+    newContext: () => webKitContext(driver.server, WEBKIT_BROWSER),
+    close: () => driver.close(),
+  }
+}
+
 /** Starts engine `name`. */
 export function launchEngine(name: EngineName): Promise<Engine> {
   if (name === 'chromium') return launchChromium()
   return name === 'firefox' ? launchFirefox() : launchWebKit()
+}
+
+/**
+ * Starts engine `name` with its profile (storage, caches, service workers) in directory `dir`,
+ * which stays once the returned context closes the browser.
+ */
+export async function launchProfile(name: EngineName, dir: string): Promise<EngineContext> {
+  if (name === 'chromium') {
+    const context = await chromium.launchPersistentContext(dir, {
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+    })
+    return { newPage: async () => playwrightPage(await context.newPage()), close: () => context.close() }
+  }
+  if (name === 'firefox') {
+    const browser = await startFirefox(dir)
+    return { newPage: async () => puppeteerPage(await browser.newPage()), close: () => browser.close() }
+  }
+  const driver = await startWebKitDriver({ PIXSTORE_WEBKIT_PROFILE: dir })
+  const context = await webKitContext(driver.server, WEBKIT_PERSISTENT_BROWSER)
+  return {
+    newPage: () => context.newPage(),
+    async close() {
+      await context.close()
+      await driver.close()
+    },
+  }
 }

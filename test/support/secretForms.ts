@@ -1,7 +1,7 @@
 // The forms a secret can take at rest, for every scan (page APIs and profile files alike):
-// a key as raw bytes and as base64, base64url and hex text (one byte per character, and
-// UTF-16); a plaintext as runs of its own bytes and their base64 text. Runs in Node and in
-// the browser.
+// a key as raw bytes and as base64, base64url and hex text; a plaintext as runs of its own
+// bytes and their base64 text. Text in both encodings an engine stores strings in: one byte
+// per character, and UTF-16. Runs in Node and in the browser.
 
 /** One byte sequence that must not be found, and what it stands for. */
 export interface Secret {
@@ -57,8 +57,8 @@ export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
 
 /**
  * Up to `count` runs of 32 bytes spread over a plaintext, each found in none of `others`
- * (images of one encoder share their headers), and the base64 text of each (aligned on
- * three bytes, so it appears inside the whole image's base64 or a data URL).
+ * (images of one encoder share their headers), and the base64 text of each in both
+ * encodings (aligned on three bytes, so it appears inside the whole image's base64 or a data URL).
  */
 export function plaintextRuns(
   name: string,
@@ -84,6 +84,7 @@ export function plaintextRuns(
     return [
       { name: `${name} bytes@${offset}`, bytes: run.subarray(0, 32) },
       { name: `${name} base64@${offset}`, bytes: latin1(base64(run)) },
+      { name: `${name} base64 utf-16@${offset}`, bytes: utf16(base64(run)) },
     ]
   })
 }
