@@ -1,16 +1,10 @@
 // The kit's promises in every engine of test/support/engines.ts, from one source: both display
-// paths byte for byte, a reload answered by the worker alone, bad image URLs, one fetch per
-// image across tabs, and a logout that leaves nothing in any tab.
+// paths byte for byte, a reload answered by the worker alone, bad image URLs, a token change,
+// one fetch per image across tabs, and a logout that leaves nothing in any tab.
 import { createHash } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { e2eSuite, expectNothingAtRest, galleryShown, storedIds } from '../support/e2e.ts'
-import {
-  ENGINE_NAMES,
-  launchEngine,
-  type Engine,
-  type EngineContext,
-  type EnginePage,
-} from '../support/engines.ts'
+import { describe, expect, it } from 'vitest'
+import { e2eSuite, expectNothingAtRest, galleryShown, storedIds, workerCacheUrls } from '../support/e2e.ts'
+import { ENGINE_NAMES, engineSuite, type EnginePage } from '../support/engines.ts'
 import { UNTIL } from '../support/hang'
 
 const COUNT = 6
@@ -37,26 +31,33 @@ const shownDigests = (page: EnginePage) =>
 /** The SHA-256 of every image the gallery shows, as the backend was given them, sorted. */
 async function sampleDigests(): Promise<string[]> {
   const { samples } = await suite.e2e.backend.seeded()
-  return samples
-    .slice(0, COUNT)
-    .map((sample) => createHash('sha256').update(sample.bytes).digest('hex'))
-    .sort()
+  return digests(samples.slice(0, COUNT).map((sample) => sample.bytes))
 }
 
+const digests = (images: readonly Uint8Array[]) =>
+  images.map((bytes) => createHash('sha256').update(bytes).digest('hex')).sort()
+
+/** The token of each Dexie row, by id. */
+const dexieTokens = (page: EnginePage) =>
+  page.evaluate(
+    () =>
+      new Promise<Record<string, number>>((resolve, reject) => {
+        const open = indexedDB.open('pixstore')
+        open.onsuccess = () => {
+          const request = open.result.transaction('images').objectStore('images').getAll()
+          request.onsuccess = () => {
+            open.result.close()
+            const rows = request.result as Array<{ id: string; token: number }>
+            resolve(Object.fromEntries(rows.map((row) => [row.id, row.token])))
+          }
+          request.onerror = () => reject(request.error)
+        }
+        open.onerror = () => reject(open.error)
+      }),
+  )
+
 describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) => {
-  let engine: Engine
-  beforeAll(async () => {
-    engine = await launchEngine(name)
-  })
-  afterAll(() => engine?.close())
-  // Closed after each test, passed or failed: an engine may allow one session at a time.
-  const contexts: EngineContext[] = []
-  const open = async () => {
-    const context = await engine.newContext()
-    contexts.push(context)
-    return context
-  }
-  afterEach(() => Promise.all(contexts.splice(0).map((context) => context.close())))
+  const { open } = engineSuite(name)
 
   it.each([
     ['where no worker is asked for (reported unsupported)', '?nosw', 'unsupported'],
@@ -92,6 +93,43 @@ describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) =
     )
     expect(statuses).toEqual([400, 400, 400, 400])
   })
+
+  it.each([
+    ['object URL', '?nosw', 'blob:'],
+    ['worker', '', '/_img/'],
+  ])(
+    'shows the new version byte for byte after a token change, and keeps only it (%s path)',
+    async (_path, query, prefix) => {
+      const page = await (await open()).newPage()
+      await page.goto(`${suite.e2e.url}${query}`)
+      await shown(page, 'blob:')
+      if (!query) {
+        await page.waitFor(() => navigator.serviceWorker.controller !== null)
+        await expect.poll(async () => (await storedIds(page)).cached.length, UNTIL).toBe(COUNT)
+        await page.reload()
+        await shown(page, prefix)
+      }
+      const { backend, ids, samples } = await suite.e2e.backend.seeded()
+      const id = ids[0]!
+      const old = backend.record(id)!.token
+      const updated = await backend.update(id, samples[1]!.bytes)
+      try {
+        await page.reload()
+        await shown(page, prefix)
+        // The first image now shows the second's bytes.
+        const expected = samples.slice(0, COUNT).map((sample, i) => (i === 0 ? samples[1]! : sample).bytes)
+        expect(await shownDigests(page)).toEqual(digests(expected))
+        await expect.poll(async () => (await dexieTokens(page))[id], UNTIL).toBe(updated.token)
+        if (!query) {
+          await expect.poll(() => workerCacheUrls(page), UNTIL).toContain(`/_img/${id}?t=${updated.token}`)
+          expect(await workerCacheUrls(page)).not.toContain(`/_img/${id}?t=${old}`)
+        }
+      } finally {
+        // As seeded again, under a newer token, for the other cases.
+        await backend.update(id, samples[0]!.bytes)
+      }
+    },
+  )
 
   it.each([
     ['object URL', '?nosw'],

@@ -1,13 +1,19 @@
-// A logout is final, in Chromium against the real pixstore 3 backend: with images still
+// A logout is final, in every engine against the real pixstore 3 backend: with images still
 // mounted, with loads in flight on both paths, in two tabs, and however late the backend
 // answers. Each check runs after the backend has answered every request it got and a new
 // image mounted after the logout has loaded through the same path (everything the late
 // answers could cause has had its turn by then).
-import type { BrowserContext, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { ImageRecord } from '../../src/core/index.ts'
-import { e2eSuite, expectNothingAtRest, gallery, storedIds } from '../support/e2e.ts'
-import { UNTIL, HANG } from '../support/hang'
+import { e2eSuite, expectNothingAtRest, galleryShown, storedIds } from '../support/e2e.ts'
+import {
+  ENGINE_NAMES,
+  engineSuite,
+  playwrightPage,
+  type EngineContext,
+  type EnginePage,
+} from '../support/engines.ts'
+import { UNTIL } from '../support/hang'
 
 const COUNT = 8
 const suite = e2eSuite('test/support/fixture', COUNT)
@@ -24,37 +30,21 @@ const paths = [
   { name: 'object URL', query: 'nosw', prefix: 'blob:' },
 ] as const
 
+/** Waits until the gallery's images are all decoded, each through a URL starting with `prefix`. */
+const gallery = (page: EnginePage, prefix: string) => page.waitFor(galleryShown, [COUNT, prefix] as const)
+
 /** Mounts the preview of record `index` (an image not shown before) and waits until it is decoded. */
-async function showSentinel(page: Page, index: number, prefix: string): Promise<string> {
+async function showSentinel(page: EnginePage, index: number, prefix: string): Promise<string> {
   await page.evaluate((i) => (window as unknown as Fixture).pixstore.show(i), index)
-  const handle = await page
-    .waitForFunction(
-      (prefix) => {
-        const img = document.querySelector<HTMLImageElement>('img[data-added]')
-        return img?.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix)
-          ? img.getAttribute('src')
-          : false
-      },
-      prefix,
-      UNTIL,
-    )
-    .catch(async (error: unknown) => {
-      // What the image shows instead, and what the worker and the page said.
-      console.log(
-        await page.evaluate(() => ({
-          src: document.querySelector('img[data-added]')?.getAttribute('src'),
-          status: document.querySelector('[data-status]')?.getAttribute('data-status'),
-          controlled: navigator.serviceWorker.controller !== null,
-          messages: (window as unknown as Fixture).__swMessages.slice(-20),
-        })),
-      )
-      throw error
-    })
-  return (await handle.jsonValue()) as string
+  await page.waitFor((prefix) => {
+    const img = document.querySelector<HTMLImageElement>('img[data-added]')
+    return Boolean(img?.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix))
+  }, prefix)
+  return page.evaluate(() => document.querySelector('img[data-added]')!.getAttribute('src')!)
 }
 
 /** Statuses of the worker URLs of every gallery record, as a page that still knows them asks. */
-const oldUrlStatuses = (page: Page) =>
+const oldUrlStatuses = (page: EnginePage) =>
   page.evaluate(async () =>
     Promise.all(
       (window as unknown as Fixture).__records.map(
@@ -63,27 +53,29 @@ const oldUrlStatuses = (page: Page) =>
     ),
   )
 
-async function open(context: BrowserContext, query: string): Promise<Page> {
+/** A new tab on the fixture with `query`, once its document is parsed (its images may be loading). */
+async function open(context: EngineContext, query: string): Promise<EnginePage> {
   const page = await context.newPage()
-  await page.goto(`${suite.e2e.url}?${query}`, { waitUntil: 'commit' })
+  await page.goto(`${suite.e2e.url}?${query}`, 'parsed')
   return page
 }
 
-/** A context whose worker is installed and controls its pages (a page with no image installs it). */
-async function workerContext(): Promise<BrowserContext> {
-  const context = await suite.e2e.browser.newContext()
-  const page = await open(context, 'count=0')
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
-  await page.close()
-  return context
-}
+describe.each(ENGINE_NAMES)('in %s', (engine) => {
+  const browser = engineSuite(engine)
 
-describe('a logout leaves nothing behind', () => {
-  for (const path of paths) {
-    it(`with the images still mounted, in the README's order (${path.name} path)`, async () => {
-      const context = path.query ? await suite.e2e.browser.newContext() : await workerContext()
+  /** A context whose worker is installed and controls its pages (a page with no image installs it). */
+  async function workerContext(): Promise<EngineContext> {
+    const context = await browser.open()
+    const page = await open(context, 'count=0')
+    await page.waitFor(() => navigator.serviceWorker.controller !== null)
+    return context
+  }
+
+  describe.each(paths)('a logout leaves nothing behind ($name path)', (path) => {
+    it("with the images still mounted, in the README's order", async () => {
+      const context = path.query ? await browser.open() : await workerContext()
       const page = await open(context, path.query)
-      await gallery(page, COUNT, path.prefix)
+      await gallery(page, path.prefix)
       const { previewIds } = await suite.e2e.backend.seeded()
       // `await clearImageCache(); logout()`: the images are mounted while the clear runs.
       await page.evaluate(() => (window as unknown as Fixture).pixstore.logout())
@@ -97,24 +89,20 @@ describe('a logout leaves nothing behind', () => {
       )
       if (!path.query) expect(new Set(await oldUrlStatuses(page))).toEqual(new Set([504]))
       await expectNothingAtRest(suite.e2e, page)
-      await context.close()
     })
 
-    it(`during loads in flight, in two tabs, however late the backend answers (${path.name} path)`, async () => {
-      const context = path.query ? await suite.e2e.browser.newContext() : await workerContext()
+    it('during loads in flight, in two tabs, however late the backend answers', async () => {
+      const context = path.query ? await browser.open() : await workerContext()
       // Every answer waits until the logout has happened. Two requests per tab at once, so the
-      // held ones leave Chromium connections (six per host) for the pages themselves.
+      // held ones leave the browser's connections (six per host) for the pages themselves.
       const release = suite.e2e.backend.hold()
       const query = `${path.query}&fetches=2`
       try {
         const received = suite.e2e.totalRequests()
         const [first, second] = [await open(context, query), await open(context, query)]
         // Both tabs show their loading gallery and the backend is answering: log out in the first.
-        for (const tab of [first, second]) {
-          await tab.waitForFunction((count) => document.querySelectorAll('img').length === count, COUNT, {
-            timeout: HANG,
-          })
-        }
+        for (const tab of [first, second])
+          await tab.waitFor((count) => document.querySelectorAll('img').length === count, COUNT)
         await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBeGreaterThanOrEqual(2)
         await first.evaluate(() => (window as unknown as Fixture).pixstore.clear())
         expect(await storedIds(first)).toMatchObject({ cached: [], dexie: [] })
@@ -148,12 +136,55 @@ describe('a logout leaves nothing behind', () => {
         await expectNothingAtRest(suite.e2e, second)
       } finally {
         release()
-        await context.close()
       }
     })
-  }
+  })
+
+  describe('a logout stops a prefetch', () => {
+    it('in flight: nothing it fetched is cached, and it does not start again', async () => {
+      const context = await browser.open()
+      const release = suite.e2e.backend.hold()
+      try {
+        const received = suite.e2e.totalRequests()
+        const tab = await open(context, 'prefetch&nosw&fetches=2')
+        await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBeGreaterThanOrEqual(2)
+        await tab.evaluate(() => (window as unknown as Fixture).pixstore.clear())
+        release()
+        await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBe(0)
+        const fetched = suite.e2e.totalRequests() - received
+        const { previewIds } = await suite.e2e.backend.seeded()
+        await showSentinel(tab, 4, 'blob:')
+        expect((await storedIds(tab)).dexie).toEqual([previewIds[4]])
+        // Only the requests in flight at the logout, and the sentinel's, reached the backend.
+        expect(suite.e2e.totalRequests() - received).toBe(fetched + 1)
+        expect(fetched).toBeLessThanOrEqual(2)
+      } finally {
+        release()
+      }
+    })
+  })
+
+  it('tabs opened together prefetch each image from the backend once', async () => {
+    const context = await browser.open()
+    suite.e2e.backend.requests.clear()
+    suite.e2e.throttle(1000)
+    try {
+      const tabs = await Promise.all([1, 2, 3].map(() => open(context, 'prefetch&nosw')))
+      // Every tab's prefetch has finished once the cache holds every image and the backend
+      // has answered every request it got.
+      await expect.poll(async () => (await storedIds(tabs[0]!)).dexie.length, UNTIL).toBe(COUNT)
+      await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBe(0)
+      for (const tab of tabs)
+        await tab.waitFor(() => document.body.textContent?.includes('prefetching') === true)
+      const { ids } = await suite.e2e.backend.seeded()
+      expect(ids.map((id) => suite.e2e.backend.requests.get(id) ?? 0)).toEqual(ids.map(() => 1))
+    } finally {
+      suite.e2e.throttle(0)
+    }
+  })
 })
 
+// Chromium only: the worker's script is held through playwright's routing.
 describe('a logout on a first visit', () => {
   it('while the images shown are handed to the worker, in two tabs: nothing of them is kept', async () => {
     const context = await suite.e2e.browser.newContext()
@@ -165,17 +196,18 @@ describe('a logout on a first visit', () => {
       await route.continue()
     })
     try {
-      const tabs = [await open(context, ''), await open(context, '')] as const
-      for (const tab of tabs) await gallery(tab, COUNT, 'blob:')
+      const engineContext = {
+        newPage: async () => playwrightPage(await context.newPage()),
+        close: () => context.close(),
+      }
+      const tabs = [await open(engineContext, ''), await open(engineContext, '')] as const
+      for (const tab of tabs) await gallery(tab, 'blob:')
       startWorker()
       // The hand-over has begun: the records went to the worker, which loads them itself.
-      await tabs[0].waitForFunction(
-        () =>
-          (window as unknown as Fixture).__swMessages.some((message) =>
-            message.startsWith('posted pixstore:records'),
-          ),
-        undefined,
-        UNTIL,
+      await tabs[0].waitFor(() =>
+        (window as unknown as Fixture).__swMessages.some((message) =>
+          message.startsWith('posted pixstore:records'),
+        ),
       )
       await tabs[0].evaluate(() => (window as unknown as Fixture).pixstore.clear())
       const { previewIds } = await suite.e2e.backend.seeded()
@@ -195,72 +227,6 @@ describe('a logout on a first visit', () => {
       await expectNothingAtRest(suite.e2e, tabs[1])
     } finally {
       startWorker()
-      await context.close()
-    }
-  })
-})
-
-describe('a logout stops a prefetch', () => {
-  it('in flight: nothing it fetched is cached, and it does not start again', async () => {
-    const context = await suite.e2e.browser.newContext()
-    const release = suite.e2e.backend.hold()
-    try {
-      const received = suite.e2e.totalRequests()
-      const tab = await open(context, 'prefetch&nosw&fetches=2')
-      await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBeGreaterThanOrEqual(2)
-      await tab.evaluate(() => (window as unknown as Fixture).pixstore.clear())
-      release()
-      await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBe(0)
-      const fetched = suite.e2e.totalRequests() - received
-      const { previewIds } = await suite.e2e.backend.seeded()
-      await showSentinel(tab, 4, 'blob:')
-      expect((await storedIds(tab)).dexie).toEqual([previewIds[4]])
-      // Only the requests in flight at the logout, and the sentinel's, reached the backend.
-      expect(suite.e2e.totalRequests() - received).toBe(fetched + 1)
-      expect(fetched).toBeLessThanOrEqual(2)
-    } finally {
-      release()
-      await context.close()
-    }
-  })
-})
-
-describe('tabs opened together on one gallery', () => {
-  for (const path of paths) {
-    it(`fetch each image from the backend once (${path.name} path)`, async () => {
-      const context = path.query ? await suite.e2e.browser.newContext() : await workerContext()
-      suite.e2e.backend.requests.clear()
-      suite.e2e.throttle(1000)
-      try {
-        const tabs = await Promise.all([1, 2, 3].map(() => open(context, path.query)))
-        // Behind a slowed backend some worker requests time out and fall back to object URLs:
-        // either way, each image is fetched once.
-        await Promise.all(tabs.map((tab) => gallery(tab, COUNT, path.query ? path.prefix : '')))
-        const { ids } = await suite.e2e.backend.seeded()
-        expect(ids.map((id) => suite.e2e.backend.requests.get(id) ?? 0)).toEqual(ids.map(() => 1))
-      } finally {
-        suite.e2e.throttle(0)
-        await context.close()
-      }
-    })
-  }
-  it('prefetch each image from the backend once', async () => {
-    const context = await suite.e2e.browser.newContext()
-    suite.e2e.backend.requests.clear()
-    suite.e2e.throttle(1000)
-    try {
-      const tabs = await Promise.all([1, 2, 3].map(() => open(context, 'prefetch&nosw')))
-      // Every tab's prefetch has finished once the cache holds every image and the backend
-      // has answered every request it got.
-      await expect.poll(async () => (await storedIds(tabs[0]!)).dexie.length, UNTIL).toBe(COUNT)
-      await expect.poll(() => suite.e2e.backend.pending(), UNTIL).toBe(0)
-      for (const tab of tabs) {
-        await tab.waitForFunction(() => document.body.textContent?.includes('prefetching'))
-      }
-      const { ids } = await suite.e2e.backend.seeded()
-      expect(ids.map((id) => suite.e2e.backend.requests.get(id) ?? 0)).toEqual(ids.map(() => 1))
-    } finally {
-      suite.e2e.throttle(0)
       await context.close()
     }
   })

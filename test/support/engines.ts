@@ -11,13 +11,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page as PlaywrightPage } from 'playwright-core'
 import puppeteer, { type Page as PuppeteerPage } from 'puppeteer-core'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
 import { HANG } from './hang'
 import { WebDriverSession } from './webDriver.ts'
 
 /** One tab. Functions passed run in the page, with one serializable argument. */
 export interface EnginePage {
-  goto(url: string): Promise<void>
+  /**
+   * Navigates to `url`; resolves once it has loaded, or with `'parsed'` once its document is
+   * parsed, its images maybe still loading.
+   */
+  goto(url: string, until?: 'load' | 'parsed'): Promise<void>
   reload(): Promise<void>
   evaluate<R, A = undefined>(run: (arg: A) => R | Promise<R>, arg?: A): Promise<R>
   /** Resolves once `holds` returns true in the page; rejects only on a hang. */
@@ -68,9 +73,11 @@ export const HTTP_CACHE_KEEPS_UNVALIDATED: Record<EngineName, boolean> = {
   webkit: false,
 }
 
-function playwrightPage(page: PlaywrightPage): EnginePage {
+/** A playwright-core page behind the engine calls. */
+export function playwrightPage(page: PlaywrightPage): EnginePage {
   return {
-    goto: async (url) => void (await page.goto(url)),
+    goto: async (url, until = 'load') =>
+      void (await page.goto(url, { waitUntil: until === 'load' ? 'load' : 'domcontentloaded' })),
     reload: async () => void (await page.reload()),
     evaluate: <R, A>(run: (arg: A) => R | Promise<R>, arg?: A) =>
       page.evaluate(run as (arg: unknown) => R | Promise<R>, arg),
@@ -81,7 +88,8 @@ function playwrightPage(page: PlaywrightPage): EnginePage {
 
 function puppeteerPage(page: PuppeteerPage): EnginePage {
   return {
-    goto: async (url) => void (await page.goto(url)),
+    goto: async (url, until = 'load') =>
+      void (await page.goto(url, { waitUntil: until === 'load' ? 'load' : 'domcontentloaded' })),
     reload: async () => void (await page.reload()),
     evaluate: <R, A>(run: (arg: A) => R | Promise<R>, arg?: A) =>
       page.evaluate(run as (arg: unknown) => unknown, arg) as Promise<R>,
@@ -142,23 +150,23 @@ async function until(holds: () => Promise<boolean>, what: string): Promise<void>
 function webDriverPage(session: WebDriverSession, handle: string): EnginePage {
   const evaluate = <R, A>(run: (arg: A) => R | Promise<R>, arg?: A) =>
     session.execute<R>(handle, run.toString(), arg ?? null)
-  const loaded = (url?: string) =>
+  const loaded = (url?: string, parsed = false) =>
     until(
       () =>
         evaluate(
-          (url) =>
-            document.readyState === 'complete' &&
+          ([url, parsed]) =>
+            (document.readyState === 'complete' || (parsed && document.readyState === 'interactive')) &&
             !(window as { reloading?: boolean }).reloading &&
             (url === null || location.href === url),
-          url ?? null,
+          [url ?? null, parsed] as const,
         ),
       'a page to load',
     )
   return {
     evaluate,
-    async goto(url) {
+    async goto(url, until = 'load') {
       await session.navigate(handle, url)
-      await loaded(url)
+      await loaded(url, until === 'parsed')
     },
     async reload() {
       // A mark the reload wipes, so the old document's readyState is not taken for the new one's.
@@ -233,6 +241,27 @@ async function launchWebKit(): Promise<Engine> {
     // MiniBrowser keeps a session's website data in memory.
     newContext: () => webKitContext(driver.server, WEBKIT_BROWSER),
     close: () => driver.close(),
+  }
+}
+
+/**
+ * Starts engine `name` before a describe block's tests and closes it after them. Contexts from
+ * `open` are closed after each test, passed or failed: an engine may allow one at a time.
+ */
+export function engineSuite(name: EngineName): { open(): Promise<EngineContext> } {
+  let engine: Engine | undefined
+  const contexts: EngineContext[] = []
+  beforeAll(async () => {
+    engine = await launchEngine(name)
+  })
+  afterEach(() => Promise.all(contexts.splice(0).map((context) => context.close())))
+  afterAll(() => engine?.close())
+  return {
+    async open() {
+      const context = await engine!.newContext()
+      contexts.push(context)
+      return context
+    },
   }
 }
 
