@@ -1,6 +1,6 @@
-// Hand-written mutants for the promises of the Guarantees table (most only Chromium can
-// show): each breaks one line of a copy of the project, runs the test that guards it, and
-// expects that test to fail. Run by
+// Hand-written mutants for the promises of the Guarantees table and the React layer (what
+// only a browser can show): each breaks one line of a copy of the project, runs the test that
+// guards it, and expects that test to fail. Run by
 // `npm run test:mutation` after StrykerJS; writes reports/mutation/hand-written.json.
 //   npx tsx test/mutation/mutants.ts [name-filter]
 import { spawnSync } from 'node:child_process'
@@ -119,6 +119,54 @@ export const MUTANTS: Mutant[] = [
     replace: '',
     project: 'interop',
     test: 'test/interop/load.test.tsx',
+  },
+  {
+    name: 'Load: an object URL is revoked when its image unmounts, not when its query leaves the cache',
+    file: 'src/client/bindImageQueries.ts',
+    find: "if (event.type === 'removed' && isImageQuery(event.query.queryKey))",
+    replace: "if (event.type === 'observerRemoved' && isImageQuery(event.query.queryKey))",
+    project: 'browser',
+    test: 'test/react/objectUrls.browser.test.tsx',
+  },
+  {
+    name: 'Load: a refetch leaves the object URL it replaces live',
+    file: 'src/client/ObjectUrlRegistry.ts',
+    find: 'if (previous) URL.revokeObjectURL(previous)',
+    replace: '',
+    project: 'browser',
+    test: 'test/react/objectUrls.browser.test.tsx',
+  },
+  {
+    name: '<SecureImage>: the app’s own onLoad is not called',
+    file: 'src/react/SecureImage.tsx',
+    find: 'onLoad={(event) => (img.onLoad(event), onLoad?.(event))}',
+    replace: 'onLoad={(event) => img.onLoad(event)}',
+    project: 'browser',
+    test: 'test/react/SecureImage.browser.test.tsx',
+  },
+  {
+    name: '<SecureImage>: the app’s own onError is not called',
+    file: 'src/react/SecureImage.tsx',
+    find: 'onError={(event) => (img.onError(event), onError?.(event))}',
+    replace: 'onError={(event) => img.onError(event)}',
+    project: 'browser',
+    test: 'test/react/SecureImage.browser.test.tsx',
+  },
+  {
+    name: 'Devtools: a source’s row shows its bytes as its answers',
+    file: 'src/devtools/PixstoreDevtools.tsx',
+    find: '<td align="right">{count}</td>',
+    replace: '<td align="right">{kib(bytes)}</td>',
+    project: 'browser',
+    test: 'test/devtools/PixstoreDevtools.browser.test.tsx',
+  },
+  {
+    name: 'Devtools: a source’s row carries another source’s label',
+    file: 'src/devtools/PixstoreDevtools.tsx',
+    find: "dexie: 'encrypted cache (Dexie)',",
+    replace: "dexie: 'network',",
+    project: 'browser',
+    test: 'test/devtools/PixstoreDevtools.browser.test.tsx',
   },
   {
     name: 'The page-API at-rest scan skips strings',
