@@ -10,6 +10,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../dev/chromium.ts'
 import { pixstoreDevServer } from '../dev/pixstoreDevServer.ts'
 import { sampleImage, type SampleImage } from '../dev/sampleImages.ts'
 import { pixstoreWorker } from '../src/vite/index.ts'
+import { ENCRYPTED_FLOOR_SCRIPT } from './page/encryptedFloorPath.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 
@@ -71,6 +72,22 @@ export async function startBenchServer({ n, gallery = 1000, sizes, profiling = f
     logLevel: 'warn',
     plugins: [react(), pixstoreWorker({ workerFile })],
     build: { outDir: pageDir, emptyOutDir: true, ...(profiling && { minify: false, sourcemap: true }) },
+  })
+  // The encrypted worker floor, bundled as an app bundles its worker.
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      outDir: pageDir,
+      emptyOutDir: false,
+      ...(profiling && { minify: false, sourcemap: true }),
+      lib: {
+        entry: join(ROOT, 'bench/page/encryptedFloorWorker.ts'),
+        formats: ['iife'],
+        name: 'encryptedFloor',
+        fileName: () => ENCRYPTED_FLOOR_SCRIPT.slice(1),
+      },
+    },
   })
   // Records in this order: the images, the gallery's tiles, the images a returning visit shows first.
   const all = [...samples, ...tiles, ...fresh]

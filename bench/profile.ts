@@ -78,7 +78,7 @@ try {
   if (revisit || worker) {
     await page.goto(url)
     await waitForResult<PageResult>(page)
-    if (values.contender === 'kit-worker' || values.contender === 'sw-floor')
+    if (values.contender === 'kit-worker' || values.contender.startsWith('sw-'))
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     // The first visit's hand-over done, so the profile holds the measured load alone.
     if (values.contender === 'kit-worker') await waitForWorkerCache(page, n)

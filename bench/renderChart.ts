@@ -13,6 +13,7 @@ const COLORS: Record<ContenderName, string> = {
   pixstore3: '#d97706',
   'object-url-floor': '#93c5fd',
   'sw-floor': '#0891b2',
+  'sw-encrypted-floor': '#0e7490',
   plain: '#6b7280',
 }
 

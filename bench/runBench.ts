@@ -41,6 +41,7 @@ export const CONTENDERS: ContenderName[] = [
   'pixstore3',
   'object-url-floor',
   'sw-floor',
+  'sw-encrypted-floor',
   'plain',
 ]
 /** The floors (the bare core, the least React and React Query bindings, the least object URL and worker code) run where the React paths are compared with them. */
@@ -50,6 +51,7 @@ export const FLOORS: ContenderName[] = [
   'react-query-floor',
   'object-url-floor',
   'sw-floor',
+  'sw-encrypted-floor',
 ]
 /** Contenders each scenario compares; the floors run where a kit path is measured against them. */
 const comparedIn = (scenario: ScenarioName, contender: ContenderName) => {
@@ -58,7 +60,13 @@ const comparedIn = (scenario: ScenarioName, contender: ContenderName) => {
     case 'refill':
       return kit
     case 'returning':
-      return kit || contender === 'pixstore3' || contender === 'sw-floor' || contender === 'plain'
+      return (
+        kit ||
+        contender === 'pixstore3' ||
+        contender === 'sw-floor' ||
+        contender === 'sw-encrypted-floor' ||
+        contender === 'plain'
+      )
     case 'early':
       return kit || contender === 'pixstore3' || contender === 'plain'
     default:
@@ -168,7 +176,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
             await page.goto(url)
             await waitForResult<PageResult>(page)
             if (FIRST_VISIT_SETTLED.includes(scenario)) {
-              if (contender === 'kit-worker' || contender === 'sw-floor') {
+              if (contender === 'kit-worker' || contender.startsWith('sw-')) {
                 // Measure the worker path itself: a visit the worker already controls.
                 await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
               }

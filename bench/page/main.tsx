@@ -1,4 +1,4 @@
-// One page, every contender. Query: ?contender=plain|sw-floor|object-url-floor|react-floor|react-query-floor|pixstore3|kit-core|kit-object-url|kit-worker
+// One page, every contender. Query: ?contender=plain|sw-floor|sw-encrypted-floor|object-url-floor|react-floor|react-query-floor|pixstore3|kit-core|kit-object-url|kit-worker
 // &scenario=cold|warm|returning|early|refill|grid|screen&n=N&gallery=G[&from=I: the N records from
 // index I], or ?scale=kit|pixstore3&entries=N. Results land in window.__result.
 import * as pixstore3 from 'pixstore/frontend/index.js'
@@ -14,6 +14,7 @@ import {
 import { PixstoreClient, PixstoreProvider, SecureImage } from '../../src'
 import type { RecordsResponse } from '../../dev/pixstoreDevServer'
 import { objectUrlFloor, reactFloor, reactQueryFloor } from './floors'
+import { ENCRYPTED_FLOOR_PATH, ENCRYPTED_FLOOR_SCRIPT } from './encryptedFloorPath'
 
 export interface PageResult {
   /** ms from the contender's start until every image is decoded. */
@@ -112,6 +113,26 @@ async function floor(indexes: number[], started: number) {
     await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve))
   }
   plainImages('/floor', indexes, started)
+}
+
+/**
+ * The worker floor with the kit's work (`encryptedFloorWorker.ts`): registered and in control
+ * first; the records posted to it before the <img>s ask.
+ */
+async function encryptedFloor(records: ImageRecord[], started: number) {
+  if (!navigator.serviceWorker.controller) {
+    await navigator.serviceWorker.register(ENCRYPTED_FLOOR_SCRIPT)
+    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve))
+  }
+  navigator.serviceWorker.controller!.postMessage(records)
+  const track = tracker(records.length, started)
+  records.forEach((record, position) => {
+    const img = new Image()
+    img.alt = ''
+    img.src = `${ENCRYPTED_FLOOR_PATH}${encodeURIComponent(record.id)}`
+    root.append(img)
+    void track(position, img)
+  })
 }
 
 /** The kit's core without React: getImage for every record, each shown as it arrives. */
@@ -348,6 +369,8 @@ async function main() {
       return plainImages('/plain', indexes, started)
     case 'sw-floor':
       return floor(indexes, started)
+    case 'sw-encrypted-floor':
+      return encryptedFloor(shown, started)
     case 'pixstore3':
       return legacy(shown, started)
     case 'kit-core':

@@ -39,7 +39,7 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
     // worker path every one through the worker, which loads them itself.
     const returning = results.runs.filter((r) => r.scenario === 'returning')
     expect(returning.map((r) => r.contender).sort()).toEqual(
-      ['kit-object-url', 'kit-worker', 'pixstore3', 'plain', 'sw-floor'].sort(),
+      ['kit-object-url', 'kit-worker', 'pixstore3', 'plain', 'sw-floor', 'sw-encrypted-floor'].sort(),
     )
     for (const run of returning) {
       expect(run.perImage, run.contender).toHaveLength(5)
