@@ -122,7 +122,10 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
     expect(markdown).toMatch(
       /\| returning visit, new images: the worker path's main-thread busy time .*\| \d+\.\d\dx/,
     )
-    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(37)
+    expect(markdown).toMatch(
+      /\| returning visit, new images, worker path over the encrypted SW floor .*\| \d+\.\d\dx/,
+    )
+    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(40)
     expect(existsSync(join(out, 'chart.png'))).toBe(true)
     // The chart carries every target's ratio and its floor's, as the table does.
     const { svg } = chartSvg(results)
