@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
 // What `npm run test:mutation` runs against each mutant: the Node tests of the core, the
-// worker and the warmer (no browser, no type checks). What only Chromium can show is covered
-// by the hand-written mutants in `test/mutation/mutants.ts`.
+// protocol, the worker, its page side and the client (no browser, no type checks). What only
+// a browser can show is covered by the hand-written mutants in `test/mutation/mutants.ts`.
 export default defineConfig({
   test: {
     environment: 'node',
@@ -11,7 +11,7 @@ export default defineConfig({
       'test/protocol/**/*.test.ts',
       'test/worker/**/*.test.ts',
       'test/window/*.test.ts',
-      'test/client/WorkerWarmer.test.ts',
+      'test/client/*.test.ts',
     ],
     exclude: ['test/**/*.browser.test.ts', 'test/**/*.e2e.test.ts'],
   },

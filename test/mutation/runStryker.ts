@@ -36,14 +36,7 @@ const inScope = (file: string) => included.some((r) => r.test(file)) && !exclude
 
 /** The Node tests each mutant runs against (vitest.mutation.config.ts). */
 const mutationTests = lines(
-  git(
-    'ls-files',
-    'test/core',
-    'test/protocol',
-    'test/worker',
-    'test/window',
-    'test/client/WorkerWarmer.test.ts',
-  ),
+  git('ls-files', 'test/core', 'test/protocol', 'test/worker', 'test/window', 'test/client'),
 ).filter((file) => /\.test\.ts$/.test(file) && !/\.(browser|e2e)\.test\.ts$/.test(file))
 const SET_UP = ['stryker.config.mjs', 'vitest.mutation.config.ts', 'test/mutation/runStryker.ts']
 
