@@ -2,7 +2,7 @@
 // one test source runs in all of them: Chromium through playwright-core, Firefox ESR through
 // puppeteer-core over WebDriver BiDi, WebKitGTK through its WebDriver server under a virtual
 // display (docs/browser-support.md).
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -287,6 +287,11 @@ export async function launchProfile(name: EngineName, dir: string): Promise<Engi
     const browser = await startFirefox(dir)
     return { newPage: async () => puppeteerPage(await browser.newPage()), close: () => browser.close() }
   }
+  const bindings = spawnSync('/usr/bin/python3', ['-c', 'import gi; gi.require_version("WebKit2", "4.1")'])
+  if (bindings.status !== 0)
+    throw new Error(
+      "WebKitGTK's Python bindings are missing: apt-get install python3-gi gir1.2-webkit2-4.1 (.ci/run does)",
+    )
   const driver = await startWebKitDriver({ PIXSTORE_WEBKIT_PROFILE: dir })
   const context = await webKitContext(driver.server, WEBKIT_PERSISTENT_BROWSER)
   return {
