@@ -1,8 +1,10 @@
 // Hand-written mutants for the promises of the Guarantees table and the React layer (what
 // only a browser can show): each breaks one line of a copy of the project, runs the test that
-// guards it, and expects that test to fail. Run by
-// `npm run test:mutation` after StrykerJS; writes reports/mutation/hand-written.json.
-//   npx tsx test/mutation/mutants.ts [name-filter]
+// guards it, and expects that test to fail. Run by `npm run test:mutation` after StrykerJS;
+// writes reports/mutation/hand-written.json. `--changed` (CI) runs only the mutants whose file
+// or test changed since test/mutation/baseline, or all of them when the test support, the
+// test set-up or this file did.
+//   npx tsx test/mutation/mutants.ts [--changed] [name-filter]
 import { spawnSync } from 'node:child_process'
 import {
   cpSync,
@@ -15,7 +17,8 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
+import { changedSinceBaseline, ROOT as root } from './changedFiles.ts'
 
 interface Mutant {
   /** The Guarantees row (or test claim) the mutant breaks. */
@@ -178,8 +181,6 @@ export const MUTANTS: Mutant[] = [
   },
 ]
 
-const root = resolve(import.meta.dirname, '../..')
-
 /** A copy of the project's tracked files, sharing its node_modules. */
 function copyProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pixstore-mutant-'))
@@ -206,9 +207,28 @@ function apply(dir: string, mutant: Mutant): void {
   writeFileSync(path, source.replace(mutant.find, mutant.replace))
 }
 
-const only = process.argv[2]
+/** Whether a mutant's line or test may have changed since the baseline; every one without a baseline. */
+const { base, changed } = changedSinceBaseline()
+function touched(mutant: Mutant): boolean {
+  if (!base) return true
+  const everyMutant = ['test/mutation/mutants.ts', 'vite.config.ts', 'package.json', 'package-lock.json']
+  return changed.some(
+    (file) =>
+      file === mutant.file ||
+      file === mutant.test ||
+      file.startsWith('test/support/') ||
+      everyMutant.includes(file),
+  )
+}
+
+const only = process.argv.slice(2).find((arg) => !arg.startsWith('--'))
+const chosen = MUTANTS.filter(
+  (m) => (!only || m.name.includes(only)) && (!process.argv.includes('--changed') || touched(m)),
+)
+if (chosen.length < MUTANTS.length)
+  console.log(`${chosen.length} of ${MUTANTS.length} hand-written mutants chosen.`)
 const results: Array<{ name: string; test: string; killed: boolean; seconds: number }> = []
-for (const mutant of MUTANTS.filter((m) => !only || m.name.includes(only))) {
+for (const mutant of chosen) {
   const dir = copyProject()
   const started = Date.now()
   try {

@@ -12,11 +12,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-
-const root = resolve(import.meta.dirname, '../..')
-const baselineFile = resolve(import.meta.dirname, 'baseline')
-const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim()
-const lines = (text: string) => text.split('\n').filter(Boolean)
+import { BASELINE_FILE, changedSinceBaseline, git, lines, ROOT as root } from './changedFiles.ts'
 
 /** A glob of the config's `mutate` list as a regular expression (`**`, `*` and literal text). */
 const globRegex = (glob: string) =>
@@ -38,7 +34,12 @@ const inScope = (file: string) => included.some((r) => r.test(file)) && !exclude
 const mutationTests = lines(
   git('ls-files', 'test/core', 'test/protocol', 'test/worker', 'test/window', 'test/client'),
 ).filter((file) => /\.test\.ts$/.test(file) && !/\.(browser|e2e)\.test\.ts$/.test(file))
-const SET_UP = ['stryker.config.mjs', 'vitest.mutation.config.ts', 'test/mutation/runStryker.ts']
+const SET_UP = [
+  'stryker.config.mjs',
+  'vitest.mutation.config.ts',
+  'test/mutation/runStryker.ts',
+  'test/mutation/changedFiles.ts',
+]
 
 /** The files to mutate for `changed`, or 'all'. */
 function selection(changed: string[]): string[] | 'all' {
@@ -63,16 +64,7 @@ function selection(changed: string[]): string[] | 'all' {
 }
 
 const all = process.argv.includes('--all')
-const base = existsSync(baselineFile) ? readFileSync(baselineFile, 'utf8').trim() : ''
-// Each changed path with git's status letter; a new file is untracked or 'A'.
-const diff = lines(base ? git('diff', '--name-status', '--no-renames', base) : '').map((line) =>
-  line.split('\t'),
-)
-const added = [
-  ...lines(git('ls-files', '--others', '--exclude-standard')),
-  ...diff.filter(([s]) => s === 'A').map(([, f]) => f!),
-]
-const changed = [...diff.map(([, file]) => file!), ...added]
+const { base, changed, added } = changedSinceBaseline()
 const chosen = all || !base ? 'all' : selection(changed)
 if (process.argv.includes('--list')) {
   // What a run would mutate, and nothing more.
@@ -89,5 +81,6 @@ if (process.argv.includes('--list')) {
     execFileSync(command, args, { cwd: root, stdio: 'inherit' })
   run('npx', ['stryker', 'run', '--incremental', ...(chosen === 'all' ? [] : ['--mutate', chosen.join(',')])])
   run('npx', ['tsx', 'test/mutation/scores.ts'])
-  if (all && git('status', '--porcelain') === '') writeFileSync(baselineFile, `${git('rev-parse', 'HEAD')}\n`)
+  if (all && git('status', '--porcelain') === '')
+    writeFileSync(BASELINE_FILE, `${git('rev-parse', 'HEAD')}\n`)
 }
