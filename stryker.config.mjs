@@ -2,8 +2,9 @@
 // decryption, formats, the store, the service's caching, versioning and clear rules, the
 // fetch limiter, errors, options), the worker's logic (its own loads included), the page's
 // side of the worker that Node reaches, and the display decisions of `src/client` (which path
-// and src an image takes, preview then full, the clear hold, the query options, the hand-over
-// of a first visit's images to the worker), run against the Node tests.
+// and src an image takes, preview then full, the clear hold, the query options, the object
+// URLs and their ties to the query cache, the hand-over of a first visit's images to the
+// worker), run against the Node tests.
 // Equivalent mutants are marked where they occur, with `// Stryker disable next-line …: why`.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -34,6 +35,10 @@ export default {
     'src/client/ClearHold.ts',
     'src/client/imageQueryOptions.ts',
     'src/client/WorkerWarmer.ts',
+    'src/client/bindImageQueries.ts',
+    'src/client/ObjectUrlRegistry.ts',
+    'src/client/ProgressRegistry.ts',
+    'src/client/scriptFreeUrl.ts',
   ],
   coverageAnalysis: 'perTest',
   concurrency: 2,
