@@ -108,11 +108,17 @@ function plainImages(path: string, indexes: number[], started: number) {
 
 /** The minimal CacheFirst worker over the same images: registered and in control first. */
 async function floor(indexes: number[], started: number) {
+  await controlledBy('/floor-sw.js')
+  plainImages('/floor', indexes, started)
+}
+
+/** Resolves once a worker controls the page, registering `script` if none does. */
+async function controlledBy(script: string): Promise<ServiceWorker> {
   if (!navigator.serviceWorker.controller) {
-    await navigator.serviceWorker.register('/floor-sw.js')
+    await navigator.serviceWorker.register(script)
     await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve))
   }
-  plainImages('/floor', indexes, started)
+  return navigator.serviceWorker.controller!
 }
 
 /**
@@ -120,11 +126,8 @@ async function floor(indexes: number[], started: number) {
  * first; the records posted to it before the <img>s ask.
  */
 async function encryptedFloor(records: ImageRecord[], started: number) {
-  if (!navigator.serviceWorker.controller) {
-    await navigator.serviceWorker.register(ENCRYPTED_FLOOR_SCRIPT)
-    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve))
-  }
-  navigator.serviceWorker.controller!.postMessage(records)
+  const worker = await controlledBy(ENCRYPTED_FLOOR_SCRIPT)
+  worker.postMessage(records)
   const track = tracker(records.length, started)
   records.forEach((record, position) => {
     const img = new Image()

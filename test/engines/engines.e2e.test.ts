@@ -3,7 +3,7 @@
 // one fetch per image across tabs, and a logout that leaves nothing in any tab.
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { e2eSuite, expectNothingAtRest, galleryShown, storedIds, workerCacheUrls } from '../support/e2e.ts'
+import { e2eSuite, expectNothingAtRest, galleryLoaded, storedIds, workerCacheUrls } from '../support/e2e.ts'
 import { ENGINE_NAMES, engineSuite, type EnginePage } from '../support/engines.ts'
 import { UNTIL } from '../support/hang'
 
@@ -13,7 +13,7 @@ const suite = e2eSuite('test/support/fixture', COUNT)
 type Fixture = Window & { pixstore: { logout(): Promise<void> }; __liveUrls: () => string[] }
 
 /** Waits until the gallery's images are all decoded, each through a URL starting with `prefix`. */
-const shown = (page: EnginePage, prefix: string) => page.waitFor(galleryShown, [COUNT, prefix] as const)
+const shown = (page: EnginePage, prefix: string) => galleryLoaded(page, COUNT, prefix)
 
 /** The SHA-256 of the bytes behind every image shown, sorted. */
 const shownDigests = (page: EnginePage) =>
@@ -121,8 +121,15 @@ describe.each(ENGINE_NAMES)('in %s, against the real pixstore backend', (name) =
         expect(await shownDigests(page)).toEqual(digests(expected))
         await expect.poll(async () => (await dexieTokens(page))[id], UNTIL).toBe(updated.token)
         if (!query) {
-          await expect.poll(() => workerCacheUrls(page), UNTIL).toContain(`/_img/${id}?t=${updated.token}`)
-          expect(await workerCacheUrls(page)).not.toContain(`/_img/${id}?t=${old}`)
+          // The worker removes the old version after it stored the new one: wait for both.
+          const versions = async () => {
+            const urls = await workerCacheUrls(page)
+            return {
+              updated: urls.includes(`/_img/${id}?t=${updated.token}`),
+              old: urls.includes(`/_img/${id}?t=${old}`),
+            }
+          }
+          await expect.poll(versions, UNTIL).toEqual({ updated: true, old: false })
         }
       } finally {
         // As seeded again, under a newer token, for the other cases.

@@ -207,8 +207,8 @@ function apply(dir: string, mutant: Mutant): void {
   writeFileSync(path, source.replace(mutant.find, mutant.replace))
 }
 
-/** Whether a mutant's line or test may have changed since the baseline; every one without a baseline. */
 const { base, changed } = changedSinceBaseline()
+/** Whether a mutant's line or test may have changed since the baseline; every one without a baseline. */
 function touched(mutant: Mutant): boolean {
   if (!base) return true
   const everyMutant = ['test/mutation/mutants.ts', 'vite.config.ts', 'package.json', 'package-lock.json']

@@ -12,14 +12,13 @@ import { sampleImage } from '../../dev/sampleImages.ts'
 import { base64ToBytes } from '../../src/core/internal'
 import { scanDirectory } from '../support/diskScan.ts'
 import { keyForms, plaintextRuns, type Secret } from '../support/secretForms.ts'
-import { e2eSuite, galleryShown, workerCacheUrls } from '../support/e2e.ts'
+import { e2eSuite, galleryLoaded, workerCacheUrls } from '../support/e2e.ts'
 import {
   ENGINE_NAMES,
   HTTP_CACHE_KEEPS_UNVALIDATED,
   launchProfile,
   PROFILE_STORES,
   type EngineContext,
-  type EnginePage,
 } from '../support/engines.ts'
 import { UNTIL } from '../support/hang'
 
@@ -29,10 +28,6 @@ const COUNT = 6
 const suite = e2eSuite('test/support/fixture', COUNT, { noStore: false })
 
 type Fixture = Window & { pixstore: { logout(): Promise<void>; show(index: number): void } }
-
-/** Waits until `count` images are decoded, each through a URL starting with `prefix`. */
-const gallery = (page: EnginePage, count: number, prefix = '') =>
-  page.waitFor(galleryShown, [count, prefix] as const)
 
 describe.each(ENGINE_NAMES)('nothing at rest, read from the files of a closed %s profile', (engine) => {
   let profile = ''
@@ -68,14 +63,14 @@ describe.each(ENGINE_NAMES)('nothing at rest, read from the files of a closed %s
     // image then handed to the worker; a reload shows them through it.
     const workerPage = await context.newPage()
     await workerPage.goto(`${url}?initial`)
-    await gallery(workerPage, COUNT)
+    await galleryLoaded(workerPage, COUNT)
     await expect.poll(() => workerCacheUrls(workerPage), UNTIL).toHaveLength(COUNT)
     await workerPage.reload()
-    await gallery(workerPage, COUNT, '/_img/')
+    await galleryLoaded(workerPage, COUNT, '/_img/')
     // The object URL path, with the same two Updated answers fetched again.
     const objectUrlPage = await context.newPage()
     await objectUrlPage.goto(`${url}?initial&nosw`)
-    await gallery(objectUrlPage, COUNT, 'blob:')
+    await galleryLoaded(objectUrlPage, COUNT, 'blob:')
     // A prefetch into Dexie and the worker's Cache Storage.
     const prefetchPage = await context.newPage()
     await prefetchPage.goto(`${url}?prefetch`)
@@ -84,7 +79,7 @@ describe.each(ENGINE_NAMES)('nothing at rest, read from the files of a closed %s
     // over as they mount; the worker fetches each itself and writes Dexie and Cache Storage.
     for (let index = 0; index < COUNT; index++)
       await workerPage.evaluate((i) => (window as unknown as Fixture).pixstore.show(i), index)
-    await gallery(workerPage, 2 * COUNT, '/_img/')
+    await galleryLoaded(workerPage, 2 * COUNT, '/_img/')
     await expect.poll(() => workerCacheUrls(workerPage), UNTIL).toHaveLength(2 * COUNT)
     const asked = await workerPage.evaluate(() =>
       (window as unknown as { __swMessages: string[] }).__swMessages.filter((m) => m.includes('request')),

@@ -5,11 +5,11 @@
 // answers could cause has had its turn by then).
 import { describe, expect, it } from 'vitest'
 import type { ImageRecord } from '../../src/core/index.ts'
-import { e2eSuite, expectNothingAtRest, galleryShown, storedIds } from '../support/e2e.ts'
+import { e2eSuite, expectNothingAtRest, galleryLoaded, storedIds } from '../support/e2e.ts'
 import {
   ENGINE_NAMES,
   engineSuite,
-  playwrightPage,
+  playwrightContext,
   type EngineContext,
   type EnginePage,
 } from '../support/engines.ts'
@@ -29,9 +29,6 @@ const paths = [
   { name: 'worker', query: '', prefix: '/_img/' },
   { name: 'object URL', query: 'nosw', prefix: 'blob:' },
 ] as const
-
-/** Waits until the gallery's images are all decoded, each through a URL starting with `prefix`. */
-const gallery = (page: EnginePage, prefix: string) => page.waitFor(galleryShown, [COUNT, prefix] as const)
 
 /** Mounts the preview of record `index` (an image not shown before) and waits until it is decoded. */
 async function showSentinel(page: EnginePage, index: number, prefix: string): Promise<string> {
@@ -75,7 +72,7 @@ describe.each(ENGINE_NAMES)('in %s', (engine) => {
     it("with the images still mounted, in the README's order", async () => {
       const context = path.query ? await browser.open() : await workerContext()
       const page = await open(context, path.query)
-      await gallery(page, path.prefix)
+      await galleryLoaded(page, COUNT, path.prefix)
       const { previewIds } = await suite.e2e.backend.seeded()
       // `await clearImageCache(); logout()`: the images are mounted while the clear runs.
       await page.evaluate(() => (window as unknown as Fixture).pixstore.logout())
@@ -196,12 +193,9 @@ describe('a logout on a first visit', () => {
       await route.continue()
     })
     try {
-      const engineContext = {
-        newPage: async () => playwrightPage(await context.newPage()),
-        close: () => context.close(),
-      }
+      const engineContext = playwrightContext(context)
       const tabs = [await open(engineContext, ''), await open(engineContext, '')] as const
-      for (const tab of tabs) await gallery(tab, 'blob:')
+      for (const tab of tabs) await galleryLoaded(tab, COUNT, 'blob:')
       startWorker()
       // The hand-over has begun: the records went to the worker, which loads them itself.
       await tabs[0].waitFor(() =>

@@ -14,8 +14,13 @@ const startsWith = (content: Uint8Array, magic: Buffer) => magic.equals(content.
 
 const sql = initSqlJs()
 
-function rows(db: Database, query: string): Uint8Array[][] {
-  return (db.exec(query)[0]?.values ?? []).map((row) => row.filter((v) => v instanceof Uint8Array))
+/** The first column of `query`'s rows. */
+const column = (db: Database, query: string) => (db.exec(query)[0]?.values ?? []).map(([value]) => value)
+
+/** A column value stored as a Snappy block, decompressed. */
+function unsnappy(value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new Error(`Not a Snappy block: ${typeof value}`)
+  return snappyBlock(value)
 }
 
 /**
@@ -25,18 +30,13 @@ function rows(db: Database, query: string): Uint8Array[][] {
 async function sqliteValues(content: Uint8Array): Promise<Uint8Array[]> {
   const db = new (await sql).Database(content)
   try {
-    const names = new Set(
-      (db.exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0]?.values ?? []).map(([n]) =>
-        String(n),
-      ),
-    )
-    const values: Uint8Array[] = []
-    if (names.has('object_data'))
-      for (const [data] of rows(db, 'SELECT data FROM object_data')) values.push(snappyBlock(data!))
-    if (names.has('data') && names.has('database'))
-      for (const [value] of rows(db, 'SELECT value FROM data WHERE compression_type = 1'))
-        values.push(snappyBlock(value!))
-    return values
+    const tables = new Set(column(db, "SELECT name FROM sqlite_master WHERE type = 'table'"))
+    return [
+      ...(tables.has('object_data') ? column(db, 'SELECT data FROM object_data') : []),
+      ...(tables.has('data') && tables.has('database')
+        ? column(db, 'SELECT value FROM data WHERE compression_type = 1')
+        : []),
+    ].map(unsnappy)
   } finally {
     db.close()
   }
@@ -45,9 +45,10 @@ async function sqliteValues(content: Uint8Array): Promise<Uint8Array[]> {
 /** What `content` holds once decompressed, in every form it was stored compressed; none if it is not. */
 export async function decompressedForms(content: Uint8Array): Promise<Uint8Array[]> {
   if (startsWith(content, SNAPPY_STREAM)) return [snappyStream(content)]
+  // The magic, then the decompressed size (4 bytes, little-endian), then one block.
   if (startsWith(content, MOZ_LZ4))
     return [
-      lz4Block(content.subarray(12), Buffer.from(content.buffer, content.byteOffset + 8, 4).readUInt32LE()),
+      lz4Block(content.subarray(12), new DataView(content.buffer, content.byteOffset).getUint32(8, true)),
     ]
   if (startsWith(content, SQLITE)) return sqliteValues(content)
   return []

@@ -14,6 +14,7 @@ import { pixstoreDevServer, type PixstoreDevServer } from '../../dev/pixstoreDev
 import type { ImageRecord } from '../../src/core/index.ts'
 import { SW_CACHE_NAME } from '../../src/protocol/index.ts'
 import { pixstoreWorker } from '../../src/vite/index.ts'
+import type { EnginePage } from './engines.ts'
 import { findSecrets, keyForms, plaintextRuns } from './secretForms.ts'
 import { UNTIL } from './hang'
 
@@ -210,13 +211,17 @@ export function workerCacheUrls(page: Evaluating): Promise<string[]> {
 }
 
 /** Run in the page: whether its `count` images are all decoded, each through a URL starting with `prefix`. */
-export const galleryShown = ([count, prefix]: readonly [number, string]): boolean => {
+const galleryShown = ([count, prefix]: readonly [number, string]): boolean => {
   const images = [...document.querySelectorAll('img')]
   return (
     images.length === count &&
     images.every((img) => img.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix))
   )
 }
+
+/** In any engine: waits until the gallery's `count` images are decoded, each from a URL starting with `prefix`. */
+export const galleryLoaded = (page: Pick<EnginePage, 'waitFor'>, count: number, prefix = '') =>
+  page.waitFor(galleryShown, [count, prefix] as const)
 
 /**
  * Waits until every image of the gallery is decoded (and, with `prefix`, shown through URLs

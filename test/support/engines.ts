@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Page as PlaywrightPage } from 'playwright-core'
+import { chromium, type BrowserContext, type Page as PlaywrightPage } from 'playwright-core'
 import puppeteer, { type Page as PuppeteerPage } from 'puppeteer-core'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
@@ -73,8 +73,18 @@ export const HTTP_CACHE_KEEPS_UNVALIDATED: Record<EngineName, boolean> = {
   webkit: false,
 }
 
-/** A playwright-core page behind the engine calls. */
-export function playwrightPage(page: PlaywrightPage): EnginePage {
+/** A browser or browser context of a driver as an `EngineContext`, each page behind `wrap`. */
+function contextOf<P>(
+  target: { newPage(): Promise<P>; close(): Promise<void> },
+  wrap: (page: P) => EnginePage,
+): EngineContext {
+  return { newPage: async () => wrap(await target.newPage()), close: () => target.close() }
+}
+
+/** A playwright-core browser context behind the engine calls. */
+export const playwrightContext = (context: BrowserContext) => contextOf(context, playwrightPage)
+
+function playwrightPage(page: PlaywrightPage): EnginePage {
   return {
     goto: async (url, until = 'load') =>
       void (await page.goto(url, { waitUntil: until === 'load' ? 'load' : 'domcontentloaded' })),
@@ -102,10 +112,7 @@ async function launchChromium(): Promise<Engine> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
   return {
     name: 'chromium',
-    async newContext() {
-      const context = await browser.newContext()
-      return { newPage: async () => playwrightPage(await context.newPage()), close: () => context.close() }
-    },
+    newContext: async () => playwrightContext(await browser.newContext()),
     close: () => browser.close(),
   }
 }
@@ -127,10 +134,7 @@ async function launchFirefox(): Promise<Engine> {
   const browser = await startFirefox(userDataDir)
   return {
     name: 'firefox',
-    async newContext() {
-      const context = await browser.createBrowserContext()
-      return { newPage: async () => puppeteerPage(await context.newPage()), close: () => context.close() }
-    },
+    newContext: async () => contextOf(await browser.createBrowserContext(), puppeteerPage),
     async close() {
       await browser.close()
       await rm(userDataDir, { recursive: true, force: true })
@@ -159,7 +163,11 @@ function webDriverPage(session: WebDriverSession, handle: string): EnginePage {
             !(window as { reloading?: boolean }).reloading &&
             (url === null || location.href === url),
           [url ?? null, parsed] as const,
-        ),
+        ).catch((error: unknown) => {
+          // Asked while the document it ran in was unloading: the new one is not there yet.
+          if (String(error).includes('before the unload event')) return false
+          throw error
+        }),
       'a page to load',
     )
   return {
@@ -277,16 +285,11 @@ export function launchEngine(name: EngineName): Promise<Engine> {
  */
 export async function launchProfile(name: EngineName, dir: string): Promise<EngineContext> {
   if (name === 'chromium') {
-    const context = await chromium.launchPersistentContext(dir, {
-      executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS,
-    })
-    return { newPage: async () => playwrightPage(await context.newPage()), close: () => context.close() }
+    return playwrightContext(
+      await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }),
+    )
   }
-  if (name === 'firefox') {
-    const browser = await startFirefox(dir)
-    return { newPage: async () => puppeteerPage(await browser.newPage()), close: () => browser.close() }
-  }
+  if (name === 'firefox') return contextOf(await startFirefox(dir), puppeteerPage)
   const bindings = spawnSync('/usr/bin/python3', ['-c', 'import gi; gi.require_version("WebKit2", "4.1")'])
   if (bindings.status !== 0)
     throw new Error(
@@ -295,7 +298,7 @@ export async function launchProfile(name: EngineName, dir: string): Promise<Engi
   const driver = await startWebKitDriver({ PIXSTORE_WEBKIT_PROFILE: dir })
   const context = await webKitContext(driver.server, WEBKIT_PERSISTENT_BROWSER)
   return {
-    newPage: () => context.newPage(),
+    newPage: context.newPage,
     async close() {
       await context.close()
       await driver.close()
