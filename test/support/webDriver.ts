@@ -52,7 +52,9 @@ export class WebDriverSession {
 
   /** Runs `source`, an async function's text, with `arg` in tab `handle`; resolves its value. */
   async execute<R>(handle: string, source: string, arg: unknown): Promise<R> {
+    // Bounded in the page too: a driver may not enforce its script timeout.
     const script = `const done = arguments[arguments.length - 1];
+      setTimeout(() => done({ error: 'Unfinished after ${HANG} ms' }), ${HANG});
       Promise.resolve().then(() => (${source})(arguments[0])).then(
         (value) => done({ value: value === undefined ? null : value }),
         (error) => done({ error: String(error && error.stack || error) }))`
@@ -62,7 +64,7 @@ export class WebDriverSession {
         args: [arg],
       }),
     )
-    if ('error' in answer) throw new Error(`In the page: ${answer.error}`)
+    if ('error' in answer) throw new Error(`In the page: ${answer.error}: ${source.slice(0, 200)}`)
     return answer.value
   }
 
@@ -87,10 +89,15 @@ export class WebDriverSession {
 }
 
 async function command<T = unknown>(method: string, url: string, body?: object): Promise<T> {
+  // A driver that never answers fails the command, naming it, instead of holding the test
+  // until its own timeout: past the script and page load timeouts (HANG) it can only hang.
   const response = await fetch(url, {
     method,
     headers: body ? { 'content-type': 'application/json' } : undefined,
     body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(2 * HANG),
+  }).catch((error: unknown) => {
+    throw new Error(`WebDriver ${method} ${url}: no answer (${String(error)})`)
   })
   const { value } = (await response.json()) as { value: T | WebDriverError }
   if (!response.ok) {
