@@ -21,9 +21,10 @@ function shallowEqual<T>(a: T, b: T): boolean {
  * it may build the query's cache entry and a child observer, so the render can read their
  * state); the commit hands the same options to `setOptions`, which acts on them. Listeners
  * hear only a result that differs (shallowly) from the one last rendered or heard, and `getVersion()` counts those changes, so a
- * `useSyncExternalStore` over it re-renders only for them. The sources (a query, a store, a
- * child observer) are listened to only while the observer itself has listeners; a change in
- * one commits the options again, as a render of a hook would run its effects again.
+ * `useSyncExternalStore` over it re-renders only for them. The sources (a query, a store, an
+ * image swap) are listened to only while the observer itself has listeners; a change in one
+ * commits the options again, as a render of a hook would run its effects again. No observer
+ * is another's source: one observer per displayed image.
  */
 export abstract class ClientObserver<TOptions, TResult> {
   private readonly listeners = new Subscribable()
@@ -34,7 +35,6 @@ export abstract class ClientObserver<TOptions, TResult> {
   private last: TResult | undefined
   private committing = false
   private committed = false
-  private again = false
 
   constructor(protected options: TOptions) {}
 
@@ -87,18 +87,12 @@ export abstract class ClientObserver<TOptions, TResult> {
 
   /** Acts on the committed options again: something they depend on changed. */
   protected recommit(): void {
-    if (this.committing) {
-      this.again = true
-      return
-    }
+    // A change heard while committing is one the commit made itself (a query it set, an image
+    // it showed), and the commit reads each source after it acts on it: nothing to do again.
+    if (this.committing) return
     this.committing = true
     try {
-      // A change heard while committing (a child telling its own commit) commits once more.
-      for (let round = 0; round < 3; round++) {
-        this.again = false
-        this.commit(this.options)
-        if (!this.again) break
-      }
+      this.commit(this.options)
     } finally {
       this.committing = false
     }

@@ -1,7 +1,8 @@
 import type { QueryClient } from '@tanstack/query-core'
 import { versionKey, type DownloadProgress, type ImageRecord, type PixstoreError } from '../core/internal.js'
-import { ClientObserver, type Source } from './ClientObserver.js'
-import { imageQueryKey } from './imageQueryOptions.js'
+import { ClientObserver } from './ClientObserver.js'
+import { previewLoads } from './imageDecisions.js'
+import { imageQueryKey } from './ImageQuery.js'
 import { ImagePath, type ImagePathOptions, type ImagePathResult } from './ImagePath.js'
 import type { PixstoreClient } from './PixstoreClient.js'
 
@@ -48,10 +49,10 @@ export type ImageObserverResult = ImageObserverState &
 type Options = ImageObserverOptions & { record: ImageRecord | null | undefined }
 
 /**
- * One displayed image, without React: its full image and its preview, each on its path
- * (`ImagePath`), the full one fetched when `loadFull` says so, the preview shown until the
- * full one is decoded. The decoder is passed in (in a browser `new Image()` and `decode()`),
- * so the observer runs in Node as well.
+ * One displayed image, without React, and the only observer of it: its full image and its
+ * preview, each on its path (`ImagePath`, whose sources it listens to), the full one fetched
+ * when `loadFull` says so, the preview shown until the full one is decoded. The decoder is
+ * passed in (in a browser `new Image()` and `decode()`), so the observer runs in Node as well.
  */
 export class ImageObserver extends ClientObserver<Options, ImageObserverResult> {
   private readonly full: ImagePath
@@ -67,14 +68,12 @@ export class ImageObserver extends ClientObserver<Options, ImageObserverResult> 
     private readonly decode: (src: string) => Promise<void>,
   ) {
     super(options)
-    this.full = new ImagePath(client, queryClient, this.fullOptions(options), decode)
+    this.full = new ImagePath(client, queryClient, decode)
   }
 
   getOptimisticResult(options: Options): ImageObserverResult {
-    const full = this.full.getOptimisticResult(this.fullOptions(options))
-    const small = options.preview
-      ? this.smallPath().getOptimisticResult(this.smallOptions(options, full))
-      : undefined
+    const full = this.full.result(this.fullOptions(options))
+    const small = options.preview ? this.smallPath().result(this.smallOptions(options, full)) : undefined
     const isPreview = !!small && full.status === 'loading' && small.status === 'success'
     const shown = isPreview || (small && full.src === undefined) ? small! : full
     return {
@@ -90,17 +89,21 @@ export class ImageObserver extends ClientObserver<Options, ImageObserverResult> 
 
   protected commit(options: Options): void {
     const fullOptions = this.fullOptions(options)
-    this.full.setOptions(fullOptions)
-    const full = this.full.getCurrentResult()
+    const sources = this.full.commit(fullOptions)
+    const full = this.full.result(fullOptions)
     const { record } = options
     if (options.loadFull === 'visible' && full.status === 'success' && record) this.kept = versionKey(record)
-    if (options.preview || this.small) this.smallPath().setOptions(this.smallOptions(options, full))
+    if (options.preview || this.small)
+      sources.push(...this.smallPath().commit(this.smallOptions(options, full)))
     // Off screen before it loaded: cancel, so a scrolled-past image costs no request.
     if (!fullOptions.enabled && full.fetching && record)
       void this.queryClient.cancelQueries({ queryKey: imageQueryKey(record), exact: true })
-    const sources: Source[] = [this.full.subscribe]
-    if (this.small) sources.push(this.small.subscribe)
     this.follow(sources)
+  }
+
+  protected override stopped(): void {
+    this.full.dispose()
+    this.small?.dispose()
   }
 
   /** Starts loading the full image (for `loadFull: 'manual'`). */
@@ -111,7 +114,10 @@ export class ImageObserver extends ClientObserver<Options, ImageObserverResult> 
   }
 
   /** Loads the image again after an error, or after a logout held it. */
-  readonly retry = (): void => this.full.retry()
+  readonly retry = (): void => {
+    this.full.retry(this.fullOptions(this.options))
+    this.recommit()
+  }
 
   /** The `<img>` loaded `src`; it counts as shown once `decodeShown` (its own decode) resolves. */
   loaded(src: string | undefined, decodeShown: () => Promise<void>): void {
@@ -144,18 +150,13 @@ export class ImageObserver extends ClientObserver<Options, ImageObserverResult> 
     const { preview } = options
     return {
       record: preview,
-      enabled: !!preview && full.status !== 'success',
+      enabled: previewLoads(!!preview, full.status === 'success'),
       direct: !options.placeholder,
       trackProgress: false,
     }
   }
 
   private smallPath(): ImagePath {
-    return (this.small ??= new ImagePath(
-      this.client,
-      this.queryClient,
-      this.smallOptions(this.options, this.full.getCurrentResult()),
-      this.decode,
-    ))
+    return (this.small ??= new ImagePath(this.client, this.queryClient, this.decode))
   }
 }

@@ -1,12 +1,8 @@
 import type { QueryClient } from '@tanstack/query-core'
 import { PixstoreError, versionKey, type DownloadProgress, type ImageRecord } from '../core/internal.js'
-import { ClearHold } from './ClearHold.js'
-import { ClientObserver, type Source } from './ClientObserver.js'
-import {
-  ImageQueryObserver,
-  type ImageQueryObserverOptions,
-  type ImageQueryResult,
-} from './ImageQueryObserver.js'
+import type { Source } from './ClientObserver.js'
+import { choosePath, followHold, isHeld, type ChosenPath, type ClearHold } from './imageDecisions.js'
+import { ImageQuery } from './ImageQuery.js'
 import { ImageSwap, NOTHING_SHOWN, type ImageSwapState } from './ImageSwap.js'
 import type { PixstoreClient } from './PixstoreClient.js'
 
@@ -35,21 +31,34 @@ export type ImagePathResult = {
   | { status: 'success'; error: null }
 )
 
+/** What options mean for a path now: the decisions a result and a commit both act on. */
+interface PathPlan {
+  /** The record, unless a logout holds it. */
+  record: ImageRecord | undefined
+  chosen: ChosenPath | undefined
+  /** The worker's URL of the record, when its path is the worker's and it is enabled. */
+  workerUrl: string | undefined
+  /** Shown through `workerUrl` (which has not failed). */
+  viaWorker: boolean
+  /** Shown through its query's object URL. */
+  queried: boolean
+}
+
 /**
- * One image on its path: the worker's `/_img/...` URL when the service worker controls the
- * page, the object URL of its query otherwise or once the worker URL fails; the `<img>`'s src
- * chosen by an `ImageSwap`. Each image keeps the path it started on: switching a shown image
- * to the worker when it takes over would fetch and decode it twice. An image that starts
- * while the worker registers (a first visit) shows through its object URL, and once shown is
- * handed to the worker (`WorkerWarmer`), so the next visit finds it there.
+ * One image on its path, a part of an `ImageObserver` (which listens to its `sources`): the
+ * worker's `/_img/...` URL when the service worker controls the page, the object URL of its
+ * query otherwise or once the worker URL fails; the `<img>`'s src chosen by an `ImageSwap`.
+ * An image that starts while the worker registers (a first visit) shows through its object
+ * URL, and once shown is handed to the worker (`WorkerWarmer`), so the next visit finds it there.
  */
-export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult> {
-  private readonly hold: ClearHold
-  /** The path chosen for a version; `warm` while it is still to be handed to the worker. */
-  private chosen: { key: string; worker: boolean; warm: boolean } | undefined
+export class ImagePath {
+  private hold: ClearHold
+  private chosen: ChosenPath | undefined
+  /** The choice whose image was handed to the worker (a clear makes a new choice). */
+  private handed: ChosenPath | undefined
   private failedWorkerUrl: string | undefined
   private registered: string | undefined
-  private query: ImageQueryObserver | undefined
+  private query: ImageQuery | undefined
   private swap: ImageSwap | undefined
   private undecodable: { url: string; error: PixstoreError } | undefined
   private readonly workerStatus: Source = (listener) => this.client.subscribeWorkerStatus(listener)
@@ -58,67 +67,67 @@ export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult>
   constructor(
     private readonly client: PixstoreClient,
     private readonly queryClient: QueryClient,
-    options: ImagePathOptions,
     private readonly decode: (src: string) => Promise<void>,
   ) {
-    super(options)
-    this.hold = new ClearHold(client)
+    this.hold = { what: undefined, since: client.getClearEpoch() }
   }
 
-  getOptimisticResult(options: ImagePathOptions): ImagePathResult {
+  /** What `options` show now, changing nothing. */
+  result(options: ImagePathOptions): ImagePathResult {
     const plan = this.plan(options)
-    const image = plan.queried ? this.queryOf(plan).getOptimisticResult(plan.query) : undefined
-    const candidate = plan.viaWorker ? plan.workerUrl : image?.url
+    const image = plan.queried ? this.queryOf().optimistic(plan.record, options.enabled) : undefined
+    const candidate = plan.viaWorker ? plan.workerUrl : image?.data?.url
     const shown = (candidate === undefined ? this.swap : this.swapOf())?.preview(candidate, options.direct)
-    return this.result(shown ?? NOTHING_SHOWN, plan.viaWorker, image)
+    const progress = image && options.trackProgress ? this.query!.progress(plan.record!) : undefined
+    return this.resultOf(shown ?? NOTHING_SHOWN, plan.viaWorker, image, progress)
   }
 
-  protected commit(options: ImagePathOptions): void {
-    this.hold.follow(options.record ? versionKey(options.record) : undefined)
-    let plan = this.plan(options)
-    if (plan.key !== undefined && plan.key !== this.chosen?.key)
-      this.chosen = { key: plan.key, worker: plan.worker, warm: plan.registering }
-    if (plan.workerUrl !== undefined && this.swap?.getSnapshot().failed === plan.workerUrl) {
+  /**
+   * Acts on `options`: registers, fetches, shows and hands over what they say. Returns what
+   * the observer listens to, to commit them again when it changes.
+   */
+  commit(options: ImagePathOptions): Source[] {
+    const { client } = this
+    const { record: requested } = options
+    this.hold = followHold(this.hold, requested ? versionKey(requested) : undefined, client.getClearEpoch())
+    const plan = this.plan(options)
+    // Kept while the record is held or gone: the same version comes back on the same path.
+    if (plan.chosen) this.chosen = plan.chosen
+    if (plan.workerUrl !== undefined && this.swap?.getSnapshot().failed === plan.workerUrl)
       this.failedWorkerUrl = plan.workerUrl
-      plan = this.plan(options)
-    }
     // The <img> starts its request at commit: the record is registered in that same task,
     // before the worker's question can arrive.
     const registered = plan.viaWorker ? plan.workerUrl : undefined
-    if (registered !== undefined && registered !== this.registered) this.client.bridge.register(plan.record!)
+    if (registered !== undefined && registered !== this.registered) client.bridge.register(plan.record!)
     this.registered = registered
-    if (plan.queried || this.query)
-      this.queryOf(plan).setOptions(plan.queried ? plan.query : { ...plan.query, enabled: false })
-    const candidate = plan.viaWorker
-      ? plan.workerUrl
-      : plan.queried
-        ? this.query!.getCurrentResult().url
+    const url =
+      plan.queried || this.query
+        ? this.queryOf().set(plan.record, options.enabled && plan.queried).data?.url
         : undefined
+    const candidate = plan.viaWorker ? plan.workerUrl : plan.queried ? url : undefined
     const swap = candidate === undefined ? this.swap : this.swapOf()
     swap?.show(candidate, options.direct, swap.preview(candidate, options.direct))
-    if (this.chosen?.warm && !plan.viaWorker && this.swap?.getSnapshot().loaded) {
-      this.chosen.warm = false
-      this.client.warmer.warm(plan.record!)
+    if (this.warm(plan) && this.swap?.getSnapshot().loaded) {
+      this.handed = plan.chosen
+      client.warmer.warm(plan.record!)
     }
     const sources: Source[] = []
-    if (options.record) sources.push(this.clears)
+    if (requested) sources.push(this.clears)
     // Listening to the status is what registers the worker.
-    if (this.chosen?.warm) sources.push(this.workerStatus)
+    if (this.warm(plan)) sources.push(this.workerStatus)
+    // Progress is watched before the query's first listener starts its fetch, which reads it.
+    if (this.query && options.trackProgress && plan.record) sources.push(this.query.progressOf(plan.record))
     if (this.query) sources.push(this.query.subscribe)
     if (this.swap) sources.push(this.swap.subscribe)
-    this.follow(sources)
+    return sources
   }
 
-  protected override stopped(): void {
-    this.swap?.dispose()
-  }
-
-  /** Loads again after an error, or after a logout held the image. */
-  readonly retry = (): void => {
-    const { record } = this.options
-    if (!this.hold.isHeld(record ? versionKey(record) : undefined)) return void this.query?.refetch()
-    this.hold.release()
-    this.recommit()
+  /** Loads again after an error, or after a logout held the image (the caller commits then). */
+  retry(options: ImagePathOptions): void {
+    const { record } = options
+    if (isHeld(this.hold, record ? versionKey(record) : undefined, this.client.getClearEpoch()))
+      this.hold = { what: this.hold.what, since: this.client.getClearEpoch() }
+    else void this.query?.refetch()
   }
 
   /** The `<img>` loaded `src`; it counts as shown once `decodeShown` resolves. */
@@ -131,43 +140,41 @@ export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult>
     this.swap?.failed(src)
   }
 
-  /** What `options` mean now, changing nothing. */
-  private plan(options: ImagePathOptions) {
-    const { client } = this
-    const requested = options.record
-    const record = requested && !this.hold.isHeld(versionKey(requested)) ? requested : undefined
-    const clearEpoch = client.getClearEpoch()
-    const key = record ? `${versionKey(record)}\u0000${clearEpoch}` : undefined
-    const status = key !== undefined && this.chosen?.key !== key ? client.getWorkerStatus() : undefined
-    const worker = key !== undefined && (status === undefined ? this.chosen!.worker : status === 'ready')
-    const workerUrl =
-      record && worker && options.enabled ? client.bridge.urlOf(record, client.workerPrefix) : undefined
-    const viaWorker = workerUrl !== undefined && workerUrl !== this.failedWorkerUrl
-    const queried = key !== undefined && !viaWorker
-    const query = {
-      record: requested,
-      enabled: options.enabled && queried,
-      trackProgress: options.trackProgress,
-    }
-    return {
-      record,
-      key,
-      worker,
-      registering: status === 'registering',
-      workerUrl,
-      viaWorker,
-      queried,
-      query,
-    }
+  /** Stops what runs on its own (a decode). */
+  dispose(): void {
+    this.swap?.dispose()
   }
 
-  private result(
+  private plan(options: ImagePathOptions): PathPlan {
+    const { client } = this
+    const epoch = client.getClearEpoch()
+    const requested = options.record
+    const record = requested && !isHeld(this.hold, versionKey(requested), epoch) ? requested : undefined
+    const chosen = choosePath(this.chosen, record && versionKey(record), epoch, client.getWorkerStatus)
+    const workerUrl =
+      record && chosen?.worker && options.enabled
+        ? client.bridge.urlOf(record, client.workerPrefix)
+        : undefined
+    const viaWorker =
+      workerUrl !== undefined &&
+      workerUrl !== this.failedWorkerUrl &&
+      workerUrl !== this.swap?.getSnapshot().failed
+    return { record, chosen, workerUrl, viaWorker, queried: chosen !== undefined && !viaWorker }
+  }
+
+  /** Started while the worker registered, shown through its object URL, not yet handed over. */
+  private warm(plan: PathPlan): boolean {
+    return !!plan.chosen?.warm && !plan.viaWorker && this.handed !== plan.chosen
+  }
+
+  private resultOf(
     shown: ImageSwapState,
     viaWorker: boolean,
-    image: ImageQueryResult | undefined,
+    image: ReturnType<ImageQuery['optimistic']> | undefined,
+    progress: DownloadProgress | undefined,
   ): ImagePathResult {
-    const base = { src: shown.src, progress: image?.progress, fetching: image?.isFetching ?? false }
-    const error = image?.error ?? (viaWorker ? null : this.undecodableError(shown.failed, image?.url))
+    const base = { src: shown.src, progress, fetching: image?.isFetching ?? false }
+    const error = image?.error ?? (viaWorker ? null : this.undecodableError(shown.failed, image?.data?.url))
     if (error && !(image?.isPlaceholderData && shown.loaded))
       return { ...base, status: 'error', error, via: undefined }
     if (!shown.loaded) return { ...base, status: 'loading', error: null, via: undefined }
@@ -186,8 +193,8 @@ export class ImagePath extends ClientObserver<ImagePathOptions, ImagePathResult>
     return this.undecodable.error
   }
 
-  private queryOf(plan: { query: ImageQueryObserverOptions }): ImageQueryObserver {
-    return (this.query ??= new ImageQueryObserver(this.client, this.queryClient, plan.query, this.hold))
+  private queryOf(): ImageQuery {
+    return (this.query ??= new ImageQuery(this.client, this.queryClient))
   }
 
   // Made with the first candidate, so an image that never gets one, off screen in a long

@@ -1,14 +1,8 @@
-import { QueryObserver, skipToken, type QueryClient } from '@tanstack/query-core'
+import type { QueryClient } from '@tanstack/query-core'
 import { versionKey, type DownloadProgress, type ImageRecord, type PixstoreError } from '../core/internal.js'
-import { ClearHold } from './ClearHold.js'
 import { ClientObserver, type Source } from './ClientObserver.js'
-import {
-  imageIdOf,
-  imageQueryKey,
-  imageQueryOptions,
-  type ImageData,
-  type ImageQueryKey,
-} from './imageQueryOptions.js'
+import { followHold, isHeld, previewLoads, type ClearHold } from './imageDecisions.js'
+import { ImageQuery } from './ImageQuery.js'
 import type { PixstoreClient } from './PixstoreClient.js'
 
 /** Options of an `ImageQueryObserver`. */
@@ -53,11 +47,6 @@ export type ImageQueryResult = ImageQueryState &
     | { status: 'success'; error: null }
   )
 
-const DISABLED_KEY = imageQueryKey({ id: '', token: -1 })
-
-type ImageQuery = QueryObserver<ImageData, PixstoreError, ImageData, ImageData, ImageQueryKey>
-type ImageQueryDefaultedOptions = Parameters<ImageQuery['getOptimisticResult']>[0]
-
 /**
  * One record's image as a React Query query, without React (as TanStack Query's
  * `QueryObserver`, which it wraps): the decrypted image, its preview while the full one
@@ -66,37 +55,27 @@ type ImageQueryDefaultedOptions = Parameters<ImageQuery['getOptimisticResult']>[
 export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions, ImageQueryResult> {
   private readonly full: ImageQuery
   private small: ImageQuery | undefined
-  private progressSource: { hash: string; source: Source } | undefined
-  private made: Array<{
-    record: ImageRecord | undefined
-    enabled: boolean
-    retryOnMount: boolean
-    options: ImageQueryDefaultedOptions
-  }> = []
-  private readonly fullSource: Source = (listener) => this.full.subscribe(listener)
-  private readonly smallSource: Source = (listener) => this.small!.subscribe(listener)
-  private readonly clearsSource: Source = (listener) => this.client.subscribeClears(listener)
+  private hold: ClearHold
+  private readonly clears: Source = (listener) => this.client.subscribeClears(listener)
 
   constructor(
     private readonly client: PixstoreClient,
     private readonly queryClient: QueryClient,
     options: ImageQueryObserverOptions,
-    /** Shared with an owner that holds the same record. @default its own */
-    readonly hold = new ClearHold(client),
   ) {
     super(options)
-    this.full = new QueryObserver(queryClient, this.queryOptions(undefined, false))
+    this.full = new ImageQuery(client, queryClient)
+    this.hold = { what: undefined, since: client.getClearEpoch() }
   }
 
   getOptimisticResult(options: ImageQueryObserverOptions): ImageQueryResult {
-    const record = this.heldOr(options.record)
-    const full = this.full.getOptimisticResult(this.queryOptions(record, options.enabled !== false, options))
-    const preview = options.preview && record ? options.preview : undefined
-    const small =
-      preview && full.data === undefined
-        ? this.smallQuery().getOptimisticResult(this.queryOptions(preview, true))
-        : undefined
-    const isPreview = full.data === undefined && small?.data !== undefined
+    const record = this.unheld(options.record)
+    const full = this.full.optimistic(record, options.enabled !== false, options.retryOnMount)
+    const preview = this.previewOf(options, record)
+    const small = previewLoads(!!preview, full.data !== undefined)
+      ? this.smallQuery().optimistic(preview, true)
+      : undefined
+    const isPreview = small?.data !== undefined
     const data = isPreview ? small!.data : full.data
     return {
       url: data?.url,
@@ -109,93 +88,54 @@ export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions
       isFetching: full.isFetching,
       isPlaceholderData: full.isPlaceholderData,
       isPreview,
-      progress: options.trackProgress && record ? this.client.progress.get(this.hash(record)) : undefined,
+      progress: options.trackProgress && record ? this.full.progress(record) : undefined,
     }
   }
 
   protected commit(options: ImageQueryObserverOptions): void {
-    this.hold.follow(options.record ? versionKey(options.record) : undefined)
-    const record = this.heldOr(options.record)
-    this.full.setOptions(this.queryOptions(record, options.enabled !== false, options))
-    const preview = options.preview && record ? options.preview : undefined
+    const { record: requested } = options
+    this.hold = followHold(
+      this.hold,
+      requested ? versionKey(requested) : undefined,
+      this.client.getClearEpoch(),
+    )
+    const record = this.unheld(requested)
+    const full = this.full.set(record, options.enabled !== false, options.retryOnMount)
+    const preview = this.previewOf(options, record)
     if (preview || this.small)
-      this.smallQuery().setOptions(
-        this.queryOptions(preview, !!preview && this.full.getCurrentResult().data === undefined),
-      )
+      this.smallQuery().set(preview, previewLoads(!!preview, full.data !== undefined))
     const sources: Source[] = []
-    if (options.trackProgress && record) sources.push(this.progressOf(this.hash(record)))
-    if (options.record) sources.push(this.clearsSource)
-    sources.push(this.fullSource)
-    if (this.small) sources.push(this.smallSource)
+    if (options.trackProgress && record) sources.push(this.full.progressOf(record))
+    if (requested) sources.push(this.clears)
+    sources.push(this.full.subscribe)
+    if (this.small) sources.push(this.small.subscribe)
     this.follow(sources)
   }
 
   /** Loads the image again; after a logout it releases the hold, the only way (besides a new record or a new observer) to load it. */
   readonly refetch = async (): Promise<unknown> => {
     const { record } = this.options
-    if (!this.hold.isHeld(record ? versionKey(record) : undefined)) return this.full.refetch()
-    this.hold.release()
+    if (!isHeld(this.hold, record ? versionKey(record) : undefined, this.client.getClearEpoch()))
+      return this.full.refetch()
+    this.hold = { what: this.hold.what, since: this.client.getClearEpoch() }
     this.recommit()
   }
 
   /** Fetches the full image for a render that waits for it (Suspense). */
   fetchOptimistic(options: ImageQueryObserverOptions): Promise<unknown> {
-    return this.full.fetchOptimistic(this.queryOptions(options.record ?? undefined, true, options))
+    return this.full.fetchOptimistic(options.record ?? undefined, options.retryOnMount !== false)
   }
 
-  private heldOr(record: ImageRecord | null | undefined): ImageRecord | undefined {
-    return record && !this.hold.isHeld(versionKey(record)) ? record : undefined
+  private unheld(record: ImageRecord | null | undefined): ImageRecord | undefined {
+    return record && !isHeld(this.hold, versionKey(record), this.client.getClearEpoch()) ? record : undefined
+  }
+
+  /** The preview, while there is a record to stand in for. */
+  private previewOf(options: ImageQueryObserverOptions, record: ImageRecord | undefined) {
+    return (record && options.preview) || undefined
   }
 
   private smallQuery(): ImageQuery {
-    return (this.small ??= new QueryObserver(this.queryClient, this.queryOptions(undefined, false)))
-  }
-
-  /** The hash the cache gives the record's query, as its query function reports progress under. */
-  private hash(record: ImageRecord): string {
-    return this.queryClient.defaultQueryOptions({ queryKey: imageQueryKey(record) }).queryHash!
-  }
-
-  private progressOf(hash: string): Source {
-    if (this.progressSource?.hash !== hash)
-      this.progressSource = { hash, source: (listener) => this.client.progress.subscribe(hash, listener) }
-    return this.progressSource.source
-  }
-
-  /**
-   * The query's options for a record, made once while their inputs stay the same: every
-   * render and commit asks for them several times, and options that are the same object
-   * let the QueryObserver skip its work.
-   */
-  private queryOptions(
-    record: ImageRecord | undefined,
-    enabled: boolean,
-    options?: ImageQueryObserverOptions,
-  ): ImageQueryDefaultedOptions {
-    const retryOnMount = options?.retryOnMount !== false
-    const made = this.made.find(
-      (m) => m.record === record && m.enabled === enabled && m.retryOnMount === retryOnMount,
-    )
-    if (made) return made.options
-    const fresh = this.makeQueryOptions(record, enabled, retryOnMount)
-    // The full query's and the preview's, and the one before each.
-    this.made = [{ record, enabled, retryOnMount, options: fresh }, ...this.made.slice(0, 3)]
-    return fresh
-  }
-
-  private makeQueryOptions(record: ImageRecord | undefined, enabled: boolean, retryOnMount: boolean) {
-    const base = record ? imageQueryOptions(this.client, this.queryClient, record) : undefined
-    return this.queryClient.defaultQueryOptions({
-      ...(base ?? { queryKey: DISABLED_KEY }),
-      queryFn: base && enabled ? base.queryFn : skipToken,
-      // A new token of the same id keeps showing the old image until it has loaded.
-      placeholderData: (previous: ImageData | undefined, previousQuery) =>
-        previousQuery && imageIdOf(previousQuery.queryKey) === record?.id ? previous : undefined,
-      ...(!retryOnMount && { retryOnMount: false }),
-      // TanStack's private option, set as useQuery sets it: a render before the commit already
-      // shows the fetch the commit starts (a reset error boundary sees it fetching, not the old
-      // error). useImage's QueryErrorResetBoundary test and the object URL grid fail without it.
-      _optimisticResults: 'optimistic',
-    })
+    return (this.small ??= new ImageQuery(this.client, this.queryClient))
   }
 }

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/query-core'
-import { IMAGE_QUERY_PREFIX } from './imageQueryOptions.js'
+import { IMAGE_QUERY_PREFIX } from './ImageQuery.js'
 import type { PixstoreClient } from './PixstoreClient.js'
 
 const isImageQuery = (key: readonly unknown[]) =>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { ClearHold, versionKey } from '../client/index.js'
+import { followHold, isHeld, versionKey, type ClearHold } from '../client/index.js'
 import type { ImageRecord } from '../core/index.js'
 import { useClearEpoch } from './useClearEpoch.js'
 import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js'
@@ -18,10 +18,13 @@ export function usePrefetchImages(records: readonly ImageRecord[]): void {
   const worker = useWorkerStatus() === 'ready'
   const signature = records.map(versionKey).join('\u0001')
   // After a logout a mounted prefetch stops and stays stopped until given another list.
-  const [hold] = useState(() => new ClearHold(client))
-  useClearEpoch(signature !== '')
-  const held = hold.isHeld(signature)
-  useIsomorphicLayoutEffect(() => hold.follow(signature), [hold, signature])
+  const [hold, setHold] = useState<ClearHold>(() => ({ what: undefined, since: client.getClearEpoch() }))
+  const clearEpoch = useClearEpoch(signature !== '')
+  const held = isHeld(hold, signature, clearEpoch)
+  useIsomorphicLayoutEffect(
+    () => setHold((hold) => followHold(hold, signature, client.getClearEpoch())),
+    [client, signature],
+  )
   useEffect(() => {
     if (!signature || held) return
     const controller = new AbortController()

@@ -282,6 +282,30 @@ describe('ImageObserver', () => {
     })
   })
 
+  it('reports the download progress of the full image with trackProgress, and none without', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const streamed: Array<[string, boolean]> = []
+    const s = await setup('none', (fetcher) => async (record, context, signal, onProgress) => {
+      // Streaming is asked for on the first fetch, not on a retry after a timeout.
+      streamed.push([record.id, onProgress !== undefined])
+      onProgress?.({ received: 3, total: 10 })
+      await held
+      return fetcher(record, context, signal)
+    })
+    const record = await s.backend.save(bytes(12), 'png')
+    const other = await s.backend.save(bytes(13), 'png')
+    const tracked = observe(s, { record, trackProgress: true })
+    const untracked = observe(s, { record: other })
+    await expect.poll(() => streamed.length).toBe(2)
+    expect(Object.fromEntries(streamed)).toEqual({ [record.id]: true, [other.id]: false })
+    await expect.poll(() => tracked.result().progress).toEqual({ received: 3, total: 10 })
+    expect(untracked.result().progress).toBeUndefined()
+    release()
+    await expect.poll(() => tracked.result().src).toMatch(/^blob:/)
+    expect(tracked.result().progress).toBeUndefined()
+  })
+
   it('reports a coded error, and retry() fetches again', async () => {
     const s = await setup()
     const record = await s.backend.save(bytes(23), 'png')

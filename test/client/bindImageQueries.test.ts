@@ -2,7 +2,7 @@ import { QueryClient } from '@tanstack/query-core'
 import { describe, expect, it, vi } from 'vitest'
 import { PixstoreClient } from '../../src'
 import { bindImageQueries } from '../../src/client/bindImageQueries'
-import { imageQueryKey } from '../../src/client/imageQueryOptions'
+import { imageQueryKey } from '../../src/client/ImageQuery'
 import { testDatabase } from '../support/testDatabase'
 
 let counter = 0

@@ -53,8 +53,8 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: 'Logout with images mounted: shown images fetch themselves back',
-    file: 'src/client/ClearHold.ts',
-    find: 'return what !== undefined && what === this.what && this.client.getClearEpoch() > this.since',
+    file: 'src/client/imageDecisions.ts',
+    find: 'return what !== undefined && what === hold.what && clearEpoch > hold.since',
     replace: 'return false',
     project: 'e2e',
     test: 'test/privacy/logout.e2e.test.ts',

@@ -4,6 +4,7 @@ import { hashKey, onlineManager, QueryClient, type QueryKey } from '@tanstack/qu
 import { afterEach, describe, expect, it } from 'vitest'
 import { bindImageQueries, PixstoreClient } from '../../src'
 import { ImageQueryObserver, imageQueryOptions } from '../../src/client'
+import { scriptFreeUrl } from '../../src/client/ImageQuery'
 import { PixstoreError, type ImageFetcher } from '../../src/core'
 import { createMemoryBackend } from '../../src/testing'
 import { testDatabase } from '../support/testDatabase'
@@ -108,5 +109,19 @@ describe('the image query offline', () => {
     )
     expect(options.networkMode).toBe('always')
     expect(options.refetchOnReconnect).toBe(true)
+  })
+})
+
+const svgBytes = Uint8Array.of(60, 115, 118, 103, 62)
+
+describe('scriptFreeUrl', () => {
+  it('leaves raster images to object URLs', async () => {
+    for (const type of ['image/png', 'image/jpeg', 'image/webp', 'image/avif', 'image/gif'])
+      expect(await scriptFreeUrl(new Blob([svgBytes], { type }))).toBeUndefined()
+  })
+
+  it('makes a data: URL of an SVG, and of anything not an image', async () => {
+    for (const type of ['image/svg+xml', 'text/html', 'application/xml', ''])
+      expect(await scriptFreeUrl(new Blob([svgBytes], { type }))).toBe(`data:${type};base64,PHN2Zz4=`)
   })
 })
