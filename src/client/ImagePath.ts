@@ -3,7 +3,7 @@ import { PixstoreError, versionKey, type DownloadProgress, type ImageRecord } fr
 import type { Source } from './ClientObserver.js'
 import { choosePath, followHold, isHeld, type ChosenPath, type ClearHold } from './imageDecisions.js'
 import { ImageQuery } from './ImageQuery.js'
-import { ImageSwap, NOTHING_SHOWN, type ImageSwapState } from './ImageSwap.js'
+import { ImageSwap, NOTHING_SHOWN } from './ImageSwap.js'
 import type { PixstoreClient } from './PixstoreClient.js'
 
 /** Options of an `ImagePath`. */
@@ -74,12 +74,20 @@ export class ImagePath {
 
   /** What `options` show now, changing nothing. */
   result(options: ImagePathOptions): ImagePathResult {
-    const plan = this.plan(options)
-    const image = plan.queried ? this.queryOf().optimistic(plan.record, options.enabled) : undefined
-    const candidate = plan.viaWorker ? plan.workerUrl : image?.data?.url
-    const shown = (candidate === undefined ? this.swap : this.swapOf())?.preview(candidate, options.direct)
-    const progress = image && options.trackProgress ? this.query!.progress(plan.record!) : undefined
-    return this.resultOf(shown ?? NOTHING_SHOWN, plan.viaWorker, image, progress)
+    const { record, viaWorker, workerUrl, queried } = this.plan(options)
+    const image = queried ? this.queryOf().optimistic(record, options.enabled) : undefined
+    const url = image?.data?.url
+    const candidate = viaWorker ? workerUrl : url
+    const swap = candidate === undefined ? this.swap : this.swapOf()
+    const shown = swap?.preview(candidate, options.direct) ?? NOTHING_SHOWN
+    const progress = image && options.trackProgress ? this.query!.progress(record!) : undefined
+    const base = { src: shown.src, progress, fetching: image?.isFetching ?? false }
+    const error = image?.error ?? (viaWorker ? null : this.undecodableError(shown.failed, url))
+    if (error && !(image?.isPlaceholderData && shown.loaded))
+      return { ...base, status: 'error', error, via: undefined }
+    if (!shown.loaded) return { ...base, status: 'loading', error: null, via: undefined }
+    const via = shown.src!.startsWith(this.client.workerPrefix) ? 'worker' : 'object-url'
+    return { ...base, status: 'success', error: null, via }
   }
 
   /**
@@ -165,21 +173,6 @@ export class ImagePath {
   /** Started while the worker registered, shown through its object URL, not yet handed over. */
   private warm(plan: PathPlan): boolean {
     return !!plan.chosen?.warm && !plan.viaWorker && this.handed !== plan.chosen
-  }
-
-  private resultOf(
-    shown: ImageSwapState,
-    viaWorker: boolean,
-    image: ReturnType<ImageQuery['optimistic']> | undefined,
-    progress: DownloadProgress | undefined,
-  ): ImagePathResult {
-    const base = { src: shown.src, progress, fetching: image?.isFetching ?? false }
-    const error = image?.error ?? (viaWorker ? null : this.undecodableError(shown.failed, image?.data?.url))
-    if (error && !(image?.isPlaceholderData && shown.loaded))
-      return { ...base, status: 'error', error, via: undefined }
-    if (!shown.loaded) return { ...base, status: 'loading', error: null, via: undefined }
-    const via = shown.src!.startsWith(this.client.workerPrefix) ? 'worker' : 'object-url'
-    return { ...base, status: 'success', error: null, via }
   }
 
   /** The error of an object URL the browser could not decode, one per URL. */

@@ -117,12 +117,8 @@ type DefaultedOptions = Parameters<Observer['getOptimisticResult']>[0]
  */
 export class ImageQuery {
   private readonly observer: Observer
-  private made: Array<{
-    record: ImageRecord | undefined
-    enabled: boolean
-    retryOnMount: boolean
-    options: DefaultedOptions
-  }> = []
+  /** The options made last and the ones before, with what they were made of. */
+  private made: Array<[ImageRecord | undefined, string, DefaultedOptions]> = []
   private progressSource: { hash: string; source: Source } | undefined
 
   constructor(
@@ -179,10 +175,9 @@ export class ImageQuery {
    * commit asks for them, and options that are the same object let the QueryObserver skip its work.
    */
   private options(record: ImageRecord | undefined, enabled: boolean, retryOnMount = true): DefaultedOptions {
-    const made = this.made.find(
-      (m) => m.record === record && m.enabled === enabled && m.retryOnMount === retryOnMount,
-    )
-    if (made) return made.options
+    const flags = `${enabled} ${retryOnMount}`
+    const made = this.made.find(([r, f]) => r === record && f === flags)
+    if (made) return made[2]
     const base = record ? imageQueryOptions(this.client, this.queryClient, record) : undefined
     const options = this.queryClient.defaultQueryOptions({
       ...(base ?? { queryKey: DISABLED_KEY }),
@@ -195,8 +190,7 @@ export class ImageQuery {
       // error). useImage's QueryErrorResetBoundary test and the object URL grid fail without it.
       _optimisticResults: 'optimistic',
     })
-    // These options and the ones before.
-    this.made = [{ record, enabled, retryOnMount, options }, ...this.made.slice(0, 1)]
+    this.made = [[record, flags, options], ...this.made.slice(0, 1)]
     return options
   }
 }

@@ -5,6 +5,7 @@ import {
   WorkerBridge,
   workerContainer,
   workerLoadSource,
+  WorkerWarmer,
   type RegisterPixstoreWorkerOptions,
   type WorkerStatus,
   type WorkerStatusStore,
@@ -12,7 +13,6 @@ import {
 import { SW_PREFIX } from '../protocol/index.js'
 import { ObjectUrlRegistry } from './ObjectUrlRegistry.js'
 import { ProgressRegistry } from './ProgressRegistry.js'
-import { WorkerWarmer } from './WorkerWarmer.js'
 
 /** Options of a `PixstoreClient`, read once when it is created. */
 export interface PixstoreClientOptions {

@@ -13,7 +13,5 @@ export type { ClearHold } from './imageDecisions.js'
 export { bindImageQueries } from './bindImageQueries.js'
 export { imageQueryKey, imageQueryOptions, IMAGE_QUERY_PREFIX } from './ImageQuery.js'
 export type { ImageData, ImageQueryKey, ImageQueryOptions } from './ImageQuery.js'
-export { WorkerWarmer } from './WorkerWarmer.js'
-export type { WorkerWarmerOptions } from './WorkerWarmer.js'
 // The key of one version of a record, for the React layer's hooks.
 export { versionKey } from '../core/internal.js'

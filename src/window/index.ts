@@ -15,3 +15,5 @@ export type {
 } from './registerPixstoreWorker.js'
 export { createWorkerStatusStore } from './createWorkerStatusStore.js'
 export type { WorkerStatusStore } from './createWorkerStatusStore.js'
+export { WorkerWarmer } from './WorkerWarmer.js'
+export type { WorkerWarmerOptions } from './WorkerWarmer.js'

@@ -1,13 +1,13 @@
 import { FetchLimiter, versionKey, type ImageRecord } from '../core/internal.js'
-import type { WorkerBridge, WorkerStatus } from '../window/index.js'
-import type { Source } from './ClientObserver.js'
+import type { WorkerStatus } from './registerPixstoreWorker.js'
+import type { WorkerBridge } from './WorkerBridge.js'
 
 /** Options of a `WorkerWarmer`. */
 export interface WorkerWarmerOptions {
   /** The worker's status now. */
   getStatus: () => WorkerStatus
   /** Listens to the worker's status. */
-  subscribeStatus: Source
+  subscribeStatus: (listener: () => void) => () => void
   /** Makes each record answerable before the worker asks for it; its clears drop the queue. */
   bridge: Pick<WorkerBridge, 'register' | 'onClear' | 'urlOf'>
   /** Whether the page's cache still holds the image: one it evicted since is left out, so
@@ -34,12 +34,6 @@ export interface WorkerWarmerOptions {
  * waits.
  */
 export class WorkerWarmer {
-  private readonly getStatus: () => WorkerStatus
-  private readonly subscribeStatus: Source
-  private readonly bridge: WorkerWarmerOptions['bridge']
-  private readonly isCached: (id: string) => Promise<boolean>
-  private readonly whenIdle: WorkerWarmerOptions['whenIdle']
-  private readonly prefix: string | undefined
   private readonly slots: FetchLimiter
   private readonly fetch: NonNullable<WorkerWarmerOptions['fetch']>
   /** Versions waiting or being requested; a version is requested once at a time. */
@@ -49,13 +43,7 @@ export class WorkerWarmer {
   private registration: Promise<boolean> | undefined
 
   /** @throws `invalid-option` unless `concurrency` is a whole number of at least 1. */
-  constructor(options: WorkerWarmerOptions) {
-    this.getStatus = options.getStatus
-    this.subscribeStatus = options.subscribeStatus
-    this.bridge = options.bridge
-    this.isCached = options.isCached
-    this.whenIdle = options.whenIdle
-    this.prefix = options.prefix
+  constructor(private readonly options: WorkerWarmerOptions) {
     this.slots = new FetchLimiter(options.concurrency ?? 2, 'concurrency')
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init))
     options.bridge.onClear(() => {
@@ -73,14 +61,15 @@ export class WorkerWarmer {
   }
 
   private async request(record: ImageRecord, signal: AbortSignal): Promise<void> {
+    const { bridge, prefix } = this.options
     let release: (() => void) | undefined
     try {
       if (!(await this.controlled()) || signal.aborted) return
-      await this.whenIdle?.(signal)
+      await this.options.whenIdle?.(signal)
       release = await this.slots.acquire(signal)
-      if (!(await this.isCached(record.id)) || signal.aborted) return
-      this.bridge.register(record)
-      const response = await this.fetch(this.bridge.urlOf(record, this.prefix), { signal })
+      if (!(await this.options.isCached(record.id)) || signal.aborted) return
+      bridge.register(record)
+      const response = await this.fetch(bridge.urlOf(record, prefix), { signal })
       // The worker kept the image as it answered; the page needs none of its bytes.
       // Stryker disable next-line OptionalChaining: a body-less answer would throw into the catch below, which ignores it too
       await response.body?.cancel()
@@ -93,14 +82,15 @@ export class WorkerWarmer {
 
   /** Resolves whether the worker controls the page, once its registration has ended. */
   private controlled(): Promise<boolean> {
-    const status = this.getStatus()
+    const { getStatus, subscribeStatus } = this.options
+    const status = getStatus()
     if (status !== 'registering') return Promise.resolve(status === 'ready')
     return (this.registration ??= new Promise((resolve) => {
       // The status only changes once registration ends: to `ready` or `failed`.
-      const stop = this.subscribeStatus(() => {
+      const stop = subscribeStatus(() => {
         stop()
         this.registration = undefined
-        resolve(this.getStatus() === 'ready')
+        resolve(getStatus() === 'ready')
       })
     }))
   }

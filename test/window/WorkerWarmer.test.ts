@@ -3,7 +3,7 @@
 // takes over with, and the requests go to a fetch the test answers.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PixstoreClient, type ImageRecord } from '../../src'
-import { WorkerWarmer } from '../../src/client'
+import { WorkerWarmer } from '../../src/window'
 import { imageUrl } from '../../src/protocol'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
 import { testDatabase } from '../support/testDatabase'
