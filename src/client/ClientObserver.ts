@@ -4,9 +4,8 @@ import { Subscribable } from '../core/internal.js'
 export type Source = (listener: () => void) => () => void
 
 /** Same keys, each value the same (`Object.is`); allocates nothing but the other's key list. */
-function shallowEqual<T>(a: T, b: T): boolean {
-  if (a === b) return true
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false
+function shallowEqual<T extends object>(a: T, b: T | undefined): boolean {
+  if (b === undefined) return false
   let keys = 0
   for (const key in a) {
     if (!(key in b) || !Object.is(a[key], b[key as keyof T])) return false
@@ -26,7 +25,7 @@ function shallowEqual<T>(a: T, b: T): boolean {
  * commits the options again, as a render of a hook would run its effects again. No observer
  * is another's source: one observer per displayed image.
  */
-export abstract class ClientObserver<TOptions, TResult> {
+export abstract class ClientObserver<TOptions extends object, TResult extends object> {
   private readonly listeners = new Subscribable()
   private listening = 0
   private sources: Source[] = []
@@ -101,9 +100,8 @@ export abstract class ClientObserver<TOptions, TResult> {
 
   /** Recomputes the result and tells the listeners if it changed. */
   protected update(): void {
-    if (this.committing) return
     const next = this.getCurrentResult()
-    if (this.last !== undefined && shallowEqual(next, this.last)) return
+    if (shallowEqual(next, this.last)) return
     this.last = next
     this.version++
     this.listeners.emit()

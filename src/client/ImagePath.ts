@@ -83,8 +83,7 @@ export class ImagePath {
     const progress = image && options.trackProgress ? this.query!.progress(record!) : undefined
     const base = { src: shown.src, progress, fetching: image?.isFetching ?? false }
     const error = image?.error ?? (viaWorker ? null : this.undecodableError(shown.failed, url))
-    if (error && !(image?.isPlaceholderData && shown.loaded))
-      return { ...base, status: 'error', error, via: undefined }
+    if (error) return { ...base, status: 'error', error, via: undefined }
     if (!shown.loaded) return { ...base, status: 'loading', error: null, via: undefined }
     const via = shown.src!.startsWith(this.client.workerPrefix) ? 'worker' : 'object-url'
     return { ...base, status: 'success', error: null, via }

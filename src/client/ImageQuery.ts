@@ -148,8 +148,8 @@ export class ImageQuery {
   }
 
   /** Fetches the image for a render that waits for it (Suspense). */
-  fetchOptimistic(record: ImageRecord | undefined, retryOnMount: boolean): Promise<unknown> {
-    return this.observer.fetchOptimistic(this.options(record, true, retryOnMount))
+  fetchOptimistic(record: ImageRecord | undefined): Promise<unknown> {
+    return this.observer.fetchOptimistic(this.options(record, true))
   }
 
   /** Bytes of `record` received so far, while its body downloads. */

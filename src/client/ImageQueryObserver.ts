@@ -56,7 +56,6 @@ export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions
   private readonly full: ImageQuery
   private small: ImageQuery | undefined
   private hold: ClearHold
-  private readonly clears: Source = (listener) => this.client.subscribeClears(listener)
 
   constructor(
     private readonly client: PixstoreClient,
@@ -106,7 +105,6 @@ export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions
       this.smallQuery().set(preview, previewLoads(!!preview, full.data !== undefined))
     const sources: Source[] = []
     if (options.trackProgress && record) sources.push(this.full.progressOf(record))
-    if (requested) sources.push(this.clears)
     sources.push(this.full.subscribe)
     if (this.small) sources.push(this.small.subscribe)
     this.follow(sources)
@@ -123,7 +121,7 @@ export class ImageQueryObserver extends ClientObserver<ImageQueryObserverOptions
 
   /** Fetches the full image for a render that waits for it (Suspense). */
   fetchOptimistic(options: ImageQueryObserverOptions): Promise<unknown> {
-    return this.full.fetchOptimistic(options.record ?? undefined, options.retryOnMount !== false)
+    return this.full.fetchOptimistic(options.record ?? undefined)
   }
 
   private unheld(record: ImageRecord | null | undefined): ImageRecord | undefined {

@@ -5,7 +5,10 @@ import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js'
 import { usePixstoreContext } from './usePixstoreContext.js'
 
 /** What the base hook needs of a `ClientObserver`, for any options it takes. */
-type Observes<TOptions> = Pick<ClientObserver<TOptions, unknown>, 'subscribe' | 'getVersion'> & {
+type Observes<TOptions extends object> = Pick<
+  ClientObserver<TOptions, object>,
+  'subscribe' | 'getVersion'
+> & {
   getOptimisticResult(options: TOptions): unknown
   setOptions(options: TOptions, rendered?: unknown): void
 }
@@ -16,7 +19,7 @@ type Observes<TOptions> = Pick<ClientObserver<TOptions, unknown>, 'subscribe' | 
  * result for `options`, the commit hands it the same options, and `useSyncExternalStore`
  * re-renders when, and only when, its result changes. Nothing is set during render.
  */
-export function useObserver<TOptions, TObserver extends Observes<TOptions>>(
+export function useObserver<TOptions extends object, TObserver extends Observes<TOptions>>(
   create: (context: PixstoreContextValue, options: TOptions) => TObserver,
   options: TOptions,
 ): [ReturnType<TObserver['getOptimisticResult']>, TObserver] {

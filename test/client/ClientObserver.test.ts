@@ -115,6 +115,9 @@ describe('ClientObserver', () => {
     observer.setOptions({ add: 3 })
     expect(heard).toEqual([1])
     expect(observer.getCurrentResult()).toEqual({ total: 3 })
+    // New options with the same result: told nothing, with or without what was rendered.
+    observer.setOptions({ add: 3, follow: 2 })
+    expect(heard).toEqual([1])
   })
 
   it('a commit that makes its own source change does not commit again inside itself', () => {

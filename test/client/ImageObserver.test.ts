@@ -10,6 +10,7 @@ import {
   type ImageRecord,
 } from '../../src'
 import type { ImageFetcher } from '../../src/core'
+import { imageQueryKey } from '../../src/client'
 import { SW_MESSAGE } from '../../src/protocol'
 import { createMemoryBackend } from '../../src/testing'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
@@ -138,6 +139,14 @@ describe('ImageObserver', () => {
     const second = observe(s, { record: late })
     expect(second.result().src).toBe(`/_img/${late.id}?t=${late.token}&r=1`)
     expect(first.result().src).toMatch(/^blob:/)
+    // A commit after the take-over (a re-render) keeps it there too.
+    first.observer.setOptions({ record: early, inView: true })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(first.result()).toMatchObject({ src: expect.stringMatching(/^blob:/), via: 'object-url' })
+    // Gone and back, the same version comes back on the path it started on.
+    first.observer.setOptions({ record: null })
+    first.observer.setOptions({ record: early })
+    await expect.poll(() => first.result().src).toMatch(/^blob:/)
     expect(s.backend.requests.get(early.id)).toBe(1)
     expect(warm).toHaveBeenCalledTimes(1)
   })
@@ -163,6 +172,16 @@ describe('ImageObserver', () => {
     observer.failed(result().src)
     await expect.poll(() => result().src).toMatch(/^blob:/)
     expect(s.backend.requests.get(record.id)).toBe(1)
+    showLoaded(observer)
+    await expect.poll(() => result().status).toBe('success')
+    // Once the object URL has shown, a commit does not go back to the URL that failed, nor a
+    // new object URL of a refetch that swaps in.
+    observer.setOptions({ record, inView: true })
+    const shown = result().src
+    observer.retry()
+    await expect.poll(() => result().src).not.toBe(shown)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(result()).toMatchObject({ src: expect.stringMatching(/^blob:/), via: 'object-url' })
   })
 
   it('shows the preview first, then the full image once decoded off-screen', async () => {
@@ -201,6 +220,33 @@ describe('ImageObserver', () => {
     showLoaded(observer)
     await expect.poll(() => result().status).toBe('error')
     expect(result().error).toMatchObject({ name: 'PixstoreError', code: 'not-found' })
+    // The preview still shows, but it stands in for nothing that loads.
+    expect(result()).toMatchObject({ src: expect.stringMatching(/^blob:/), isPreview: false })
+  })
+
+  it('reports the error of the next token of its id when it fails to load', async () => {
+    const s = await setup()
+    const record = await s.backend.save(bytes(15), 'png')
+    const { observer, result } = observe(s, { record })
+    await expect.poll(() => result().src).toMatch(/^blob:/)
+    showLoaded(observer)
+    await expect.poll(() => result().status).toBe('success')
+    const shown = result().src
+    s.backend.remove(record.id)
+    const next = { ...record, token: record.token + 1 }
+    observer.setOptions({ record: next })
+    await expect.poll(() => s.queryClient.getQueryState(imageQueryKey(next))?.status).toBe('error')
+    expect(s.backend.requests.get(record.id)).toBe(2)
+    expect(shown).toMatch(/^blob:/)
+    expect(result()).toMatchObject({ status: 'error', src: undefined, error: { code: 'not-found' } })
+  })
+
+  it("fetches a 'visible' image without inView: it counts as on screen", async () => {
+    const s = await setup()
+    const record = await s.backend.save(bytes(14), 'png')
+    const { result } = observe(s, { record, loadFull: 'visible' })
+    await expect.poll(() => result().src).toMatch(/^blob:/)
+    expect(s.backend.requests.get(record.id)).toBe(1)
   })
 
   it("fetches a 'visible' image only while in view, a 'manual' one only on load(), and cancels one that leaves before loading", async () => {
@@ -325,6 +371,8 @@ describe('ImageObserver', () => {
     observer.failed(result().src)
     await expect.poll(() => result().status).toBe('error')
     expect(result().error?.code).toBe('unsupported-format')
+    // One error per URL: a render that asks again gets the same, so it renders nothing new.
+    expect(result().error).toBe(result().error)
   })
 
   it('tells its listeners only when the result changes, not when a commit shows what was rendered', async () => {

@@ -198,6 +198,35 @@ describe('ImageQueryObserver', () => {
     expect(observer.getOptimisticResult({ record })).toMatchObject({ status: 'success' })
   })
 
+  it('reports progress only to the observer that tracks it, when another shows the same record', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const s = await setup((fetcher) => async (record, context, signal, onProgress) => {
+      onProgress?.({ received: 4, total: 8 })
+      await held
+      return fetcher(record, context, signal)
+    })
+    const record = await s.backend.save(bytes(21), 'png')
+    const tracked = observe(s, { record, trackProgress: true })
+    const plain = observe(s, { record })
+    await expect.poll(() => tracked.result().progress).toEqual({ received: 4, total: 8 })
+    expect(plain.result().progress).toBeUndefined()
+    release()
+    await expect.poll(() => plain.result().status).toBe('success')
+  })
+
+  it('commits the same query options while the record stays the same, so TanStack has nothing to update', async () => {
+    const s = await setup()
+    const record = await s.backend.save(bytes(22), 'png')
+    const { result, rerender } = observe(s, { record })
+    await expect.poll(() => result().status).toBe('success')
+    const updates: string[] = []
+    stops.push(s.queryClient.getQueryCache().subscribe((event) => void updates.push(event.type)))
+    rerender({ record, enabled: true })
+    rerender({ record, trackProgress: false })
+    expect(updates.filter((type) => type === 'observerOptionsUpdated')).toEqual([])
+  })
+
   it('tells its listeners only when the result changes', async () => {
     const s = await setup()
     const record = await s.backend.save(bytes(20), 'png')
