@@ -11,6 +11,7 @@ import {
   type WorkerStatusStore,
 } from '../window/index.js'
 import { SW_PREFIX } from '../protocol/index.js'
+import { flushWhenHidden } from './flushWhenHidden.js'
 import { ObjectUrlRegistry } from './ObjectUrlRegistry.js'
 import { ProgressRegistry } from './ProgressRegistry.js'
 
@@ -29,21 +30,6 @@ export interface PixstoreClientOptions {
 
 const unsupported = (): WorkerStatus => 'unsupported'
 
-/**
- * Lands the cache writes and `lastUsed` updates still waiting when the page is hidden or
- * left: images are shown before their ciphertext is written. Returns what stops it.
- */
-function flushWhenHidden(service: ImageService): () => void {
-  if (typeof addEventListener !== 'function' || typeof document === 'undefined') return () => undefined
-  const flush = () => void service.flush().catch(() => undefined)
-  const onVisibility = () => document.visibilityState === 'hidden' && flush()
-  addEventListener('pagehide', flush)
-  document.addEventListener('visibilitychange', onVisibility)
-  return () => {
-    removeEventListener('pagehide', flush)
-    document.removeEventListener('visibilitychange', onVisibility)
-  }
-}
 const noSubscription = () => () => undefined
 
 /**

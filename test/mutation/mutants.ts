@@ -116,6 +116,14 @@ export const MUTANTS: Mutant[] = [
     filter: 'buffer around it',
   },
   {
+    name: 'Hidden page: the cache writes still waiting are not landed',
+    file: 'src/client/flushWhenHidden.ts',
+    find: 'const flush = () => void service.flush().catch(() => undefined)',
+    replace: 'const flush = () => undefined',
+    project: 'browser',
+    test: 'test/client/PixstoreClient.browser.test.ts',
+  },
+  {
     name: 'Load: object URLs outlive the provider',
     file: 'src/client/ObjectUrlRegistry.ts',
     find: 'for (const url of this.urls.values()) URL.revokeObjectURL(url)',
