@@ -124,6 +124,15 @@ export const MUTANTS: Mutant[] = [
     test: 'test/client/PixstoreClient.browser.test.ts',
   },
   {
+    name: 'Logout: a prefetch whose idle time comes in the task of the logout starts loading',
+    file: 'src/react/usePrefetchImages.ts',
+    find: 'const stopOnClear = bridge.onClear(() => controller.abort())',
+    replace: 'const stopOnClear = () => undefined',
+    project: 'browser',
+    test: 'test/react/cacheHooks.browser.test.tsx',
+    filter: 'task of the logout',
+  },
+  {
     name: 'Load: object URLs outlive the provider',
     file: 'src/client/ObjectUrlRegistry.ts',
     find: 'for (const url of this.urls.values()) URL.revokeObjectURL(url)',

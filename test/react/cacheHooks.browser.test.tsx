@@ -1,13 +1,14 @@
 import { QueryClient } from '@tanstack/react-query'
 import { act, render, renderHook, screen, waitFor } from '@testing-library/react'
 import type { ReactNode } from 'react'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   PixstoreProvider,
   SecureImage,
   useClearImageCache,
   useImage,
   useImageCacheStats,
+  usePixstore,
   usePrefetchImages,
   type ImageRecord,
 } from '../../src'
@@ -64,6 +65,44 @@ describe('usePrefetchImages and a logout', () => {
     view.rerender(<Page extra={sentinel} />)
     await waitFor(() => expect(h.fetches).toContain(sentinel.id))
     expect(h.fetches).toEqual([sentinel.id])
+  })
+})
+
+describe('usePrefetchImages and a logout in the same task', () => {
+  it('starts nothing when its idle time comes in the task of the logout, before any render', async () => {
+    const h = pixstoreHarness()
+    const records = await Promise.all([14, 15].map(async (s) => (await h.save(s)).record))
+    let idle: IdleRequestCallback | undefined
+    const request = vi.spyOn(globalThis, 'requestIdleCallback').mockImplementation((callback) => {
+      idle = callback
+      return 1
+    })
+    const cancel = vi.spyOn(globalThis, 'cancelIdleCallback').mockImplementation(() => undefined)
+    // Whether each prefetch the hook starts was already stopped when it started.
+    const stoppedAtStart: boolean[] = []
+    let clear: () => Promise<void> = async () => undefined
+    function Page() {
+      clear = useClearImageCache()
+      const service = usePixstore()
+      const prefetch = service.prefetch
+      if (!vi.isMockFunction(prefetch))
+        vi.spyOn(service, 'prefetch').mockImplementation((list, options) => {
+          stoppedAtStart.push(options?.signal?.aborted ?? false)
+          return prefetch.call(service, list, options)
+        })
+      usePrefetchImages(records)
+      return null
+    }
+    render(<Page />, { wrapper: h.wrapper })
+    await waitFor(() => expect(idle).toBeDefined())
+    // The logout and the idle callback in one task: React renders only after it.
+    const cleared = clear()
+    idle!({ didTimeout: false, timeRemaining: () => 50 })
+    await act(() => cleared)
+    expect(stoppedAtStart).toEqual([true])
+    expect(h.fetches).toEqual([])
+    request.mockRestore()
+    cancel.mockRestore()
   })
 })
 
