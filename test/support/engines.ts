@@ -14,7 +14,7 @@ import puppeteer, { type Page as PuppeteerPage } from 'puppeteer-core'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
 import { HANG } from './hang'
-import { WebDriverSession } from './webDriver.ts'
+import { SessionNotStarted, WebDriverSession } from './webDriver.ts'
 
 /** One tab. Functions passed run in the page, with one serializable argument. */
 export interface EnginePage {
@@ -243,11 +243,22 @@ async function webKitContext(server: string, binary: string): Promise<EngineCont
 }
 
 async function launchWebKit(): Promise<Engine> {
-  const driver = await startWebKitDriver()
+  let driver = await startWebKitDriver()
   return {
     name: 'webkit',
     // MiniBrowser keeps a session's website data in memory.
-    newContext: () => webKitContext(driver.server, WEBKIT_BROWSER),
+    async newContext() {
+      try {
+        return await webKitContext(driver.server, WEBKIT_BROWSER)
+      } catch (error) {
+        // A browser launch that never answered (seen once in a CI run, before any page of
+        // the kit loaded) keeps the driver's one session: a new driver launches it once more.
+        if (!(error instanceof SessionNotStarted)) throw error
+        await driver.close()
+        driver = await startWebKitDriver()
+        return webKitContext(driver.server, WEBKIT_BROWSER)
+      }
+    },
     close: () => driver.close(),
   }
 }

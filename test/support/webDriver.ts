@@ -9,6 +9,9 @@ interface WebDriverError {
   message: string
 }
 
+/** A new session's browser did not answer within `HANG`: it never will. */
+export class SessionNotStarted extends Error {}
+
 /** One session of a WebDriver server: a browser of its own, with its tabs. */
 export class WebDriverSession {
   private current: string
@@ -24,8 +27,13 @@ export class WebDriverSession {
 
   /** Starts a session at `server` (e.g. `http://127.0.0.1:4444`) with `capabilities`. */
   static async start(server: string, capabilities: object): Promise<WebDriverSession> {
-    const { sessionId } = await command<{ sessionId: string }>('POST', `${server}/session`, {
-      capabilities: { alwaysMatch: { pageLoadStrategy: 'none', ...capabilities } },
+    const { sessionId } = await command<{ sessionId: string }>(
+      'POST',
+      `${server}/session`,
+      { capabilities: { alwaysMatch: { pageLoadStrategy: 'none', ...capabilities } } },
+      HANG,
+    ).catch((error: unknown) => {
+      throw error instanceof NoAnswer ? new SessionNotStarted(error.message, { cause: error }) : error
     })
     const base = `${server}/session/${sessionId}`
     await command('POST', `${base}/timeouts`, { script: HANG, pageLoad: HANG })
@@ -88,16 +96,24 @@ export class WebDriverSession {
   }
 }
 
-async function command<T = unknown>(method: string, url: string, body?: object): Promise<T> {
+/** A driver that did not answer a command in time. */
+class NoAnswer extends Error {}
+
+async function command<T = unknown>(
+  method: string,
+  url: string,
+  body?: object,
   // A driver that never answers fails the command, naming it, instead of holding the test
   // until its own timeout: past the script and page load timeouts (HANG) it can only hang.
+  timeout = 2 * HANG,
+): Promise<T> {
   const response = await fetch(url, {
     method,
     headers: body ? { 'content-type': 'application/json' } : undefined,
     body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(2 * HANG),
+    signal: AbortSignal.timeout(timeout),
   }).catch((error: unknown) => {
-    throw new Error(`WebDriver ${method} ${url}: no answer (${String(error)})`)
+    throw new NoAnswer(`WebDriver ${method} ${url}: no answer (${String(error)})`)
   })
   const { value } = (await response.json()) as { value: T | WebDriverError }
   if (!response.ok) {
