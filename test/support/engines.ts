@@ -14,7 +14,7 @@ import puppeteer, { type Page as PuppeteerPage } from 'puppeteer-core'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../dev/chromium.ts'
 import { HANG } from './hang'
-import { SessionNotStarted, WebDriverSession } from './webDriver.ts'
+import { NoAnswer, WebDriverSession } from './webDriver.ts'
 
 /** One tab. Functions passed run in the page, with one serializable argument. */
 export interface EnginePage {
@@ -251,9 +251,9 @@ async function launchWebKit(): Promise<Engine> {
       try {
         return await webKitContext(driver.server, WEBKIT_BROWSER)
       } catch (error) {
-        // A browser launch that never answered (seen once in a CI run, before any page of
-        // the kit loaded) keeps the driver's one session: a new driver launches it once more.
-        if (!(error instanceof SessionNotStarted)) throw error
+        // A session the driver never answered while it opened (a browser launch, seen once in a
+        // CI run before any page of the kit loaded) holds the driver: a new driver opens it once more.
+        if (!(error instanceof NoAnswer)) throw error
         await driver.close()
         driver = await startWebKitDriver()
         return webKitContext(driver.server, WEBKIT_BROWSER)

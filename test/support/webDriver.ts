@@ -9,9 +9,6 @@ interface WebDriverError {
   message: string
 }
 
-/** A new session's browser did not answer within `HANG`: it never will. */
-export class SessionNotStarted extends Error {}
-
 /** One session of a WebDriver server: a browser of its own, with its tabs. */
 export class WebDriverSession {
   private current: string
@@ -31,10 +28,9 @@ export class WebDriverSession {
       'POST',
       `${server}/session`,
       { capabilities: { alwaysMatch: { pageLoadStrategy: 'none', ...capabilities } } },
+      // A browser launch takes seconds: one not answered within HANG never will be.
       HANG,
-    ).catch((error: unknown) => {
-      throw error instanceof NoAnswer ? new SessionNotStarted(error.message, { cause: error }) : error
-    })
+    )
     const base = `${server}/session/${sessionId}`
     await command('POST', `${base}/timeouts`, { script: HANG, pageLoad: HANG })
     return new WebDriverSession(base, await command<string>('GET', `${base}/window`))
@@ -97,7 +93,7 @@ export class WebDriverSession {
 }
 
 /** A driver that did not answer a command in time. */
-class NoAnswer extends Error {}
+export class NoAnswer extends Error {}
 
 async function command<T = unknown>(
   method: string,
