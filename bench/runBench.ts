@@ -60,6 +60,7 @@ const comparedIn = (scenario: ScenarioName, contender: ContenderName) => {
     case 'refill':
       return kit
     case 'returning':
+    case 'early':
       return (
         kit ||
         contender === 'pixstore3' ||
@@ -67,8 +68,6 @@ const comparedIn = (scenario: ScenarioName, contender: ContenderName) => {
         contender === 'sw-encrypted-floor' ||
         contender === 'plain'
       )
-    case 'early':
-      return kit || contender === 'pixstore3' || contender === 'plain'
     default:
       return !FLOORS.includes(contender) || scenario === 'cold' || scenario === 'warm'
   }
