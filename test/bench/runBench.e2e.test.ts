@@ -47,14 +47,12 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
     }
     const back = returning.find((r) => r.contender === 'kit-worker')!
     expect(back.viaWorker).toBe(5)
-    // The reload right after a first visit: the images it showed, none fetched again on a kit path.
+    // The reload right after a first visit, the SW floors beside it: the images it showed, none
+    // fetched again on a kit path.
     const early = results.runs.filter((r) => r.scenario === 'early')
-    expect(early.map((r) => r.contender).sort()).toEqual([
-      'kit-object-url',
-      'kit-worker',
-      'pixstore3',
-      'plain',
-    ])
+    expect(early.map((r) => r.contender).sort()).toEqual(
+      ['kit-object-url', 'kit-worker', 'pixstore3', 'plain', 'sw-floor', 'sw-encrypted-floor'].sort(),
+    )
     for (const run of early) expect(run.perImage, run.contender).toHaveLength(5)
     for (const contender of ['kit-object-url', 'kit-worker'] as const)
       expect(early.find((r) => r.contender === contender)!.backendRequests, contender).toBe(0)
@@ -125,7 +123,10 @@ describe('the benchmark (smoke: 5 images, one round)', () => {
     expect(markdown).toMatch(
       /\| returning visit, new images, worker path over the encrypted SW floor .*\| \d+\.\d\dx/,
     )
-    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(40)
+    expect(markdown).toMatch(
+      /\| reload 500 ms after the first visit, worker path over the encrypted SW floor .*\| \d+\.\d\dx/,
+    )
+    expect(JSON.parse(await readFile(join(out, 'latest.json'), 'utf8')).runs).toHaveLength(42)
     expect(existsSync(join(out, 'chart.png'))).toBe(true)
     // The chart carries every target's ratio and its floor's, as the table does.
     const { svg } = chartSvg(results)
