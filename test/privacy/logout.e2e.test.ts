@@ -30,14 +30,21 @@ const paths = [
   { name: 'object URL', query: 'nosw', prefix: 'blob:' },
 ] as const
 
-/** Mounts the preview of record `index` (an image not shown before) and waits until it is decoded. */
+/**
+ * Mounts the preview of record `index` (an image not shown before) and waits until it is
+ * decoded and, on the worker path, until the worker's Cache Storage write of it has landed
+ * (the worker answers before that write).
+ */
 async function showSentinel(page: EnginePage, index: number, prefix: string): Promise<string> {
   await page.evaluate((i) => (window as unknown as Fixture).pixstore.show(i), index)
   await page.waitFor((prefix) => {
     const img = document.querySelector<HTMLImageElement>('img[data-added]')
     return Boolean(img?.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix))
   }, prefix)
-  return page.evaluate(() => document.querySelector('img[data-added]')!.getAttribute('src')!)
+  const src = await page.evaluate(() => document.querySelector('img[data-added]')!.getAttribute('src')!)
+  if (src.startsWith('/_img/'))
+    await expect.poll(async () => (await storedIds(page)).cached, UNTIL).toContain(src.split('?')[0])
+  return src
 }
 
 /** Statuses of the worker URLs of every gallery record, as a page that still knows them asks. */
