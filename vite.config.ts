@@ -11,6 +11,9 @@ import { HANG } from './test/support/hang.ts'
 
 const chromium = playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } })
 
+/** Sets testing-library's waits to end only on a hang, in every project that renders React. */
+const WAIT_UNTIL_HANG = 'test/support/waitUntilHang.ts'
+
 const browser = () => ({
   enabled: true,
   headless: true,
@@ -93,6 +96,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
+          setupFiles: [WAIT_UNTIL_HANG],
           include: ['test/**/*.browser.test.{ts,tsx}'],
           exclude: ['test/interop/**'],
           browser: browser(),
@@ -105,6 +109,7 @@ export default defineConfig({
         cacheDir: 'node_modules/.vite-react18',
         test: {
           name: 'browser-react18',
+          setupFiles: [WAIT_UNTIL_HANG],
           include: ['test/react/**/*.browser.test.tsx'],
           browser: browser(),
         },
@@ -123,6 +128,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'interop',
+          setupFiles: [WAIT_UNTIL_HANG],
           include: ['test/interop/**/*.test.{ts,tsx}'],
           browser: { ...browser(), commands: backendCommands },
         },

@@ -1,5 +1,7 @@
 import { setProjectAnnotations } from '@storybook/react-vite'
+import { configure } from 'storybook/test'
 import { afterEach, beforeEach, expect, vi } from 'vitest'
+import { HANG } from '../test/support/hang'
 import * as preview from './preview'
 
 setProjectAnnotations([preview])
@@ -14,3 +16,7 @@ afterEach(() => {
   vi.restoreAllMocks()
   expect(errors, 'console.error calls').toEqual([])
 })
+
+// As in the browser tests (test/support/waitUntilHang.ts): a play function's `waitFor` and
+// `findBy*` wait for a condition, so only a hang waits this long.
+configure({ asyncUtilTimeout: HANG })

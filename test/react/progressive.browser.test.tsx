@@ -39,7 +39,7 @@ describe('thumbnail first', () => {
     expect(img.complete && img.naturalWidth).toBe(8)
     expect(img.getAttribute('aria-busy')).toBe('true')
     const box = img.getBoundingClientRect()
-    await waitFor(() => expect(img.naturalWidth).toBe(64), { timeout: 3000 })
+    await waitFor(() => expect(img.naturalWidth).toBe(64))
     expect(screen.getByAltText('Scan')).toBe(img)
     expect(img.dataset.preview).toBeUndefined()
     expect(img.hasAttribute('aria-busy')).toBe(false)
