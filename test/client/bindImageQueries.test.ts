@@ -4,6 +4,7 @@ import { PixstoreClient } from '../../src'
 import { bindImageQueries } from '../../src/client/bindImageQueries'
 import { imageQueryKey } from '../../src/client/ImageQuery'
 import { testDatabase } from '../support/testDatabase'
+import { UNTIL } from '../support/hang'
 
 let counter = 0
 
@@ -70,7 +71,7 @@ describe('bindImageQueries', () => {
           }),
       })
       .catch((error: unknown) => error)
-    await vi.waitFor(() => expect(signal && appSignal).toBeDefined())
+    await vi.waitFor(() => expect(signal && appSignal).toBeDefined(), UNTIL)
     await client.clear()
     expect(signal!.aborted).toBe(true)
     expect(appSignal!.aborted).toBe(false)

@@ -13,6 +13,7 @@ import { createMemoryBackend, encodeWirePayload } from '../../src/testing'
 import { memoryLocks } from '../support/memoryLocks'
 import { manualTasks } from '../support/manualTasks'
 import { testDatabase } from '../support/testDatabase'
+import { UNTIL } from '../support/hang'
 
 const png = Uint8Array.from({ length: 2048 }, (_, i) => (i * 7) % 256)
 
@@ -189,10 +190,10 @@ describe('createImageService', () => {
     seen = undefined
     const c = new AbortController()
     const third = service.getImage(record, { signal: c.signal })
-    await vi.waitFor(() => expect(seen).toBeDefined())
+    await vi.waitFor(() => expect(seen).toBeDefined(), UNTIL)
     c.abort()
     await expect(third).rejects.toMatchObject({ code: 'aborted' })
-    await vi.waitFor(() => expect(seen?.aborted).toBe(true))
+    await vi.waitFor(() => expect(seen?.aborted).toBe(true), UNTIL)
   })
 
   it('fails with timeout when the fetcher does not answer in time, and caches nothing', async () => {
@@ -299,7 +300,7 @@ async function gatedSetup(
         gates.push({ id: record.id, token: record.token, signal, open: () => resolve(answer) })
       }),
   )
-  const waitForGates = (count: number) => vi.waitFor(() => expect(gates).toHaveLength(count))
+  const waitForGates = (count: number) => vi.waitFor(() => expect(gates).toHaveLength(count), UNTIL)
   return { ...parts, gates, waitForGates }
 }
 
@@ -326,7 +327,7 @@ describe('createImageService: whenIdle', () => {
     expect(idle.value).toBeUndefined()
     gates[1]!.open()
     await loads[1]
-    await vi.waitFor(() => expect(idle.value).toBe('idle'))
+    await vi.waitFor(() => expect(idle.value).toBe('idle'), UNTIL)
   })
 
   it('resolves when every caller left or a clear aborted the loads, and rejects when its own signal aborts', async () => {
@@ -338,7 +339,7 @@ describe('createImageService: whenIdle', () => {
     const afterLeaving = watch(service.whenIdle())
     caller.abort()
     await left
-    await vi.waitFor(() => expect(afterLeaving.value).toBe('idle'))
+    await vi.waitFor(() => expect(afterLeaving.value).toBe('idle'), UNTIL)
 
     const cleared = service.getImage(b).catch(() => undefined)
     await waitForGates(2)
@@ -346,11 +347,11 @@ describe('createImageService: whenIdle', () => {
     const gaveUp = watch(service.whenIdle(waiter.signal))
     const afterClear = watch(service.whenIdle())
     waiter.abort()
-    await vi.waitFor(() => expect(gaveUp.value).toBe('aborted'))
+    await vi.waitFor(() => expect(gaveUp.value).toBe('aborted'), UNTIL)
     expect(afterClear.value).toBeUndefined()
     await service.clear()
     await cleared
-    await vi.waitFor(() => expect(afterClear.value).toBe('idle'))
+    await vi.waitFor(() => expect(afterClear.value).toBe('idle'), UNTIL)
   })
 })
 
@@ -382,12 +383,12 @@ describe('createImageService: clear, abort, delete and token races', () => {
     const [a, b] = [await backend.save(png, 'png'), await backend.save(png.slice(0, 99), 'png')]
     const controller = new AbortController()
     const pending = service.getImage(a, { signal: controller.signal }).catch((error: unknown) => error)
-    await vi.waitFor(() => expect(decrypts).toHaveLength(1))
+    await vi.waitFor(() => expect(decrypts).toHaveLength(1), UNTIL)
     controller.abort()
     expect(await pending).toMatchObject({ code: 'aborted' })
     decrypts[0]!.release()
     const after = service.getImage(b)
-    await vi.waitFor(() => expect(decrypts).toHaveLength(2))
+    await vi.waitFor(() => expect(decrypts).toHaveLength(2), UNTIL)
     decrypts[1]!.release()
     await after
     expect(fetched).toEqual([a.id, b.id])
@@ -449,7 +450,7 @@ describe('createImageService: clear, abort, delete and token races', () => {
       { ...third, statelessProof: 'expired' },
       { signal: controller.signal },
     )
-    await vi.waitFor(() => expect(aborted.fetched).toHaveLength(1))
+    await vi.waitFor(() => expect(aborted.fetched).toHaveLength(1), UNTIL)
     controller.abort()
     await expect(pending).rejects.toMatchObject({ code: 'aborted' })
   })
@@ -515,7 +516,7 @@ describe('createImageService: locks, notices and what a fetcher may return', () 
     const [a, b] = [await backend.save(png, 'png'), await backend.save(png.slice(0, 9), 'png')]
     await service.getImage(a)
     await service.getImage(b)
-    await vi.waitFor(() => expect(changes).toEqual([{ type: 'evict', ids: [a.id] }]))
+    await vi.waitFor(() => expect(changes).toEqual([{ type: 'evict', ids: [a.id] }]), UNTIL)
     await service.deleteCachedImage(b.id)
     const cleared = service.clear()
     expect(changes.at(-1)).toEqual({ type: 'clear', ids: [] })
@@ -718,7 +719,7 @@ describe('createImageService: callers, their signals and what each failure says'
     await waitForGates(2)
     // The load from before the clear ends now; a third caller still joins the one after it.
     gates[0]!.open()
-    await vi.waitFor(() => expect(gates[0]!.signal.aborted).toBe(true))
+    await vi.waitFor(() => expect(gates[0]!.signal.aborted).toBe(true), UNTIL)
     const joining = service.getImage(record)
     gates[1]!.open()
     expect(await bytesOf(await after)).toEqual(png)
@@ -872,7 +873,7 @@ describe('createImageService: images handed out a few per task', () => {
     })
     const answered: string[] = []
     const loads = [a, b].map((record) => service.getImage(record).then(() => answered.push(record.id)))
-    await vi.waitFor(() => expect(held).toHaveLength(2))
+    await vi.waitFor(() => expect(held).toHaveLength(2), UNTIL)
     await Promise.all(held.map(({ done }) => done))
     for (const { release } of held) release()
     // A macrotask later every microtask has run: both images wait for their turn.
@@ -891,7 +892,7 @@ describe('createImageService: images handed out a few per task', () => {
     const { backend, service, db } = await setup({ imagesPerTask: 1, scheduleTask: tasks.schedule })
     const record = await backend.save(png, 'png')
     const settled = service.getImage(record).catch((error: unknown) => error)
-    await vi.waitFor(() => expect(tasks.queued).toBe(1))
+    await vi.waitFor(() => expect(tasks.queued).toBe(1), UNTIL)
     await service.clear()
     expect(await settled).toMatchObject({ code: 'aborted' })
     const blobs = vi.spyOn(globalThis, 'Blob')

@@ -5,6 +5,7 @@ import * as dropIn from '../../src/compat'
 import { indexOfBytes, makeImage, toBase64 } from '../support/images'
 import { storedBytes } from '../support/scanIndexedDB'
 import { base64ToBytes, type ImageRecord } from '../../src/core/internal'
+import { UNTIL } from '../support/hang'
 
 let host: string
 let port: number
@@ -32,7 +33,7 @@ describe('drop-in for pixstore/frontend', () => {
       expect(await bytesOf(ours)).toEqual(image)
       // pixstore 3 labels JPEG as image/jpg; this kit sends the registered type.
       expect(ours!.type).toBe(type)
-      await vi.waitFor(async () => expect(await legacy.cachedImageExists(record.id)).toBe(true))
+      await vi.waitFor(async () => expect(await legacy.cachedImageExists(record.id)).toBe(true), UNTIL)
       expect(await dropIn.cachedImageExists(record.id)).toBe(true)
       await legacy.deleteCachedImage(record.id)
       await dropIn.deleteCachedImage(record.id)
@@ -129,7 +130,10 @@ describe('drop-in for pixstore/frontend', () => {
     const key = base64ToBytes(record.meta.key)
     // pixstore 3 keeps its first database open whatever name a later init gives, so scan all of its.
     const theirs = () => storedBytes((name) => name.startsWith('legacy-'))
-    await vi.waitFor(async () => expect((await theirs()).some((b) => indexOfBytes(b, key) >= 0)).toBe(true))
+    await vi.waitFor(
+      async () => expect((await theirs()).some((b) => indexOfBytes(b, key) >= 0)).toBe(true),
+      UNTIL,
+    )
     const ours = await storedBytes((name) => name === `dropin-k-${suffix}`)
     expect(ours.length).toBeGreaterThan(0)
     expect(ours.some((b) => indexOfBytes(b, key) >= 0)).toBe(false)
