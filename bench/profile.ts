@@ -2,7 +2,7 @@
 // load, of the page's main thread or (`--thread worker`) the service worker's, self time
 // summed by module (through the source maps) and by function. Writes the .cpuprofile for
 // DevTools.
-//   npx tsx bench/profile.ts --contender kit-object-url --scenario cold|warm|returning [--thread page|worker] [--n 100] [--out dir]
+//   npx tsx bench/profile.ts --contender kit-object-url --scenario cold|warm|returning|refill [--thread page|worker] [--n 100] [--out dir]
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -10,7 +10,7 @@ import type { Browser, CDPSession } from 'playwright-core'
 import { launchBrowser, startBenchServer } from './benchServer.ts'
 import { selfTime, sourceMap, type CpuProfile, type SourceMaps } from './cpuProfile.ts'
 import type { PageResult } from './page/main.tsx'
-import { waitForResult, waitForWorkerCache } from './runBench.ts'
+import { loseWorkerCache, waitForResult, waitForWorkerCache } from './runBench.ts'
 
 const { values } = parseArgs({
   options: {
@@ -82,6 +82,11 @@ try {
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null)
     // The first visit's hand-over done, so the profile holds the measured load alone.
     if (values.contender === 'kit-worker') await waitForWorkerCache(page, n)
+    // The worker restarted without its Cache Storage, before the profile starts.
+    if (values.scenario === 'refill') {
+      await loseWorkerCache(context, page)
+      await page.goto(`${server.base}?idle`)
+    }
   } else {
     // Same origin first, so the profiled navigation stays in this renderer.
     await page.goto(`${server.base}?idle`)
@@ -99,6 +104,7 @@ try {
       })()
   await profiler.start()
   if (values.scenario === 'returning') await page.goto(`${url}&from=${server.freshFrom}`)
+  else if (values.scenario === 'refill') await page.goto(url)
   else if (revisit) await page.reload()
   else await page.goto(url)
   const result = await waitForResult<PageResult>(page)

@@ -103,7 +103,7 @@ export async function waitForResult<T>(page: Page): Promise<T> {
 }
 
 /** Deletes the page's Cache Storage and stops its service worker, which forgets what it held. */
-async function loseWorkerCache(context: BrowserContext, page: Page): Promise<void> {
+export async function loseWorkerCache(context: BrowserContext, page: Page): Promise<void> {
   await page.evaluate(async () => {
     for (const name of await caches.keys()) await caches.delete(name)
   })
