@@ -32,8 +32,8 @@ const paths = [
 
 /**
  * Mounts the preview of record `index` (an image not shown before) and waits until it is
- * decoded and, on the worker path, until the worker's Cache Storage write of it has landed
- * (the worker answers before that write).
+ * decoded and its writes have landed: the Dexie row and, on the worker path, the worker's
+ * Cache Storage entry (both are written after the image is answered, in either order).
  */
 async function showSentinel(page: EnginePage, index: number, prefix: string): Promise<string> {
   await page.evaluate((i) => (window as unknown as Fixture).pixstore.show(i), index)
@@ -42,6 +42,8 @@ async function showSentinel(page: EnginePage, index: number, prefix: string): Pr
     return Boolean(img?.complete && img.naturalWidth > 0 && img.getAttribute('src')!.startsWith(prefix))
   }, prefix)
   const src = await page.evaluate(() => document.querySelector('img[data-added]')!.getAttribute('src')!)
+  const id = (await suite.e2e.backend.seeded()).previewIds[index]
+  await expect.poll(async () => (await storedIds(page)).dexie, UNTIL).toContain(id)
   if (src.startsWith('/_img/'))
     await expect.poll(async () => (await storedIds(page)).cached, UNTIL).toContain(src.split('?')[0])
   return src
