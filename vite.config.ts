@@ -14,12 +14,20 @@ const chromium = playwright({ launchOptions: { executablePath: CHROMIUM_PATH, ar
 /** Sets testing-library's waits to end only on a hang, in every project that renders React. */
 const WAIT_UNTIL_HANG = 'test/support/waitUntilHang.ts'
 
-const browser = () => ({
-  enabled: true,
-  headless: true,
-  provider: chromium,
-  instances: [{ browser: 'chromium' as const }],
-  screenshotFailures: false,
+/**
+ * A project run in Chromium, one file at a time: the files of a project share one origin
+ * (IndexedDB, Cache Storage) and one backend, and some time their loads.
+ */
+const inChromium = (commands?: typeof backendCommands) => ({
+  maxWorkers: 1,
+  browser: {
+    enabled: true,
+    headless: true,
+    provider: chromium,
+    instances: [{ browser: 'chromium' as const }],
+    screenshotFailures: false,
+    commands,
+  },
 })
 
 /** React 18 for the `browser-react18` project: its own install under test/react18 (see `prepare`). */
@@ -73,6 +81,9 @@ export default defineConfig({
     // A test's budget catches a hang too: several waits of a slow machine fit in it.
     testTimeout: 3 * HANG,
     hookTimeout: 3 * HANG,
+    // A worker per core, not one fewer: an end-to-end file's work is mostly in the browser it
+    // drives, and the other file's browser fills the core that leaves.
+    maxWorkers: '100%',
     projects: [
       {
         extends: true,
@@ -99,7 +110,7 @@ export default defineConfig({
           setupFiles: [WAIT_UNTIL_HANG],
           include: ['test/**/*.browser.test.{ts,tsx}'],
           exclude: ['test/interop/**'],
-          browser: browser(),
+          ...inChromium(),
         },
       },
       {
@@ -111,7 +122,7 @@ export default defineConfig({
           name: 'browser-react18',
           setupFiles: [WAIT_UNTIL_HANG],
           include: ['test/react/**/*.browser.test.tsx'],
-          browser: browser(),
+          ...inChromium(),
         },
       },
       {
@@ -119,7 +130,7 @@ export default defineConfig({
         plugins: [storybookTest({ configDir: resolve(import.meta.dirname, '.storybook') })],
         test: {
           name: 'storybook',
-          browser: browser(),
+          ...inChromium(),
           setupFiles: ['.storybook/vitest.setup.ts'],
           testTimeout: 3 * HANG,
         },
@@ -130,7 +141,7 @@ export default defineConfig({
           name: 'interop',
           setupFiles: [WAIT_UNTIL_HANG],
           include: ['test/interop/**/*.test.{ts,tsx}'],
-          browser: { ...browser(), commands: backendCommands },
+          ...inChromium(backendCommands),
         },
       },
     ],

@@ -1,10 +1,10 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useRef } from 'react'
 import { expect, userEvent, waitFor, within } from 'storybook/test'
-import { SecureImage } from '../src'
+import { SecureImage, type ImageRecord } from '../src'
 import { StoryProvider, WhenWorkerReady } from './support/StoryProvider'
 import { slowFetcher } from './support/slowFetcher'
-import { backendLoader, type StoryBackend, type Loaded } from './support/storyBackend'
+import { backendLoader, loadStoryBackend, type StoryBackend, type Loaded } from './support/storyBackend'
 import { UNTIL, HANG } from '../test/support/hang'
 
 const meta = {
@@ -27,6 +27,12 @@ export default meta
 type Story = StoryObj<typeof meta>
 
 const backendOf = (loaded: unknown) => (loaded as Loaded).backend
+
+/** A new version of the image of record `index`. */
+async function newVersion(index: number): Promise<ImageRecord> {
+  const backend = await loadStoryBackend()
+  return backend.update(backend.records[index]!.id)
+}
 
 /** The img, once it shows the preview, then once it shows the full image. */
 async function previewThenFull(canvas: ReturnType<typeof within>, prefix: RegExp): Promise<void> {
@@ -60,9 +66,12 @@ export const ThumbnailThenFull: Story = {
 }
 
 export const ThumbnailThenFullThroughWorker: Story = {
+  // A version no story has shown yet: the worker, one per origin, may hold every earlier one
+  // (a gallery shown through it), and a full image it holds is shown at once, without a preview.
+  loaders: [async () => ({ fresh: await newVersion(4) })],
   render: (args, { loaded }) => {
     const backend = backendOf(loaded)
-    const record = backend.records[4]!
+    const record = (loaded as { fresh: ImageRecord }).fresh
     return (
       <StoryProvider
         backend={backend}

@@ -90,6 +90,9 @@ export async function startE2E(fixture: string, count: number, options: E2EOptio
   const server = await createServer({
     configFile: false,
     root: resolve(root, fixture),
+    // One dependency cache per test worker: servers of two workers sharing one would each
+    // rewrite the bundles the other's pages are loading.
+    cacheDir: resolve(root, 'node_modules/.vite-e2e', process.env.VITEST_POOL_ID ?? 'main'),
     logLevel: 'warn',
     define: { __APP_WORKER__: JSON.stringify(composed) },
     plugins: [react(), ...served, backend],
