@@ -16,7 +16,8 @@ const WAIT_UNTIL_HANG = 'test/support/waitUntilHang.ts'
 
 /**
  * A project run in Chromium, one file at a time: the files of a project share one origin
- * (IndexedDB, Cache Storage) and one backend, and some time their loads.
+ * (IndexedDB, Cache Storage, the worker) and one backend, and some of them time their loads.
+ * Vitest runs projects of another `maxWorkers` as a group of their own, after the Node ones.
  */
 const inChromium = (commands?: typeof backendCommands) => ({
   maxWorkers: 1,
