@@ -110,8 +110,10 @@ const RUN_FIGURES: Record<keyof Summary, (run: BenchRun) => number> = {
 /** Medians over rounds of each run's numbers. */
 export function summarize(results: BenchResults, scenario: ScenarioName, contender: ContenderName): Summary {
   const runs = results.runs.filter((r) => r.scenario === scenario && r.contender === contender)
-  const figures = Object.entries(RUN_FIGURES).map(([name, figure]) => [name, median(runs.map(figure))])
-  return Object.fromEntries(figures) as unknown as Summary
+  const summary = {} as Summary
+  for (const name of Object.keys(RUN_FIGURES) as Array<keyof Summary>)
+    summary[name] = median(runs.map(RUN_FIGURES[name]))
+  return summary
 }
 
 /**
@@ -181,8 +183,8 @@ export function targets(results: BenchResults): Target[] {
       ? `${label}: ${vs(scenario, a, b, figure)}`
       : undefined
   const floors = (...measured: Array<string | undefined>) => {
-    const ran = measured.filter((m) => m !== undefined)
-    return ran.length > 0 ? ran : undefined
+    const shown = measured.filter((m) => m !== undefined)
+    return shown.length > 0 ? shown : undefined
   }
   const pathFloors = {
     'kit-object-url': { contender: 'object-url-floor', label: 'object URL floor' },
