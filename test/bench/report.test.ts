@@ -42,7 +42,7 @@ const results = (runs: BenchRun[]): BenchResults => ({
   scale: [],
 })
 
-const measuredOf = (bench: BenchResults, name: string) => targets(bench).find((t) => t.name.startsWith(name))!
+const targetOf = (bench: BenchResults, name: string) => targets(bench).find((t) => t.name.startsWith(name))!
 
 describe('the report', () => {
   it('pairs two contenders round by round, leaving out a round only one of them ran', () => {
@@ -74,7 +74,7 @@ describe('the report', () => {
         run(round, 'returning', 'sw-encrypted-floor', floor!),
       ]),
     )
-    const target = measuredOf(bench, 'returning visit, new images, worker path over the encrypted SW floor')
+    const target = targetOf(bench, 'returning visit, new images, worker path over the encrypted SW floor')
     // Medians 1300 and 1000; per round 1.10, 1.50 and 1.18.
     expect(target.measured).toBe('1.30x (1300 vs 1000 ms; rounds 1.10-1.50)')
     expect(target.met).toBe(false)
@@ -82,7 +82,7 @@ describe('the report', () => {
 
   it('shows no spread for a single round', () => {
     const bench = results([run(0, 'early', 'kit-worker', 1050), run(0, 'early', 'sw-encrypted-floor', 1000)])
-    const target = measuredOf(
+    const target = targetOf(
       bench,
       'reload 500 ms after the first visit, worker path over the encrypted SW floor',
     )
