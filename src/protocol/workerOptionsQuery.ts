@@ -14,7 +14,9 @@ export interface WorkerScriptOptions {
   /** Most entries in the worker's Cache Storage. @default 500 */
   maxEntries?: number
   /** Bytes of recently served images kept decrypted in the worker's memory (never on disk),
-   * so repeat views skip the Cache read and the decryption. 0 turns it off. @default 33554432 (32 MiB) */
+   * so repeat views skip the Cache read and the decryption; as much again may be held by
+   * images answered whose Cache Storage write waits for the answers still being found.
+   * 0 turns both off. @default 33554432 (32 MiB) */
   memoryBytes?: number
   /** Must match the backend and the page. @default ['png','webp','jpg','jpeg'] */
   imageFormats?: readonly ImageFormat[]

@@ -8,6 +8,7 @@ import {
   type ImageFormat,
 } from '../core/internal.js'
 import type { EncryptedCache } from './EncryptedCache.js'
+import type { IdleWrites } from './IdleWrites.js'
 import {
   imageUrl,
   LruMap,
@@ -60,6 +61,8 @@ export interface ImageResolverOptions {
   /** Bytes of decrypted images held. */
   memoryBytes: number
   subtle: SubtleCrypto
+  /** Where Cache Storage writes wait for the answers being found. */
+  writes: Pick<IdleWrites, 'run'>
   /** The worker's own loads, from the records pages hand over. */
   loads: Pick<WorkerLoads, 'load' | 'recordOf'>
   /** Asks the pages; rejects for a flight from before a clear. */
@@ -149,7 +152,11 @@ export class ImageResolver {
     flight: Flight,
   ): Promise<void> {
     try {
-      if (!flight.evicted) await this.cache.put(id, token, encrypted, flight.epoch)
+      // Stored once no answer is being found: until then its flight holds both the ciphertext
+      // and the image, and answers its URL.
+      await this.options.writes.run(encrypted.byteLength + image.blob.size, async () => {
+        if (!flight.evicted) await this.cache.put(id, token, encrypted, flight.epoch)
+      })
       // Evicted while it was being stored: undo it, Dexie is the source of truth.
       if (flight.evicted) return await this.drop(id)
       if (flight.epoch !== this.cache.epoch) return

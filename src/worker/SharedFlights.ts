@@ -1,6 +1,7 @@
 import { isPixstoreError } from '../core/index.js'
 import { clearedError } from './clearedError.js'
 import type { Flight, ImageResolver } from './ImageResolver.js'
+import type { IdleWrites } from './IdleWrites.js'
 import type { ServedReport } from '../protocol/index.js'
 import { failedResponse, imageResponse } from './workerResponses.js'
 
@@ -21,6 +22,8 @@ type AnsweringFlight = Omit<SharedFlight, 'response' | 'done'>
 /** What the flights need of the worker. */
 export interface SharedFlightsOptions {
   images: Pick<ImageResolver, 'imageOf'>
+  /** Told of every answer being found, so the cache's writes wait for it. */
+  writes: Pick<IdleWrites, 'answer'>
   /** The worker's clear epoch now (`EncryptedCache.epoch`). */
   epoch: () => number
   now: () => number
@@ -71,7 +74,7 @@ export class SharedFlights {
     clientId: string,
   ): SharedFlight {
     const asking: AnsweringFlight = { id, handed, epoch: this.options.epoch(), clients: new Set([clientId]) }
-    const answered = this.respond(key, id, token, asking)
+    const answered = this.options.writes.answer(this.respond(key, id, token, asking))
     const flight: SharedFlight = Object.assign(asking, {
       response: answered.then(({ response }) => response),
       // After a clear, a new flight may have taken this one's place.

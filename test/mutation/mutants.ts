@@ -98,6 +98,15 @@ export const MUTANTS: Mutant[] = [
     test: 'test/worker/PixstoreWorker.test.ts',
   },
   {
+    name: 'Worker: a Cache Storage write runs while an answer is being found',
+    file: 'src/worker/IdleWrites.ts',
+    find: 'if (this.answering > 0 && this.waitingBytes <= this.maxBytes) return',
+    replace: '',
+    project: 'unit',
+    test: 'test/worker/PixstoreWorker.test.ts',
+    filter: 'no other answer is being found',
+  },
+  {
     name: 'Full disk: a QuotaExceededError is not evicted for and retried',
     file: 'src/core/ForwardWrites.ts',
     find: 'if (!isQuotaError(error)) throw error',

@@ -336,6 +336,75 @@ describe('PixstoreWorker and a store in progress', () => {
   })
 })
 
+describe('PixstoreWorker: writes wait for the answers being found', () => {
+  const harness = async (options: Parameters<typeof workerHarness>[2] = {}) => {
+    const caches = memoryCaches(ORIGIN)
+    const worker = await workerHarness(ORIGIN, () => caches.storage, options)
+    const extended: Array<Promise<unknown>> = []
+    /** A fetch event, answered without waiting for what it extends (its write). */
+    const respond = (id: string) =>
+      worker.worker.handle(new Request(`${ORIGIN}/_img/${id}?t=1`), 'tab', (p) => extended.push(p))!
+    return { ...worker, caches, extended, respond }
+  }
+
+  it('stores what it answered once no other answer is being found, one write at a time', async () => {
+    const { caches, respond, extended, question, answer, questions, cached, bytes } = await harness()
+    const first = respond('a')
+    const pending = respond('b')
+    const [asked, waiting] = [await question(0), await question(1)]
+    answer(asked.requestId, 1, await encryptImage(png(1), 'png'))
+    expect(await bytes(await first)).toEqual(png(1))
+    // `b` is still being found: `a` waits for its write, and its flight answers its URL meanwhile.
+    expect(await bytes(await respond('a'))).toEqual(png(1))
+    expect(questions).toHaveLength(2)
+    expect(caches.state.puts).toBe(0)
+    const storing = gate()
+    caches.state.holdPuts = storing.closed
+    answer(waiting.requestId, 1, await encryptImage(png(2), 'png'))
+    expect((await pending).status).toBe(200)
+    // Now both are written, the second once the first is done.
+    await expect.poll(() => caches.state.puts).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(caches.state.puts).toBe(1)
+    storing.open()
+    await Promise.all(extended)
+    expect(await cached()).toEqual(['/_img/a?t=1', '/_img/b?t=1'])
+  })
+
+  it('writes at once past memoryBytes waiting', async () => {
+    const image = await encryptImage(png(1), 'png')
+    const { respond, question, answer, cached } = await harness({
+      memoryBytes: image.encrypted.byteLength - 1,
+    })
+    const answered = respond('a')
+    let found = false
+    void respond('b').then(() => (found = true))
+    const [asked] = [await question(0), await question(1)]
+    answer(asked.requestId, 1, image)
+    expect((await answered).status).toBe(200)
+    // More than it may hold waiting: written while `b` is still being found.
+    await expect.poll(cached).toEqual(['/_img/a?t=1'])
+    expect(found).toBe(false)
+  })
+
+  it('keeps nothing of a write a CLEAR overtook while it waited', async () => {
+    const { respond, extended, question, answer, page, cached, caches } = await harness()
+    const answered = respond('a')
+    const pending = respond('b')
+    answer((await question(0)).requestId, 1, await encryptImage(png(1), 'png'))
+    await question(1)
+    expect((await answered).status).toBe(200)
+    // The logout comes while `a` waits for its write: it is never written, nor kept in memory.
+    page.postMessage({ type: SW_MESSAGE.CLEAR })
+    expect((await pending).status).toBe(504)
+    await Promise.all(extended)
+    expect(caches.state.puts).toBe(0)
+    void respond('a')
+    await question(2)
+    expect(await cached()).toEqual([])
+  })
+})
+
 /** A gate a test opens: what waits on `closed` goes on once `open()` is called. */
 function gate() {
   let open = () => undefined as void
@@ -392,6 +461,9 @@ describe('PixstoreWorker: clients, memory and failures', () => {
     const reloaded = get('c', 1, undefined, 'tab-3')
     await expect.poll(reposts).toBe(1)
     answer(asked.requestId, 1, version)
+    // Its write waits while the sentinel is being found.
+    const sentinel = questions.find((q) => 'id' in q && q.id === 'sentinel')!
+    answer(sentinel.requestId, 1, version)
     for (const response of [...early, same, reloaded]) expect((await response).status).toBe(200)
   })
 
@@ -452,7 +524,11 @@ describe('PixstoreWorker: clients, memory and failures', () => {
     const storing = gate()
     caches.state.holdPuts = storing.closed
     const held = heldCrypto()
-    const { get, question, answer, page, cached, questions } = await harness({ crypto: held.crypto }, caches)
+    // With one byte to hold, a write does not wait for the request kept pending below.
+    const { get, question, answer, page, cached, questions } = await harness(
+      { crypto: held.crypto, memoryBytes: 1 },
+      caches,
+    )
     // A request that stays pending: a BRIDGE_READY posted after an EVICT asks its question
     // again, so once that repost is seen the EVICT has been handled (messages keep their order).
     const other = await question((void get('other', 1), 0))
