@@ -362,13 +362,36 @@ describe('PixstoreWorker: writes wait for the answers being found', () => {
     caches.state.holdPuts = storing.closed
     answer(waiting.requestId, 1, await encryptImage(png(2), 'png'))
     expect((await pending).status).toBe(200)
-    // Now both are written, the second once the first is done.
+    // Now both are written, the second once the first is done, whatever answer ends meanwhile.
     await expect.poll(() => caches.state.puts).toBe(1)
+    const third = respond('c')
+    answer((await question(2)).requestId, 1, await encryptImage(png(3), 'png'))
+    expect((await third).status).toBe(200)
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(caches.state.puts).toBe(1)
     storing.open()
     await Promise.all(extended)
-    expect(await cached()).toEqual(['/_img/a?t=1', '/_img/b?t=1'])
+    expect(await cached()).toEqual(['/_img/a?t=1', '/_img/b?t=1', '/_img/c?t=1'])
+  })
+
+  it('holds up to memoryBytes waiting, an image counted with its ciphertext', async () => {
+    const image = await encryptImage(png(1), 'png')
+    const { respond, question, answer, cached, caches } = await harness({
+      memoryBytes: image.encrypted.byteLength + png(1).byteLength,
+    })
+    // Alone, written at once; once it has started it holds nothing waiting.
+    const alone = respond('a')
+    answer((await question(0)).requestId, 1, image)
+    expect((await alone).status).toBe(200)
+    await expect.poll(cached).toEqual(['/_img/a?t=1'])
+    const answered = respond('b')
+    void respond('c')
+    answer((await question(1)).requestId, 1, image)
+    await question(2)
+    expect((await answered).status).toBe(200)
+    // Exactly memoryBytes waiting while `c` is being found: it waits.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(caches.state.puts).toBe(1)
   })
 
   it('writes at once past memoryBytes waiting', async () => {
