@@ -8,7 +8,7 @@ import {
   type ImageFormat,
 } from '../core/internal.js'
 import type { EncryptedCache } from './EncryptedCache.js'
-import type { IdleWrites } from './IdleWrites.js'
+import { IdleWrites } from './IdleWrites.js'
 import {
   imageUrl,
   LruMap,
@@ -58,11 +58,9 @@ export interface ImageResolverOptions {
   formats: readonly ImageFormat[]
   /** Most keys held, one per version in Cache Storage. */
   maxEntries: number
-  /** Bytes of decrypted images held. */
+  /** Bytes of decrypted images held, and as much again of images waiting for their write. */
   memoryBytes: number
   subtle: SubtleCrypto
-  /** Where Cache Storage writes wait for the answers being found. */
-  writes: Pick<IdleWrites, 'run'>
   /** The worker's own loads, from the records pages hand over. */
   loads: Pick<WorkerLoads, 'load' | 'recordOf'>
   /** Asks the pages; rejects for a flight from before a clear. */
@@ -84,6 +82,8 @@ export class ImageResolver {
   private readonly keys: LruMap<DecryptionKey>
   /** Recently served images. */
   private readonly served: LruMap<ServedImage>
+  /** Its Cache Storage writes, waiting for the answers being found (told of them by the flights). */
+  readonly writes: IdleWrites
 
   constructor(
     private readonly cache: EncryptedCache,
@@ -91,6 +91,7 @@ export class ImageResolver {
   ) {
     this.keys = new LruMap(options.maxEntries)
     this.served = new LruMap(options.memoryBytes, (image) => image.blob.size)
+    this.writes = new IdleWrites(options.memoryBytes)
   }
 
   /** The image of version `token` of `id`, whose URL is `key`, and where it was found. */
@@ -154,7 +155,7 @@ export class ImageResolver {
     try {
       // Stored once no answer is being found: until then its flight holds both the ciphertext
       // and the image, and answers its URL.
-      await this.options.writes.run(encrypted.byteLength + image.blob.size, async () => {
+      await this.writes.run(encrypted.byteLength + image.blob.size, async () => {
         if (!flight.evicted) await this.cache.put(id, token, encrypted, flight.epoch)
       })
       // Evicted while it was being stored: undo it, Dexie is the source of truth.

@@ -1,7 +1,6 @@
 import { checkOption, DEFAULT_IMAGE_FORMATS, PixstoreError } from '../core/internal.js'
 import { clearedError } from './clearedError.js'
 import { EncryptedCache } from './EncryptedCache.js'
-import { IdleWrites } from './IdleWrites.js'
 import { ImageResolver } from './ImageResolver.js'
 import {
   imageUrl,
@@ -73,17 +72,12 @@ export class PixstoreWorker {
       createService: options.createService,
       onEvict: (ids) => void this.evict(ids),
     })
-    const memoryBytes = options.memoryBytes ?? 32 * 1024 * 1024
-    // An image waiting for its write is held in memory too (ciphertext and decrypted): at most
-    // as much again as the images served.
-    const writes = new IdleWrites(memoryBytes)
     this.images = new ImageResolver(this.cache, {
-      writes,
       loads: this.loads,
       prefix: this.prefix,
       formats: options.imageFormats ?? DEFAULT_IMAGE_FORMATS,
       maxEntries,
-      memoryBytes,
+      memoryBytes: options.memoryBytes ?? 32 * 1024 * 1024,
       subtle: crypto.subtle,
       // A flight from before a clear asks nothing more.
       ask: (question, flight) =>
@@ -93,7 +87,7 @@ export class PixstoreWorker {
     })
     this.flights = new SharedFlights({
       images: this.images,
-      writes,
+      writes: this.images.writes,
       epoch: () => this.cache.epoch,
       now: options.now ?? (() => performance.now()),
     })
