@@ -2,6 +2,7 @@ import { createImageService, Subscribable, type ImageService, type PixstoreConfi
 import {
   countWorkerAnswers,
   createWorkerStatusStore,
+  whenWindowLoaded,
   WorkerBridge,
   workerContainer,
   workerLoadSource,
@@ -74,7 +75,13 @@ export class PixstoreClient {
     this.worker =
       serviceWorker === false
         ? undefined
-        : createWorkerStatusStore({ imageFormats: config?.imageFormats, ...serviceWorker, channel })
+        : createWorkerStatusStore({
+            imageFormats: config?.imageFormats,
+            // A first visit's images load before the worker's download and install compete with them.
+            registerWhen: () => whenWindowLoaded().then(() => this.service.whenIdle()),
+            ...serviceWorker,
+            channel,
+          })
     this.workerPrefix = (serviceWorker && serviceWorker.prefix) || SW_PREFIX
     this.container = serviceWorker ? workerContainer(serviceWorker) : undefined
     this.warmer = new WorkerWarmer({

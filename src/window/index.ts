@@ -15,5 +15,6 @@ export type {
 } from './registerPixstoreWorker.js'
 export { createWorkerStatusStore } from './createWorkerStatusStore.js'
 export type { WorkerStatusStore } from './createWorkerStatusStore.js'
+export { whenWindowLoaded } from './whenWindowLoaded.js'
 export { WorkerWarmer } from './WorkerWarmer.js'
 export type { WorkerWarmerOptions } from './WorkerWarmer.js'

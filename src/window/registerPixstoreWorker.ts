@@ -1,6 +1,7 @@
 import { Subscribable } from '../core/internal.js'
 import { SW_SCRIPT_URL, writeWorkerOptions, type WorkerScriptOptions } from '../protocol/index.js'
 import { pingWorker } from './pingWorker.js'
+import { whenWindowLoaded } from './whenWindowLoaded.js'
 
 /** Whether worker URLs can be used: the worker controls the page. */
 export type WorkerStatus = 'unsupported' | 'registering' | 'ready' | 'failed'
@@ -23,10 +24,19 @@ export interface RegisterPixstoreWorkerOptions extends WorkerScriptOptions {
   url?: string
   /** Registration scope (with `register`). @default '/' */
   scope?: string
-  /** Milliseconds to wait for the worker to control the page (and, without `register`, to
-   * answer the kit's `PING`) before reporting `failed` (images mounted until it does use
-   * object URLs; after `failed` none of them is handed to it); a later takeover still turns
-   * it `ready`. @default 3000 */
+  /**
+   * Resolves when registration may start (with `register`). The worker's download and
+   * install compete with a first visit's images for the network and the CPU, so, as
+   * workbox-window waits for `load`, the kit waits: `<PixstoreProvider>` for `load` and then
+   * until the page loads no image. Images shown meanwhile use object URLs and are handed to
+   * the worker once it controls the page. `() => Promise.resolve()` registers at once.
+   * @default the window's `load` event
+   */
+  registerWhen?: () => Promise<unknown>
+  /** Milliseconds to wait, from the start of registration, for the worker to control the
+   * page (and, without `register`, to answer the kit's `PING`) before reporting `failed`
+   * (images mounted until it does use object URLs; after `failed` none of them is handed to
+   * it); a later takeover still turns it `ready`. @default 3000 */
   readyTimeout?: number
   /** The container to register with. @default navigator.serviceWorker */
   container?: ServiceWorkerContainer
@@ -97,13 +107,14 @@ export function registerPixstoreWorker(options: RegisterPixstoreWorkerOptions = 
   }
 
   if (container) {
-    const timer =
-      status === 'registering'
-        ? setTimeout(
-            () => fail(new Error('The worker did not take control of the page in time')),
-            readyTimeout,
-          )
-        : undefined
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const startTimer = () => {
+      if (status === 'registering')
+        timer = setTimeout(
+          () => fail(new Error('The worker did not take control of the page in time')),
+          readyTimeout,
+        )
+    }
     // Every worker that takes control is followed, for the page's life: the kit's own after an
     // update, or an app's new version, which is asked again whether it holds the handler.
     const takeOver = () => {
@@ -119,13 +130,20 @@ export function registerPixstoreWorker(options: RegisterPixstoreWorkerOptions = 
       if (controlled()) takeOver()
     })
     if (options.register === false) {
+      startTimer()
       if (status === 'ready') takeOver()
     } else {
       // Its worker takes control with a `controllerchange`, followed above.
-      container.register(scriptUrl, { scope: options.scope ?? '/' }).catch((cause: unknown) => {
-        clearTimeout(timer)
-        fail(cause)
-      })
+      const registerWhen = options.registerWhen ?? whenWindowLoaded
+      registerWhen()
+        .then(() => {
+          startTimer()
+          return container.register(scriptUrl, { scope: options.scope ?? '/' })
+        })
+        .catch((cause: unknown) => {
+          clearTimeout(timer)
+          fail(cause)
+        })
     }
   }
 

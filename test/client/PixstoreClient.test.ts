@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { PixstoreClient } from '../../src'
+import { createMemoryBackend } from '../../src/testing'
 import { SW_MESSAGE, type SwMessage } from '../../src/protocol'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
 import { testDatabase } from '../support/testDatabase'
@@ -71,6 +72,37 @@ describe('PixstoreClient', () => {
       await cleared
     } finally {
       worker.close()
+      stop()
+    }
+  })
+
+  it("registers its worker once the page loads no image, so a first visit's images load first", async () => {
+    const { db } = await testDatabase()
+    const backend = createMemoryBackend()
+    const record = await backend.save(Uint8Array.of(1, 2, 3), 'png')
+    let release!: () => void
+    const fetched = new Promise<void>((resolve) => (release = resolve))
+    const fake = fakeWorkerContainer()
+    const here = new PixstoreClient({
+      config: {
+        cache: { database: db },
+        fetcher: async (...args) => {
+          await fetched
+          return backend.fetcher(...args)
+        },
+      },
+      serviceWorker: { container: fake.container, readyTimeout: 60_000 },
+      channel: `client-${Date.now()}-${counter++}`,
+    })
+    const loaded = here.service.getImage(record)
+    const stop = here.subscribeWorkerStatus(() => undefined)
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(fake.registered).toEqual([])
+      release()
+      await loaded
+      await expect.poll(() => fake.registered).toHaveLength(1)
+    } finally {
       stop()
     }
   })

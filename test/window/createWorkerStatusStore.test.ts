@@ -12,8 +12,7 @@ describe('createWorkerStatusStore', () => {
     let told = 0
     const unsubscribe = store.subscribe(() => told++)
     store.subscribe(() => undefined)
-    expect(fake.registered).toHaveLength(1)
-    await Promise.resolve()
+    await expect.poll(() => fake.registered).toHaveLength(1)
     fake.takeOver()
     expect(store.getStatus()).toBe('ready')
     expect(told).toBe(1)

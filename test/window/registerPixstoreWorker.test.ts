@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { SW_MESSAGE } from '../../src/protocol'
 import { isControlledBy, registerPixstoreWorker, workerScriptUrl } from '../../src/window'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
@@ -113,7 +113,56 @@ describe('registerPixstoreWorker, what it follows', () => {
     const fake = fakeWorkerContainer()
     registerPixstoreWorker({ container: fake.container })
     registerPixstoreWorker({ container: fake.container, scope: '/app/' })
-    expect(fake.scopes).toEqual(['/', '/app/'])
+    await expect.poll(() => fake.scopes).toEqual(['/', '/app/'])
+  })
+
+  it('registers once registerWhen resolves, and counts readyTimeout from there', async () => {
+    const fake = fakeWorkerContainer()
+    let start!: () => void
+    const worker = registerPixstoreWorker({
+      container: fake.container,
+      readyTimeout: 30,
+      registerWhen: () => new Promise<void>((resolve) => (start = resolve)),
+    })
+    // Longer than readyTimeout: still waiting to register, so not failed.
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    expect(fake.registered).toEqual([])
+    expect(worker.status).toBe('registering')
+    start()
+    await expect.poll(() => fake.registered).toHaveLength(1)
+    expect(worker.status).toBe('registering')
+    await expect.poll(() => worker.status).toBe('failed')
+  })
+
+  it('is failed, with its reason, when registerWhen rejects, and registers nothing', async () => {
+    const fake = fakeWorkerContainer()
+    const worker = registerPixstoreWorker({
+      container: fake.container,
+      registerWhen: () => Promise.reject(new Error('no')),
+    })
+    await expect.poll(() => worker.status).toBe('failed')
+    expect(String(worker.error)).toContain('no')
+    expect(fake.registered).toEqual([])
+  })
+
+  it("waits for the window's load event by default", async () => {
+    const fake = fakeWorkerContainer()
+    const events = new EventTarget()
+    vi.stubGlobal('document', { readyState: 'loading' })
+    vi.stubGlobal('addEventListener', events.addEventListener.bind(events))
+    try {
+      registerPixstoreWorker({ container: fake.container })
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(fake.registered).toEqual([])
+      events.dispatchEvent(new Event('load'))
+      await expect.poll(() => fake.registered).toHaveLength(1)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    // A loaded window, or none (a worker, the server): at once.
+    const loaded = fakeWorkerContainer()
+    registerPixstoreWorker({ container: loaded.container })
+    await expect.poll(() => loaded.registered).toHaveLength(1)
   })
 
   it('is failed, saying why, when the worker does not take control in time', async () => {
