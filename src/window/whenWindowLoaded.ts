@@ -5,5 +5,5 @@
 export function whenWindowLoaded(): Promise<void> {
   const document = globalThis.document as Document | undefined
   if (!document || document.readyState === 'complete') return Promise.resolve()
-  return new Promise((resolve) => globalThis.addEventListener('load', () => resolve(), { once: true }))
+  return new Promise((resolve) => globalThis.addEventListener('load', () => resolve()))
 }
