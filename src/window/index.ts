@@ -7,6 +7,7 @@ export {
   workerScriptUrl,
   isControlledBy,
   workerContainer,
+  whenWindowLoaded,
 } from './registerPixstoreWorker.js'
 export type {
   RegisterPixstoreWorkerOptions,
@@ -15,6 +16,5 @@ export type {
 } from './registerPixstoreWorker.js'
 export { createWorkerStatusStore } from './createWorkerStatusStore.js'
 export type { WorkerStatusStore } from './createWorkerStatusStore.js'
-export { whenWindowLoaded } from './whenWindowLoaded.js'
 export { WorkerWarmer } from './WorkerWarmer.js'
 export type { WorkerWarmerOptions } from './WorkerWarmer.js'

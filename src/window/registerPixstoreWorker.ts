@@ -1,7 +1,6 @@
 import { Subscribable } from '../core/internal.js'
 import { SW_SCRIPT_URL, writeWorkerOptions, type WorkerScriptOptions } from '../protocol/index.js'
 import { pingWorker } from './pingWorker.js'
-import { whenWindowLoaded } from './whenWindowLoaded.js'
 
 /** Whether worker URLs can be used: the worker controls the page. */
 export type WorkerStatus = 'unsupported' | 'registering' | 'ready' | 'failed'
@@ -57,6 +56,16 @@ export interface PixstoreWorkerHandle {
 export function workerScriptUrl(options: RegisterPixstoreWorkerOptions = {}): string {
   const query = writeWorkerOptions(options).toString()
   return `${options.url ?? SW_SCRIPT_URL}${query ? `?${query}` : ''}`
+}
+
+/**
+ * Resolves once the window's `load` event has fired: at once where it has (or where there is
+ * no document: a worker, the server).
+ */
+export function whenWindowLoaded(): Promise<void> {
+  const document = globalThis.document as Document | undefined
+  if (!document || document.readyState === 'complete') return Promise.resolve()
+  return new Promise((resolve) => globalThis.addEventListener('load', () => resolve()))
 }
 
 /** The container `options` name, else the page's own; undefined where service workers are missing. */
