@@ -159,10 +159,18 @@ describe('registerPixstoreWorker, what it follows', () => {
     } finally {
       vi.unstubAllGlobals()
     }
-    // A loaded window, or none (a worker, the server): at once.
-    const loaded = fakeWorkerContainer()
-    registerPixstoreWorker({ container: loaded.container })
-    await expect.poll(() => loaded.registered).toHaveLength(1)
+    // A loaded window (its load event long past), or none (a worker, the server): at once.
+    vi.stubGlobal('document', { readyState: 'complete' })
+    try {
+      const loaded = fakeWorkerContainer()
+      registerPixstoreWorker({ container: loaded.container })
+      await expect.poll(() => loaded.registered).toHaveLength(1)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    const windowless = fakeWorkerContainer()
+    registerPixstoreWorker({ container: windowless.container })
+    await expect.poll(() => windowless.registered).toHaveLength(1)
   })
 
   it('is failed, saying why, when the worker does not take control in time', async () => {
