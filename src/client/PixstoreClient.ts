@@ -119,15 +119,14 @@ export class PixstoreClient {
         this.clears.emit()
       })
       // Without BroadcastChannel (server rendering, old browsers) clears stay in this page.
-      const bridged = typeof BroadcastChannel !== 'undefined'
-      if (bridged) this.bridge.start()
+      if (typeof BroadcastChannel !== 'undefined') this.bridge.start()
       const stopFlushing = flushWhenHidden(this.service)
       const stopCounting = this.container ? countWorkerAnswers(this.service, this.container) : undefined
       this.stopListening = () => {
         stopClears()
         stopFlushing()
         stopCounting?.()
-        if (bridged) this.bridge.stop()
+        this.bridge.stop()
       }
     }
     let mounted = true
@@ -135,6 +134,7 @@ export class PixstoreClient {
       if (!mounted) return
       mounted = false
       if (--this.mounts === 0) {
+        // Stryker disable next-line OptionalChaining: the first mount set it, and only the last unmount reads it
         this.stopListening?.()
         this.stopListening = undefined
       }

@@ -107,6 +107,65 @@ describe('PixstoreClient', () => {
     }
   })
 
+  it('registers no worker with serviceWorker: false, even where service workers exist; one without a config does', async () => {
+    const channel = `client-${Date.now()}-${counter++}`
+    const page = fakeWorkerContainer()
+    vi.stubGlobal('navigator', { serviceWorker: page.container })
+    try {
+      const { client: off } = await client(channel)
+      const stop = off.subscribeWorkerStatus(() => undefined)
+      const configless = new PixstoreClient({ channel })
+      const stopConfigless = configless.subscribeWorkerStatus(() => undefined)
+      await expect.poll(() => page.registered).toHaveLength(1)
+      expect(off.getWorkerStatus()).toBe('unsupported')
+      stop()
+      stopConfigless()
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it('clears without a worker container, and without BroadcastChannel keeps its clears in this page', async () => {
+    // A worker asked for where service workers are missing: the clear has no worker to tell.
+    const { client: workerless } = await client(`client-${Date.now()}-${counter++}`, {})
+    await workerless.clear()
+    expect(workerless.getClearEpoch()).toBeGreaterThan(0)
+    vi.stubGlobal('BroadcastChannel', undefined)
+    try {
+      const { client: alone } = await client(`client-${Date.now()}-${counter++}`)
+      const heard: number[] = []
+      alone.subscribeClears(() => heard.push(alone.getClearEpoch()))
+      const stop = alone.mount()
+      const before = alone.getClearEpoch()
+      await alone.clear()
+      expect(heard).toEqual([before + 1])
+      stop()
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  it('stops hearing other tabs once its last mount is gone', async () => {
+    const channel = `client-${Date.now()}-${counter++}`
+    const { client: here } = await client(channel)
+    const { client: there } = await client(channel)
+    here.mount()()
+    const probe = new BroadcastChannel(channel)
+    const delivered = new Promise((resolve) => (probe.onmessage = resolve))
+    const before = here.getClearEpoch()
+    const stopThere = there.mount()
+    try {
+      await there.clear()
+      // The clear reached a channel opened after this page's: this page's would have heard it too.
+      await delivered
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(here.getClearEpoch()).toBe(before)
+    } finally {
+      probe.close()
+      stopThere()
+    }
+  })
+
   it('keeps listening while any mount is left, and stops with the last', async () => {
     const channel = `client-${Date.now()}-${counter++}`
     const { client: here } = await client(channel)
