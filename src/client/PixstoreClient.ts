@@ -31,6 +31,13 @@ export interface PixstoreClientOptions {
 
 const unsupported = (): WorkerStatus => 'unsupported'
 
+/**
+ * How long after the window's `load` the worker's registration waits, at most, for the page
+ * to load no image: a page that never pauses (a feed loading as it scrolls) still gets its
+ * worker.
+ */
+const IDLE_WAIT_BEFORE_REGISTERING = 10_000
+
 const noSubscription = () => () => undefined
 
 /**
@@ -78,7 +85,7 @@ export class PixstoreClient {
         : createWorkerStatusStore({
             imageFormats: config?.imageFormats,
             // A first visit's images load before the worker's download and install compete with them.
-            registerWhen: () => whenWindowLoaded().then(() => this.service.whenIdle()),
+            registerWhen: () => this.whenFirstImagesLoaded(),
             ...serviceWorker,
             channel,
           })
@@ -92,6 +99,15 @@ export class PixstoreClient {
       whenIdle: (signal) => this.service.whenIdle(signal),
       prefix: this.workerPrefix,
     })
+  }
+
+  /** The window's `load`, then no image loading, or `IDLE_WAIT_BEFORE_REGISTERING` after `load`. */
+  private async whenFirstImagesLoaded(): Promise<void> {
+    await whenWindowLoaded()
+    const gaveUp = new AbortController()
+    const timer = setTimeout(() => gaveUp.abort(), IDLE_WAIT_BEFORE_REGISTERING)
+    await this.service.whenIdle(gaveUp.signal).catch(() => undefined)
+    clearTimeout(timer)
   }
 
   /** Listens to the worker's status; registering the worker starts with the first listener. */

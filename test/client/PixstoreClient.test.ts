@@ -107,6 +107,35 @@ describe('PixstoreClient', () => {
     }
   })
 
+  it('registers its worker 10 s after load on a page that never stops loading images', async () => {
+    const { db } = await testDatabase()
+    const backend = createMemoryBackend()
+    const record = await backend.save(Uint8Array.of(1, 2, 3), 'png')
+    const fake = fakeWorkerContainer()
+    const here = new PixstoreClient({
+      // A fetch that never answers, nor times out within the test: the page is never idle.
+      config: { cache: { database: db }, fetcher: () => new Promise(() => undefined), timeout: 3_600_000 },
+      serviceWorker: { container: fake.container, readyTimeout: 60_000 },
+      channel: `client-${Date.now()}-${counter++}`,
+    })
+    const leave = new AbortController()
+    const loading = here.service.getImage(record, { signal: leave.signal }).catch(() => undefined)
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const stop = here.subscribeWorkerStatus(() => undefined)
+    try {
+      await vi.advanceTimersByTimeAsync(9_999)
+      expect(fake.registered).toEqual([])
+      await vi.advanceTimersByTimeAsync(1)
+      vi.useRealTimers()
+      await expect.poll(() => fake.registered).toHaveLength(1)
+    } finally {
+      vi.useRealTimers()
+      stop()
+      leave.abort()
+      await loading
+    }
+  })
+
   it('registers no worker with serviceWorker: false, even where service workers exist; one without a config does', async () => {
     const channel = `client-${Date.now()}-${counter++}`
     const page = fakeWorkerContainer()
