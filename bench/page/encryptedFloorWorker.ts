@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 // The floor of the worker path doing the kit's work with none of the kit: the page posts the
 // records before its <img>s ask; a miss in Cache Storage reads IndexedDB, then fetches from the
-// same pixstore endpoint; the ciphertext is written to IndexedDB and to Cache Storage (without
-// waiting for the writes) and the image is decrypted and answered. No locks, queue, versions,
-// eviction, pacing, metrics or pages asked. Built into the bench page as
-// `ENCRYPTED_FLOOR_SCRIPT` (benchServer.ts).
+// same pixstore endpoint; the image is decrypted and answered as a Blob, the ciphertext written
+// to IndexedDB at once and to Cache Storage once no answer is being found (as the kit's worker
+// does), neither waited for. No locks, queue, versions, eviction, pacing, metrics or pages
+// asked. Built into the bench page as `ENCRYPTED_FLOOR_SCRIPT` (benchServer.ts).
 import {
   createEndpointFetcher,
   decodeWirePayload,
@@ -39,12 +39,42 @@ const request = <T>(run: (store: IDBObjectStore) => IDBRequest<T>, mode: IDBTran
       }),
   )
 
+// Cache Storage writes wait until no answer is being found, then run one at a time.
+let finding = 0
+const deferred: Array<() => void> = []
+let writing = false
+async function drainWrites() {
+  if (writing) return
+  writing = true
+  while (finding === 0 && deferred.length > 0) await deferred.shift()!()
+  writing = false
+}
+const afterAnswers = (write: () => Promise<unknown>) =>
+  new Promise<void>((resolve) => {
+    deferred.push(() =>
+      write()
+        .catch(() => undefined)
+        .then(() => resolve()),
+    )
+    void drainWrites()
+  })
+
 /** The record of `id`, once the page has posted it. */
 const recordOf = (id: string) =>
   records.get(id) ??
   new Promise<ImageRecord>((resolve) => waiting.set(id, [...(waiting.get(id) ?? []), resolve]))
 
 async function answer(event: FetchEvent, url: string): Promise<Response> {
+  finding++
+  try {
+    return await find(event, url)
+  } finally {
+    finding--
+    void drainWrites()
+  }
+}
+
+async function find(event: FetchEvent, url: string): Promise<Response> {
   const record = await recordOf(decodeURIComponent(url.slice(PATH.length)))
   const cache = await caches.open('encrypted-floor')
   const hit = await cache.match(url)
@@ -60,12 +90,12 @@ async function answer(event: FetchEvent, url: string): Promise<Response> {
     event.waitUntil(
       Promise.all([
         request((store) => store.put(payload.encrypted, record.id), 'readwrite'),
-        cache.put(url, new Response(payload.encrypted)),
+        afterAnswers(() => cache.put(url, new Response(payload.encrypted))),
       ]),
     )
   }
   const image = await decryptImage(encrypted, await importDecryptionKey(record.meta), DEFAULT_IMAGE_FORMATS)
-  return new Response(image.bytes, { headers: { 'Content-Type': image.mimeType } })
+  return new Response(new Blob([image.bytes], { type: image.mimeType }))
 }
 
 self.addEventListener('install', () => void self.skipWaiting())
