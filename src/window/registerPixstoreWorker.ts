@@ -27,8 +27,9 @@ export interface RegisterPixstoreWorkerOptions extends WorkerScriptOptions {
    * Resolves when registration may start (with `register`). The worker's download and
    * install compete with a first visit's images for the network and the CPU, so, as
    * workbox-window waits for `load`, the kit waits: `<PixstoreProvider>` for `load` and then
-   * until the page loads no image, 10 s at most. Images shown meanwhile use object URLs and are handed to
-   * the worker once it controls the page. `() => Promise.resolve()` registers at once.
+   * until the page loads no image, 10 s at most. Images shown meanwhile use object URLs and
+   * are handed to the worker once it controls the page. `() => Promise.resolve()` registers
+   * at once.
    * @default the window's `load` event
    */
   registerWhen?: () => Promise<unknown>
