@@ -1,12 +1,16 @@
 import { isQuotaError } from './isQuotaError.js'
 import { KeyedBatch } from './KeyedBatch.js'
+import type { ImageStoreEntry } from './ImageStoreOptions.js'
 import type { PixstoreDatabase, StoredImage } from './PixstoreDatabase.js'
 import { storageError } from './storageError.js'
 import type { Waiter } from './Waiter.js'
 
+/** What one write lands: the image's row and its usage row. */
+type WrittenEntry = StoredImage & ImageStoreEntry
+
 /** The newest row asked for of one id, and the callers waiting for it. */
 interface PendingWrite {
-  row: StoredImage
+  row: WrittenEntry
   waiters: Array<Waiter<void>>
 }
 
@@ -64,9 +68,9 @@ export class ForwardWrites {
   constructor(private readonly host: ForwardWritesHost) {}
 
   /** Queues a row of `entry` used at `lastUsed`; resolves once it landed, or was dropped. */
-  add(entry: Omit<StoredImage, 'bytes' | 'lastUsed'>, lastUsed: number): Promise<void> {
+  add(entry: StoredImage, lastUsed: number): Promise<void> {
     const encrypted = ownedBytes(entry.encrypted)
-    const row: StoredImage = {
+    const row: WrittenEntry = {
       id: entry.id,
       token: entry.token,
       encrypted,
@@ -130,7 +134,7 @@ export class ForwardWrites {
         } catch (error) {
           if (!isQuotaError(error)) throw error
           const bytes = [...batch.values()].reduce((sum, { row }) => sum + row.bytes, 0)
-          await this.host.evictOldest(bytes * 2, Math.ceil((await this.host.db.images.count()) / 10))
+          await this.host.evictOldest(bytes * 2, Math.ceil((await this.host.db.usage.count()) / 10))
           await this.writeForward(batch).catch((retryError: unknown) => {
             throw storageError(retryError, 'Writing the image cache after eviction')
           })
@@ -146,15 +150,20 @@ export class ForwardWrites {
 
   /**
    * Writes a batch in one read-write transaction, skipping rows whose cached version is
-   * newer. The rows are read inside the transaction, so one taken out by a drop before it
-   * started is not written, and one after it runs later and wins.
+   * newer (its token read from `usage`, without loading ciphertext). The rows are read inside
+   * the transaction, so one taken out by a drop before it started is not written, and one
+   * after it runs later and wins.
    */
   private writeForward(batch: WriteBatch): Promise<void> {
     const { db } = this.host
-    return db.transaction('rw', db.images, async () => {
+    return db.transaction('rw', [db.images, db.usage], async () => {
       const rows = [...batch.values()].map(({ row }) => row)
-      const cached = await db.images.bulkGet(rows.map((row) => row.id))
-      await db.images.bulkPut(rows.filter((row, i) => (cached[i]?.token ?? -Infinity) <= row.token))
+      const cached = await db.usage.bulkGet(rows.map((row) => row.id))
+      const forward = rows.filter((row, i) => (cached[i]?.token ?? -Infinity) <= row.token)
+      await db.images.bulkPut(forward.map(({ id, token, encrypted }) => ({ id, token, encrypted })))
+      await db.usage.bulkPut(
+        forward.map(({ id, token, bytes, lastUsed }) => ({ id, token, bytes, lastUsed })),
+      )
     })
   }
 }

@@ -87,7 +87,7 @@ export class ImageStore {
    * cancelled by a `delete(id)` or `clear()` before it lands, a full disk retried once), then
    * enforces the limits.
    */
-  put(entry: Omit<StoredImage, 'bytes' | 'lastUsed'>): Promise<void> {
+  put(entry: StoredImage): Promise<void> {
     this.touches.pending.delete(entry.id)
     return this.writes.add(entry, this.now())
   }
@@ -111,7 +111,7 @@ export class ImageStore {
   private async writeTouches(touches: Map<string, number>): Promise<void> {
     if (touches.size === 0) return
     // Stryker disable next-line StringLiteral: Dexie reads '' as the primary key too
-    const rows = () => this.db.images.where('id').anyOf([...touches.keys()])
+    const rows = () => this.db.usage.where('id').anyOf([...touches.keys()])
     // Stryker disable next-line StringLiteral: every caller drops a failed touch (it only ages an entry), so no one reads this
     await this.whenOpen('Updating lastUsed', () =>
       rows().modify((row) => {
@@ -124,7 +124,12 @@ export class ImageStore {
   async delete(id: string): Promise<void> {
     this.touches.pending.delete(id)
     this.writes.drop(id)
-    await this.whenOpen('Deleting from the image cache', () => this.db.images.delete(id))
+    const { db } = this
+    await this.whenOpen('Deleting from the image cache', () =>
+      db.transaction('rw', [db.images, db.usage], () =>
+        Promise.all([db.images.delete(id), db.usage.delete(id)]),
+      ),
+    )
     this.changes.emit({ type: 'delete', ids: [id] })
   }
 
@@ -141,7 +146,10 @@ export class ImageStore {
   async clear(): Promise<void> {
     this.touches.take()
     this.writes.drop()
-    await this.whenOpen('Clearing the image cache', () => this.db.images.clear())
+    const { db } = this
+    await this.whenOpen('Clearing the image cache', () =>
+      db.transaction('rw', [db.images, db.usage], () => Promise.all([db.images.clear(), db.usage.clear()])),
+    )
     this.changes.emit({ type: 'clear', ids: [] })
   }
 

@@ -1,4 +1,5 @@
 import { Dexie, type DexieOptions, type EntityTable } from 'dexie'
+import type { ImageStoreEntry } from './ImageStoreOptions.js'
 
 /** One cached image version: ciphertext only, never a key, never plaintext. */
 export interface StoredImage {
@@ -6,17 +7,21 @@ export interface StoredImage {
   token: number
   /** Ciphertext; owns its buffer, so nothing else is ever serialised with it. */
   encrypted: Uint8Array<ArrayBuffer>
-  /** `encrypted.byteLength`, kept in the LRU index so eviction never loads ciphertext. */
-  bytes: number
-  lastUsed: number
 }
 
-/** LRU index: its keys carry the size too, so limits are enforced from keys alone. */
+/** LRU index of `usage`: its keys carry the size too, so limits are enforced from keys alone. */
 export const LRU_INDEX = '[lastUsed+bytes]'
 
 /** The Dexie database behind the image cache (default name `pixstore`). */
 export class PixstoreDatabase extends Dexie {
+  /** Each cached version's ciphertext, by id. */
   images!: EntityTable<StoredImage, 'id'>
+  /**
+   * Each cached version's size and last use, by id, written with its ciphertext. A table of
+   * its own because IndexedDB rewrites a whole row to change one field: a use updates these
+   * few bytes, not the image.
+   */
+  usage!: EntityTable<ImageStoreEntry, 'id'>
 
   constructor(name: string, options?: DexieOptions) {
     super(name, options)
@@ -25,6 +30,17 @@ export class PixstoreDatabase extends Dexie {
     this.version(2)
       .stores({ images: `id, ${LRU_INDEX}` })
       .upgrade((tx) => tx.table('images').clear())
+    // Version 3 moves size and last use out of the image rows. Their old copies stay in those
+    // rows, unread: removing them would rewrite every cached image once.
+    this.version(3)
+      .stores({ images: 'id', usage: `id, ${LRU_INDEX}` })
+      .upgrade(async (tx) => {
+        const usage: ImageStoreEntry[] = []
+        await tx
+          .table<ImageStoreEntry>('images')
+          .each(({ id, token, bytes, lastUsed }) => void usage.push({ id, token, bytes, lastUsed }))
+        await tx.table('usage').bulkAdd(usage)
+      })
     // Another tab upgrading or deleting the database must not wait on this one: close
     // quietly and reopen on the next operation.
     this.on('versionchange', () => {

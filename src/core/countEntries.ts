@@ -8,7 +8,7 @@ import type { ImageStoreStats } from './ImageStoreOptions.js'
 export async function countEntries(db: PixstoreDatabase): Promise<ImageStoreStats> {
   let entries = 0
   let bytes = 0
-  await db.images.orderBy(LRU_INDEX).eachKey((key) => {
+  await db.usage.orderBy(LRU_INDEX).eachKey((key) => {
     entries++
     bytes += (key as [number, number])[1]
   })

@@ -16,9 +16,9 @@ export function evictLeastRecent(
   db: PixstoreDatabase,
   excess: (entries: number, bytes: number) => Excess,
 ): Promise<string[]> {
-  const lru = db.images.orderBy(LRU_INDEX)
-  return db.transaction('rw', db.images, async () => {
-    const entries = await db.images.count()
+  const lru = db.usage.orderBy(LRU_INDEX)
+  return db.transaction('rw', [db.images, db.usage], async () => {
+    const entries = await db.usage.count()
     let total = 0
     await lru.clone().eachKey((key) => void (total += (key as [number, number])[1]))
     const need = excess(entries, total)
@@ -33,7 +33,7 @@ export function evictLeastRecent(
         doomed.push(cursor.primaryKey as string)
         freed += (key as [number, number])[1]
       })
-    await db.images.bulkDelete(doomed)
+    await Promise.all([db.images.bulkDelete(doomed), db.usage.bulkDelete(doomed)])
     return doomed
   })
 }

@@ -6,10 +6,6 @@ import { LRU_INDEX, type PixstoreDatabase } from './PixstoreDatabase.js'
  * calls only, so it can run inside `liveQuery`.
  */
 export async function listEntries(db: PixstoreDatabase, limit: number): Promise<ImageStoreEntry[]> {
-  const ids = await db.images.orderBy(LRU_INDEX).reverse().limit(limit).primaryKeys()
-  const rows = await db.images.bulkGet(ids)
-  return rows.flatMap((row) =>
-    // Stryker disable next-line ArrayDeclaration: only a row deleted between the two reads is missing; the next live run lists without it
-    row ? [{ id: row.id, token: row.token, bytes: row.bytes, lastUsed: row.lastUsed }] : [],
-  )
+  const rows = await db.usage.orderBy(LRU_INDEX).reverse().limit(limit).toArray()
+  return rows.map(({ id, token, bytes, lastUsed }) => ({ id, token, bytes, lastUsed }))
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createImageService, ImageStore, PixstoreDatabase } from '../../src/core/internal'
 import { createMemoryBackend } from '../../src/testing'
 import { openOldConnection, writeLegacyDatabase } from '../support/legacyDatabase'
-import { testDatabase } from '../support/testDatabase'
+import { putEntries, testDatabase } from '../support/testDatabase'
 
 describe('ImageStore in Chromium IndexedDB', () => {
   it('stores the bytes of a view, not the buffer around it, which may hold a key', async () => {
@@ -21,12 +21,12 @@ describe('ImageStore in Chromium IndexedDB', () => {
 
   it('evicts by count and bytes at 3000 entries, reading index keys only', async () => {
     const { db, calls } = await testDatabase()
-    await db.images.bulkPut(
+    await putEntries(
+      db,
       Array.from({ length: 3000 }, (_, i) => ({
         id: `e${i}`,
         token: 1,
         encrypted: new Uint8Array(64).fill(i % 256),
-        bytes: 64,
         lastUsed: i,
       })),
     )

@@ -2,7 +2,7 @@ import { Dexie } from 'dexie'
 import { describe, expect, it, vi } from 'vitest'
 import { ImageStore, PixstoreDatabase, PixstoreError, type ImageStoreChange } from '../../src/core/internal'
 import { openOldConnection, writeLegacyDatabase } from '../support/legacyDatabase'
-import { testDatabase } from '../support/testDatabase'
+import { putEntries, testDatabase } from '../support/testDatabase'
 
 const cipher = (length: number, fill = 1) => new Uint8Array(length).fill(fill)
 
@@ -10,7 +10,8 @@ async function filledStore(count: number, options: ConstructorParameters<typeof 
   let clock = 1_000
   const { db, calls } = await testDatabase()
   const store = new ImageStore({ database: db, now: () => clock, touchDelay: 10_000, ...options })
-  await db.images.bulkPut(
+  await putEntries(
+    db,
     Array.from({ length: count }, (_, i) => ({
       id: `e${i}`,
       token: 1,
@@ -59,7 +60,7 @@ describe('ImageStore', () => {
     await Promise.all(
       Array.from({ length: 100 }, (_, i) => store.put({ id: `w${i}`, token: 1, encrypted: cipher(8) })),
     )
-    expect(calls.writes - before.writes).toBe(1)
+    expect(calls.imageWrites - before.imageWrites).toBe(1)
     expect(await db.images.count()).toBe(100)
   })
 
@@ -69,7 +70,7 @@ describe('ImageStore', () => {
     await store.put({ id: 'a', token: 5, encrypted: wire.subarray(60) })
     const row = await db.images.get('a')
     expect(row?.encrypted.buffer.byteLength).toBe(40)
-    expect(row?.bytes).toBe(40)
+    expect((await db.usage.get('a'))?.bytes).toBe(40)
     expect([...row!.encrypted]).toEqual([...wire.subarray(60)])
   })
 
@@ -79,9 +80,12 @@ describe('ImageStore', () => {
     const before = calls.writes
     for (let i = 0; i < 50; i++) store.touch(`e${i}`)
     expect(calls.writes).toBe(before)
+    const imageWrites = calls.imageWrites
     await store.flush()
     expect(calls.writes - before).toBe(1)
-    expect((await db.images.get('e3'))?.lastUsed).toBe(101_000)
+    expect((await db.usage.get('e3'))?.lastUsed).toBe(101_000)
+    // A use rewrites the few bytes of its usage row, never the ciphertext beside it.
+    expect(calls.imageWrites).toBe(imageWrites)
   })
 
   it('evicts least recently used entries by count at a few thousand entries', async () => {
@@ -133,14 +137,9 @@ describe('ImageStore', () => {
       },
     })
     const store = new ImageStore({ database: db })
-    await db.images.bulkPut(
-      Array.from({ length: 20 }, (_, i) => ({
-        id: `o${i}`,
-        token: 1,
-        encrypted: cipher(8),
-        bytes: 8,
-        lastUsed: i,
-      })),
+    await putEntries(
+      db,
+      Array.from({ length: 20 }, (_, i) => ({ id: `o${i}`, token: 1, encrypted: cipher(8), lastUsed: i })),
     )
     failures = 1
     await store.put({ id: 'big', token: 1, encrypted: cipher(8) })
@@ -166,14 +165,17 @@ describe('ImageStore', () => {
   })
 
   it('answers has, delete and clear, and reports them', async () => {
-    const { store } = await filledStore(3)
+    const { store, db } = await filledStore(3)
     const changes: ImageStoreChange[] = []
     store.subscribe((change) => changes.push(change))
     expect(await store.has('e1')).toBe(true)
     await store.delete('e1')
     expect(await store.has('e1')).toBe(false)
+    // Its usage row goes with it: the LRU neither counts nor evicts an entry that is gone.
+    expect(await db.usage.toCollection().primaryKeys()).toEqual(['e0', 'e2'])
     await store.clear()
     expect(await store.stats()).toEqual({ entries: 0, bytes: 0 })
+    expect(await db.images.count()).toBe(0)
     expect(changes).toEqual([
       { type: 'delete', ids: ['e1'] },
       { type: 'clear', ids: [] },
@@ -233,7 +235,7 @@ describe('ImageStore: rows asked for while a write runs land together in the nex
     release()
     await Promise.all(puts)
     // The upgrade past the old connection's version clears the store: one write, then two.
-    expect(calls.writes).toBe(1 + 2)
+    expect(calls.imageWrites).toBe(1 + 2)
     expect(await db.images.toCollection().primaryKeys()).toEqual(['a', 'b', 'c'])
     expect((await db.images.get('c'))?.token).toBe(2)
   })
@@ -311,7 +313,8 @@ async function faultyStore(
     },
   })
   const store = new ImageStore({ database: db, ...options })
-  await db.images.bulkPut(
+  await putEntries(
+    db,
     Array.from({ length: count }, (_, i) => ({
       id: `o${i}`,
       token: 1,
@@ -381,10 +384,11 @@ describe('ImageStore: options, batches and eviction runs', () => {
   it('evicts a batch beyond maxEntries, never below one entry, and nothing at the limit', async () => {
     const { store, db } = await filledStore(3, { maxEntries: 3, evictionBatch: 10 })
     expect(await store.evict()).toEqual([])
-    await db.images.put({ id: 'late', token: 1, encrypted: cipher(8), bytes: 8, lastUsed: 99 })
+    await putEntries(db, [{ id: 'late', token: 1, encrypted: cipher(8), lastUsed: 99 }])
     // Four entries over a limit of three: down to 3 - min(10, 3 - 1) = 1.
     expect(await store.evict()).toEqual(['e0', 'e1', 'e2'])
     expect(await db.images.toCollection().primaryKeys()).toEqual(['late'])
+    expect(await db.usage.toCollection().primaryKeys()).toEqual(['late'])
   })
 
   it('shares an eviction run with a call made during it, and runs once more for it', async () => {
@@ -393,9 +397,9 @@ describe('ImageStore: options, batches and eviction runs', () => {
     store.subscribe((change) => {
       if (change.type !== 'evict' || more) return
       // Two more rows land while the first run ends, and someone asks for eviction again.
-      more = db.images.bulkPut([
-        { id: 'x1', token: 1, encrypted: cipher(8), bytes: 8, lastUsed: 100 },
-        { id: 'x2', token: 1, encrypted: cipher(8), bytes: 8, lastUsed: 101 },
+      more = putEntries(db, [
+        { id: 'x1', token: 1, encrypted: cipher(8), lastUsed: 100 },
+        { id: 'x2', token: 1, encrypted: cipher(8), lastUsed: 101 },
       ])
       void store.evict()
     })
@@ -432,14 +436,14 @@ describe('ImageStore: options, batches and eviction runs', () => {
     tick(50_000)
     const quick = new ImageStore({ database: db, touchDelay: 5, now: () => 77_000 })
     quick.touch('e0')
-    await expect.poll(async () => (await db.images.get('e0'))?.lastUsed).toBe(77_000)
+    await expect.poll(async () => (await db.usage.get('e0'))?.lastUsed).toBe(77_000)
     // The default delay is a second: a read asked after it, answered first, sees no touch.
     const slow = new ImageStore({ database: db, now: () => 88_000 })
     slow.touch('e1')
-    expect((await slow.get('e1'))?.lastUsed).toBe(1)
-    expect((await db.images.get('e1'))?.lastUsed).toBe(1)
+    expect(await slow.get('e1')).toBeDefined()
+    expect((await db.usage.get('e1'))?.lastUsed).toBe(1)
     await slow.flush()
-    expect((await db.images.get('e1'))?.lastUsed).toBe(88_000)
+    expect((await db.usage.get('e1'))?.lastUsed).toBe(88_000)
     void store
   })
 
@@ -462,10 +466,10 @@ describe('ImageStore: options, batches and eviction runs', () => {
     const again = new ImageStore({ database: db, now: () => 5_000 })
     await again.stats()
     // A write queued in this task lands before close() resolves, not on a timer after it.
-    const writes = calls.writes
+    const writes = calls.imageWrites
     const written = again.put({ id: 'late', token: 1, encrypted: cipher(4) })
     await again.close()
-    expect(calls.writes).toBe(writes + 1)
+    expect(calls.imageWrites).toBe(writes + 1)
     await written
     const last = new ImageStore({ database: db, now: () => 6_000 })
     await last.stats()
@@ -473,7 +477,7 @@ describe('ImageStore: options, batches and eviction runs', () => {
     await last.close()
     expect(db.isOpen()).toBe(false)
     await db.open()
-    expect((await db.images.get('e0'))?.lastUsed).toBe(6_000)
+    expect((await db.usage.get('e0'))?.lastUsed).toBe(6_000)
     expect(await db.images.get('late')).toBeDefined()
     // A read asked in the task of close() is answered before the database closes, not on a
     // timer after it (which would open it again).
@@ -514,6 +518,30 @@ describe('ImageStore and other connections to its database', () => {
     const store = new ImageStore({ database: new PixstoreDatabase(name, { indexedDB, IDBKeyRange }) })
     expect(await store.has('old')).toBe(false)
     expect(await store.stats()).toEqual({ entries: 0, bytes: 0 })
+  })
+
+  it('keeps the entries of a version 2 database, their size and last use moved beside them', async () => {
+    const { indexedDB, IDBKeyRange } = await import('fake-indexeddb')
+    const name = `version2-${Date.now()}`
+    const old = new Dexie(name, { indexedDB, IDBKeyRange })
+    old.version(2).stores({ images: 'id, [lastUsed+bytes]' })
+    await old.table('images').bulkPut([
+      { id: 'a', token: 1, encrypted: cipher(10), bytes: 10, lastUsed: 5 },
+      { id: 'b', token: 2, encrypted: cipher(12), bytes: 12, lastUsed: 9 },
+    ])
+    old.close()
+    const store = new ImageStore({
+      database: new PixstoreDatabase(name, { indexedDB, IDBKeyRange }),
+      maxEntries: 1,
+    })
+    expect(await store.get('a')).toMatchObject({ token: 1, encrypted: cipher(10) })
+    expect(await store.liveEntries(5)).toEqual([
+      { id: 'b', token: 2, bytes: 12, lastUsed: 9 },
+      { id: 'a', token: 1, bytes: 10, lastUsed: 5 },
+    ])
+    expect(await store.stats()).toEqual({ entries: 2, bytes: 22 })
+    expect(await store.evict()).toEqual(['a'])
+    expect(await store.has('a')).toBe(false)
   })
 
   it('gives up opening after openTimeout when an old connection blocks the upgrade, saying so', async () => {

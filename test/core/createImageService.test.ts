@@ -12,7 +12,7 @@ import {
 import { createMemoryBackend, encodeWirePayload } from '../../src/testing'
 import { memoryLocks } from '../support/memoryLocks'
 import { manualTasks } from '../support/manualTasks'
-import { testDatabase } from '../support/testDatabase'
+import { putEntries, testDatabase } from '../support/testDatabase'
 import { UNTIL } from '../support/hang'
 
 const png = Uint8Array.from({ length: 2048 }, (_, i) => (i * 7) % 256)
@@ -63,7 +63,7 @@ describe('createImageService', () => {
     const first = await service.getImage(record)
     expect(first.type).toBe('image/jpeg')
     expect(await bytesOf(first)).toEqual(png)
-    expect(await db.images.get(record.id)).toMatchObject({ token: record.token, bytes: png.length + 1 })
+    expect(await db.usage.get(record.id)).toMatchObject({ token: record.token, bytes: png.length + 1 })
     const second = await service.getImage(record)
     expect(await bytesOf(second)).toEqual(png)
     expect(fetched).toEqual([record.id])
@@ -138,11 +138,11 @@ describe('createImageService', () => {
     const { backend, service, db } = await setup({ now: () => clock })
     const record = await backend.save(png, 'png')
     await service.getImage(record)
-    expect((await db.images.get(record.id))!.lastUsed).toBe(1000)
+    expect((await db.usage.get(record.id))!.lastUsed).toBe(1000)
     clock = 2000
     await service.getImage(record)
     await service.flush()
-    expect((await db.images.get(record.id))!.lastUsed).toBe(2000)
+    expect((await db.usage.get(record.id))!.lastUsed).toBe(2000)
   })
 
   it('deletes a cached entry that fails to decrypt and fetches it once more', async () => {
@@ -821,13 +821,9 @@ describe('createImageService: callers, their signals and what each failure says'
         offline ? Promise.reject(new TypeError('offline')) : inner(record, context, signal),
     )
     const poisoned = await backend.save(png, 'png')
-    await db.images.put({
-      id: poisoned.id,
-      token: poisoned.token,
-      encrypted: new Uint8Array(40),
-      bytes: 40,
-      lastUsed: 0,
-    })
+    await putEntries(db, [
+      { id: poisoned.id, token: poisoned.token, encrypted: new Uint8Array(40), lastUsed: 0 },
+    ])
     offline = true
     await expect(service.getImage(poisoned)).rejects.toMatchObject({ code: 'network' })
     expect(await service.cachedImageExists(poisoned.id)).toBe(false)

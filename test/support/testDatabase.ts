@@ -8,6 +8,8 @@ export interface DbCalls {
   transactions: number
   reads: number
   writes: number
+  /** Writes to the ciphertext table (`images`). */
+  imageWrites: number
   /** Cursors that load values (not just keys). */
   valueCursors: number
 }
@@ -27,7 +29,7 @@ export async function testDatabase(
   } else {
     db = new PixstoreDatabase(name)
   }
-  const calls: DbCalls = { transactions: 0, reads: 0, writes: 0, valueCursors: 0 }
+  const calls: DbCalls = { transactions: 0, reads: 0, writes: 0, imageWrites: 0, valueCursors: 0 }
   const middleware: Middleware<DBCore> = {
     stack: 'dbcore',
     name: 'test-counter',
@@ -49,6 +51,7 @@ export async function testDatabase(
           },
           mutate: async (req) => {
             calls.writes++
+            if (tableName === 'images') calls.imageWrites++
             options.fault?.(req.type)
             return table.mutate(req)
           },
@@ -58,4 +61,31 @@ export async function testDatabase(
   }
   db.use(middleware)
   return { db, calls }
+}
+
+/** A row as a test writes it straight into the database: its ciphertext and its usage. */
+export interface TestEntry {
+  id: string
+  token: number
+  encrypted: Uint8Array<ArrayBuffer>
+  lastUsed: number
+  /** @default encrypted.byteLength */
+  bytes?: number
+}
+
+/** Writes entries as the store does (`images` and `usage`, one transaction), bypassing it. */
+export function putEntries(db: PixstoreDatabase, entries: TestEntry[]): Promise<unknown> {
+  return db.transaction('rw', [db.images, db.usage], () =>
+    Promise.all([
+      db.images.bulkPut(entries.map(({ id, token, encrypted }) => ({ id, token, encrypted }))),
+      db.usage.bulkPut(
+        entries.map(({ id, token, encrypted, lastUsed, bytes = encrypted.byteLength }) => ({
+          id,
+          token,
+          bytes,
+          lastUsed,
+        })),
+      ),
+    ]),
+  )
 }

@@ -6,7 +6,7 @@ import { PixstoreClient, type ImageRecord } from '../../src'
 import { WorkerWarmer } from '../../src/window'
 import { imageUrl } from '../../src/protocol'
 import { fakeWorkerContainer } from '../support/fakeWorkerContainer'
-import { testDatabase } from '../support/testDatabase'
+import { putEntries, testDatabase } from '../support/testDatabase'
 
 let counter = 0
 const stops: Array<() => void> = []
@@ -264,7 +264,7 @@ describe('WorkerWarmer', () => {
       await expect.poll(() => client.getWorkerStatus()).toBe('ready')
       const base = client.getClearEpoch()
       const shown = (id: string) =>
-        db.images.put({ id, token: 7, encrypted: new Uint8Array(4), bytes: 4, lastUsed: 1 })
+        putEntries(db, [{ id, token: 7, encrypted: new Uint8Array(4), lastUsed: 1 }])
       await shown('a')
       const checked = vi.spyOn(client.service, 'cachedImageExists')
       const loading = client.service.getImage(record('b')).catch(() => undefined)
