@@ -198,6 +198,8 @@ describe('ImageObserver', () => {
     slowId = record.id
     const { observer, result } = observe(s, { record, preview }, decode)
     await expect.poll(() => result().src).toMatch(/^blob:/)
+    // The preview stands in only once its own <img> has loaded it.
+    expect(result().isPreview).toBe(false)
     showLoaded(observer)
     await expect.poll(() => result().isPreview).toBe(true)
     const previewSrc = result().src

@@ -60,6 +60,10 @@ describe('ImageQueryObserver', () => {
   it('loads a record into an object URL and its blob, pending until then', async () => {
     const s = await setup()
     const record = await s.backend.save(bytes(3), 'png')
+    // The first render already reports the fetch its commit starts, and none while not enabled.
+    const fresh = new ImageQueryObserver(s.client, s.queryClient, { record })
+    expect(fresh.getOptimisticResult({ record })).toMatchObject({ status: 'pending', isFetching: true })
+    expect(fresh.getOptimisticResult({ record, enabled: false })).toMatchObject({ isFetching: false })
     const { result } = observe(s, { record })
     expect(result()).toMatchObject({ status: 'pending', error: null, url: undefined, isLoading: true })
     await expect.poll(() => result().status).toBe('success')
