@@ -1,6 +1,7 @@
 import { BatchedReads } from './BatchedReads.js'
 import { checkOption } from './checkOption.js'
 import { countEntries } from './countEntries.js'
+import { deleteEntries } from './deleteEntries.js'
 import { evictLeastRecent, type Excess } from './evictLeastRecent.js'
 import { ForwardWrites } from './ForwardWrites.js'
 import type {
@@ -124,12 +125,7 @@ export class ImageStore {
   async delete(id: string): Promise<void> {
     this.touches.pending.delete(id)
     this.writes.drop(id)
-    const { db } = this
-    await this.whenOpen('Deleting from the image cache', () =>
-      db.transaction('rw', [db.images, db.usage], () =>
-        Promise.all([db.images.delete(id), db.usage.delete(id)]),
-      ),
-    )
+    await this.whenOpen('Deleting from the image cache', () => deleteEntries(this.db, [id]))
     this.changes.emit({ type: 'delete', ids: [id] })
   }
 
@@ -146,10 +142,7 @@ export class ImageStore {
   async clear(): Promise<void> {
     this.touches.take()
     this.writes.drop()
-    const { db } = this
-    await this.whenOpen('Clearing the image cache', () =>
-      db.transaction('rw', [db.images, db.usage], () => Promise.all([db.images.clear(), db.usage.clear()])),
-    )
+    await this.whenOpen('Clearing the image cache', () => deleteEntries(this.db))
     this.changes.emit({ type: 'clear', ids: [] })
   }
 

@@ -1,3 +1,4 @@
+import { deleteEntries } from './deleteEntries.js'
 import { LRU_INDEX, type PixstoreDatabase } from './PixstoreDatabase.js'
 
 /** How much an eviction must free: entries and ciphertext bytes (zero or less: none). */
@@ -33,7 +34,7 @@ export function evictLeastRecent(
         doomed.push(cursor.primaryKey as string)
         freed += (key as [number, number])[1]
       })
-    await Promise.all([db.images.bulkDelete(doomed), db.usage.bulkDelete(doomed)])
+    await deleteEntries(db, doomed)
     return doomed
   })
 }
