@@ -52,6 +52,13 @@ export interface PixstoreConfig {
    * For an app's own monitoring (`metrics()` keeps the counts). @default none
    */
   onEvent?: (event: ImageEvent) => void
+  /**
+   * Hands each fetched image out as soon as it is decrypted, its write to the cache going on
+   * under this hook: a service worker passes something that keeps it alive until the
+   * promise settles (it never rejects). Without it an image waits for its write, so a page
+   * closed or reloaded as soon as its images show keeps them cached. @default none
+   */
+  waitUntil?: (write: Promise<void>) => void
   /** Clock. @default Date.now */
   now?: () => number
   /** WebCrypto. @default globalThis.crypto */

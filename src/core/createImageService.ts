@@ -14,6 +14,12 @@ import { Subscribable } from './Subscribable.js'
 import { TaskPacer } from './TaskPacer.js'
 import { versionKey } from './versionKey.js'
 
+/** A fetched version, and its write to the cache. */
+interface Fetched {
+  version: LoadedVersion
+  written: Promise<void>
+}
+
 /** A loaded version whose Blob is made once, on the first `getImage`, for every caller. */
 type SharedVersion = LoadedVersion & { blob(): Blob }
 
@@ -74,43 +80,60 @@ export function createImageService(config: PixstoreConfig = {}): ImageService {
   }
 
   /**
-   * Fetches a version and caches it, unless its load was cancelled, cleared or deleted
-   * meanwhile. The image waits for its write: a page closed or reloaded as soon as its
-   * images show keeps them cached (a write still in flight when a page goes is lost).
+   * Fetches a version and starts its write to the cache, unless its load was cancelled,
+   * cleared or deleted meanwhile; `written` settles once the write landed or was refused (a
+   * refused write costs the cache, not the image).
    */
-  async function fetchAndCache(record: ImageRecord, request: LoadRequest): Promise<LoadedVersion> {
+  async function fetchAndCache(record: ImageRecord, request: LoadRequest): Promise<Fetched> {
     const version = await fetchVersion(record, request)
-    // A refused write costs the cache, not the image.
-    if (!request.signal.aborted && !request.uncacheable) {
-      const { token, encrypted } = version
-      await store.put({ id: record.id, token, encrypted }).catch(report)
-    }
+    const { token, encrypted } = version
+    const written =
+      request.signal.aborted || request.uncacheable
+        ? Promise.resolve()
+        : store.put({ id: record.id, token, encrypted }).catch(report)
+    return { version, written }
+  }
+
+  /**
+   * The fetched version once its write landed: a page closed or reloaded as soon as its
+   * images show keeps them cached (a write still in flight when a page goes is lost). With
+   * `waitUntil` (a service worker, which lives on until the write lands), at once.
+   */
+  async function handOut({ version, written }: Fetched): Promise<LoadedVersion> {
+    if (config.waitUntil) config.waitUntil(written)
+    else await written
     return version
   }
 
   /**
    * Fetches on a miss under a Web Lock named after the version, so tabs of one origin fetch
    * it once. The cache is read again inside the lock: another tab may have fetched and
-   * cached it since the first read, whether or not this tab had to wait.
+   * cached it since the first read, whether or not this tab had to wait. The lock is held
+   * until the write lands, even when the version is handed out before.
    */
-  async function fetchOnce(record: ImageRecord, request: LoadRequest): Promise<LoadedVersion> {
+  function fetchOnce(record: ImageRecord, request: LoadRequest): Promise<LoadedVersion> {
     // Stryker disable next-line ConditionalExpression: without a lock manager the request below throws and the fallback fetches the same way
-    if (!locks) return fetchAndCache(record, request)
+    if (!locks) return fetchAndCache(record, request).then(handOut)
     const name = `${lockPrefix}${encodeURIComponent(record.id)}/${record.token}`
     let granted = false
-    try {
-      // The DOM typings see the callback's promise as the result; the lock manager awaits it.
-      return (await locks.request(name, { signal: request.signal }, async () => {
-        granted = true
-        request.signal.throwIfAborted()
-        return (await readCache(record)) ?? (await fetchAndCache(record, request))
-      })) as LoadedVersion
-    } catch (error) {
-      // An abort, or a failure of the load itself, is the load's answer (the race has the abort
-      // already). A lock manager that fails to grant the lock does not cost the image.
-      if (granted || request.signal.aborted) throw error
-      return fetchAndCache(record, request)
-    }
+    return new Promise((resolve, reject) => {
+      locks
+        .request(name, { signal: request.signal }, async () => {
+          granted = true
+          request.signal.throwIfAborted()
+          const cached = await readCache(record)
+          if (cached) return resolve(cached)
+          const fetched = await fetchAndCache(record, request)
+          resolve(handOut(fetched))
+          await fetched.written
+        })
+        .catch((error: unknown) => {
+          // An abort, or a failure of the load itself, is the load's answer (the race has the
+          // abort already). A lock manager that fails to grant the lock does not cost the image.
+          if (granted || request.signal.aborted) reject(error)
+          else resolve(fetchAndCache(record, request).then(handOut))
+        })
+    })
   }
 
   /** Joins the load of a record's version (cache first, then the network), shared with every caller of it. */

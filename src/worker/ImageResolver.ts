@@ -116,7 +116,11 @@ export class ImageResolver {
     if (own) {
       const decryptionKey = await importDecryptionKey(own.meta, this.options.subtle)
       const image = { blob: own.blob }
-      const kept = this.keep(id, own.token, own.encrypted, decryptionKey, image, flight)
+      // Answered before its Dexie write lands: the flight lasts until it does.
+      const kept = Promise.all([
+        this.keep(id, own.token, own.encrypted, decryptionKey, image, flight),
+        own.written,
+      ]).then(() => undefined)
       return { image, source: own.source, kept }
     }
     const answer = await this.options.ask<ImageResponseMessage>(

@@ -12,9 +12,13 @@ export interface PixstoreWorkerOptions extends WorkerScriptOptions {
   crypto?: Crypto
   /** The pages, told which layer answered their images (`SERVED`). @default globalThis.clients */
   clients?: WorkerClients
-  /** Makes the image service that loads a miss the way a page's `source` says (its Dexie
-   * database, its endpoint). @default createImageService over the source's options */
-  createService?: (source: WorkerLoadSource) => ImageService
+  /**
+   * Makes the image service that loads a miss the way a page's `source` says (its Dexie
+   * database, its endpoint). Pass `waitUntil` on as the service's `PixstoreConfig.waitUntil`:
+   * each image is then answered as soon as it is decrypted, and the worker lives until its
+   * write lands. @default createImageService over the source's options, with `waitUntil`
+   */
+  createService?: (source: WorkerLoadSource, waitUntil: (write: Promise<void>) => void) => ImageService
   /** Clock of the time to each answer, in ms. @default performance.now */
   now?: () => number
 }

@@ -7,10 +7,13 @@ import {
   type ImageService,
 } from '../core/internal.js'
 import { LruMap, type RecordsMessage, type WorkerLoadSource } from '../protocol/index.js'
+import type { PixstoreWorkerOptions } from './PixstoreWorkerOptions.js'
 
 /** A version the worker loaded itself, decrypted once: what it answers and what it keeps. */
 export interface OwnLoad extends Omit<EncryptedVersion, 'mimeType'> {
   blob: Blob
+  /** Settles once the Dexie writes begun by then have landed (it never rejects): the worker lives until it does. */
+  written: Promise<void>
 }
 
 /** A record a page handed over, and the source that loads it. */
@@ -25,8 +28,8 @@ export interface WorkerLoadsOptions {
   maxRecords?: number
   /** Milliseconds a request whose record is on its way waits for it before asking the page. @default 5000 */
   timeout?: number
-  /** Makes the image service of a source. @default createImageService over the source's options */
-  createService?: (source: WorkerLoadSource) => ImageService
+  /** Makes the image service of a source. @default createImageService over the source's options, with `waitUntil` */
+  createService?: PixstoreWorkerOptions['createService']
   /** Entries the worker's own writes evicted (or a poisoned entry it deleted) from the pages' cache. */
   onEvict: (ids: string[]) => void
 }
@@ -36,13 +39,15 @@ const MAX_SOURCES = 4
 
 /** The service of a source, made on its first load. */
 // Stryker disable all: Node tests pass their own service; the worker e2e tests load through this one
-const defaultService = (source: WorkerLoadSource): ImageService =>
+const defaultService = (source: WorkerLoadSource, waitUntil: (write: Promise<void>) => void): ImageService =>
   createImageService({
     cache: source.cache,
     endpoint: source.endpoint,
     imageFormats: source.imageFormats,
     timeout: source.timeout,
     maxConcurrentFetches: source.maxConcurrentFetches,
+    // An image is answered as soon as it is decrypted: the worker lives on until its write lands.
+    waitUntil,
   })
 // Stryker restore all
 
@@ -56,12 +61,14 @@ const defaultService = (source: WorkerLoadSource): ImageService =>
 export class WorkerLoads {
   private readonly records: LruMap<Handed>
   private readonly timeout: number
-  private readonly createService: (source: WorkerLoadSource) => ImageService
+  private readonly createService: NonNullable<WorkerLoadsOptions['createService']>
   private readonly onEvict: (ids: string[]) => void
   /** Sources by their JSON, least recently handed first; their services once made. */
   private readonly sources = new Map<string, { source: WorkerLoadSource; service?: ImageService }>()
   /** Requests waiting for the record of a version to be handed. */
   private readonly waiting = new Map<string, Set<(handed: Handed | undefined) => void>>()
+  /** The services' Dexie writes that have not landed yet. */
+  private readonly writes = new Set<Promise<void>>()
 
   constructor(options: WorkerLoadsOptions) {
     this.records = new LruMap(options.maxRecords ?? 5000)
@@ -115,7 +122,8 @@ export class WorkerLoads {
         service.getImage(found.record),
       ])
       const { token: loaded, encrypted, meta } = version
-      return { token: loaded, encrypted, meta, blob, source: version.source }
+      const written = Promise.all(this.writes).then(() => undefined)
+      return { token: loaded, encrypted, meta, blob, source: version.source, written }
     } catch (error) {
       if (isPixstoreError(error, 'invalid-proof')) return undefined
       throw error
@@ -172,10 +180,16 @@ export class WorkerLoads {
     const entry = this.sources.get(key)
     if (!entry?.source.endpoint) return undefined
     if (!entry.service) {
-      const service = (entry.service = this.createService(entry.source))
+      const service = (entry.service = this.createService(entry.source, this.waitUntil))
       service.subscribe((change) => change.type !== 'clear' && this.onEvict(change.ids))
     }
     return entry.service
+  }
+
+  /** Keeps a service's Dexie write until it lands. */
+  private readonly waitUntil = (write: Promise<void>): void => {
+    this.writes.add(write)
+    void write.finally(() => this.writes.delete(write))
   }
 
   /** Closes the service of `key`, one of `sources`' keys. */

@@ -12,7 +12,7 @@ import {
 import { createMemoryBackend, encodeWirePayload } from '../../src/testing'
 import { memoryLocks } from '../support/memoryLocks'
 import { manualTasks } from '../support/manualTasks'
-import { putEntries, testDatabase } from '../support/testDatabase'
+import { hasSettled, holdWrites, putEntries, testDatabase } from '../support/testDatabase'
 import { UNTIL } from '../support/hang'
 
 const png = Uint8Array.from({ length: 2048 }, (_, i) => (i * 7) % 256)
@@ -906,5 +906,65 @@ describe('createImageService: images handed out a few per task', () => {
     expect(() => createImageService({ imagesPerTask: 0 })).toThrow(
       expect.objectContaining({ code: 'invalid-option' }),
     )
+  })
+})
+
+describe('createImageService: an image and its write to the cache', () => {
+  it('hands a fetched image out only once its write has landed, by default', async () => {
+    const { backend, service, db } = await setup()
+    const held = holdWrites(db)
+    const record = await backend.save(png, 'png')
+    const image = service.getImage(record)
+    await vi.waitFor(() => expect(held.reached).toHaveBeenCalled(), UNTIL)
+    expect(await hasSettled(image)).toBe(false)
+    held.release()
+    expect(await bytesOf(await image)).toEqual(png)
+    expect((await db.images.get(record.id))?.token).toBe(record.token)
+  })
+
+  it('with waitUntil, hands it out at once and gives waitUntil the write, which settles once it lands', async () => {
+    const writes: Array<Promise<void>> = []
+    const { backend, service, db } = await setup({ waitUntil: (write) => writes.push(write) })
+    const held = holdWrites(db)
+    const record = await backend.save(png, 'png')
+    expect(await bytesOf(await service.getImage(record))).toEqual(png)
+    expect(writes).toHaveLength(1)
+    expect(await hasSettled(writes[0]!)).toBe(false)
+    expect(await db.images.get(record.id)).toBeUndefined()
+    held.release()
+    await writes[0]
+    expect((await db.images.get(record.id))?.token).toBe(record.token)
+    // A version read from the cache writes nothing: waitUntil is not called again.
+    await service.getImage(record)
+    expect(writes).toHaveLength(1)
+  })
+
+  it('with waitUntil, keeps the Web Lock until the write lands: another tab then reads the cache, not the network', async () => {
+    const { locks } = memoryLocks()
+    const backend = createMemoryBackend()
+    const { db } = await testDatabase()
+    const fetched: string[] = []
+    const fetcher: ImageFetcher = (record, context, signal) => (
+      fetched.push(record.id),
+      backend.fetcher(record, context, signal)
+    )
+    const writes: Array<Promise<void>> = []
+    const worker = createImageService({
+      fetcher,
+      locks,
+      cache: { database: db },
+      waitUntil: (w) => writes.push(w),
+    })
+    const page = createImageService({ fetcher, locks, cache: { database: db } })
+    const held = holdWrites(db)
+    const record = await backend.save(png, 'png')
+    expect(await bytesOf(await worker.getImage(record))).toEqual(png)
+    // The tab misses the cache while the write is held, then waits for the version's lock.
+    const inTab = page.getImage(record)
+    expect(await hasSettled(inTab)).toBe(false)
+    held.release()
+    expect(await bytesOf(await inTab)).toEqual(png)
+    expect(fetched).toEqual([record.id])
+    expect(page.metrics().sources).toMatchObject({ dexie: { count: 1 }, network: { count: 0 } })
   })
 })

@@ -1,3 +1,4 @@
+import { vi } from 'vitest'
 import type { DBCore, Middleware } from 'dexie'
 import { PixstoreDatabase } from '../../src/core/internal'
 
@@ -88,4 +89,33 @@ export function putEntries(db: PixstoreDatabase, entries: TestEntry[]): Promise<
       ),
     ]),
   )
+}
+
+/** Holds the database's read-write transactions (the store's writes) until the test releases them. */
+export function holdWrites(db: PixstoreDatabase) {
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  const reached = vi.fn()
+  const transaction = db.transaction.bind(db) as (...args: unknown[]) => Promise<unknown>
+  Object.assign(db, {
+    transaction: async (...args: unknown[]) => {
+      if (args[0] === 'rw') {
+        reached()
+        await released
+      }
+      return transaction(...args)
+    },
+  })
+  return { release, reached }
+}
+
+/** Whether `promise` has settled by a few tasks from now (only for a promise nothing else can settle). */
+export async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  )
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  return settled
 }

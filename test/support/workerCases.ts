@@ -75,9 +75,10 @@ export async function workerHarness(
         ),
     },
     now: options.now,
-    // The source's own endpoint is the memory backend's; its database, the test's.
-    createService: (source) =>
-      createImageService({ ...source, cache: { ...source.cache, database }, fetcher }),
+    // The source's own endpoint is the memory backend's; its database, the test's. Its images
+    // are answered before their writes land, as the worker's default service answers them.
+    createService: (source, waitUntil) =>
+      createImageService({ ...source, cache: { ...source.cache, database }, fetcher, waitUntil }),
   })
   const page = new BroadcastChannel(scope)
   /** What the worker told each page about the layer that answered it. */

@@ -5,6 +5,7 @@ import { encryptImage } from '../../src/testing'
 import { PixstoreWorker } from '../../src/worker'
 import { SW_CACHE_NAME, SW_MESSAGE, type SwMessage } from '../../src/protocol'
 import { memoryCaches } from '../support/memoryCaches'
+import { hasSettled, holdWrites } from '../support/testDatabase'
 import { png, workerCases, workerHarness } from '../support/workerCases'
 
 const ORIGIN = 'http://localhost'
@@ -117,6 +118,21 @@ describe("PixstoreWorker's own loads in Node", () => {
     const impatient = await harness({ timeout: 30 })
     expect((await impatient.get('never', 1, undefined, undefined, '&r=1')).status).toBe(504)
     expect(impatient.questions).toHaveLength(1)
+  })
+
+  it('answers its own load before its Dexie write lands; the fetch event lasts until it has', async () => {
+    const { worker, backend, hand, database, bytes } = await harness()
+    const held = holdWrites(database)
+    const record = await backend.save(png(45), 'png', 'behind')
+    hand([record])
+    const extended: Array<Promise<unknown>> = []
+    const request = new Request(`${ORIGIN}/_img/behind?t=${record.token}&r=1`)
+    const response = await worker.handle(request, 'tab', (promise) => extended.push(promise))!
+    expect(await bytes(response)).toEqual(png(45))
+    expect(await hasSettled(Promise.all(extended))).toBe(false)
+    held.release()
+    await Promise.all(extended)
+    expect((await database.images.get('behind'))?.token).toBe(record.token)
   })
 
   it('remembers the last 16 clear ids: one of them again only forgets records, an older one clears', async () => {

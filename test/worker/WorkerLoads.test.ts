@@ -13,17 +13,24 @@ const record = (id: string): ImageRecord => ({
 })
 const source = (dbName: string): WorkerLoadSource => ({ cache: { dbName }, endpoint: { baseUrl: '/api' } })
 
-/** A service that answers every load, and lets the test emit its store's changes. */
-function fakeService() {
+/**
+ * A service that answers every load, each with a write it hands to `waitUntil` (the test
+ * lands it), and lets the test emit its store's changes.
+ */
+function fakeService(waitUntil: (write: Promise<void>) => void) {
   let listener: (change: ImageStoreChange) => void = () => undefined
+  const writes: Array<() => void> = []
   const service = {
-    getEncrypted: async (r: ImageRecord) => ({
-      token: r.token,
-      encrypted: new Uint8Array(4),
-      meta: r.meta,
-      mimeType: 'image/png',
-      source: 'network' as const,
-    }),
+    getEncrypted: async (r: ImageRecord) => (
+      waitUntil(new Promise((land) => writes.push(land))),
+      {
+        token: r.token,
+        encrypted: new Uint8Array(4),
+        meta: r.meta,
+        mimeType: 'image/png',
+        source: 'network' as const,
+      }
+    ),
     getImage: async () => new Blob(['image']),
     subscribe: (next: (change: ImageStoreChange) => void) => ((listener = next), () => undefined),
     clear: vi.fn(async () => undefined),
@@ -32,6 +39,7 @@ function fakeService() {
   return {
     service: service as unknown as ImageService,
     fake: service,
+    writes,
     emit: (c: ImageStoreChange) => listener(c),
   }
 }
@@ -42,8 +50,8 @@ function setup(timeout = 60_000) {
   const loads = new WorkerLoads({
     timeout,
     onEvict,
-    createService: () => {
-      const next = fakeService()
+    createService: (_source, waitUntil) => {
+      const next = fakeService(waitUntil)
       made.push(next)
       return next.service
     },
@@ -96,5 +104,23 @@ describe('WorkerLoads', () => {
     await s.loads.load('y', 1, false)
     await s.loads.close()
     expect(s.made.map(({ fake }) => fake.close.mock.calls.length)).toEqual([1, 1])
+  })
+
+  it("answers before its service's writes land; what it answers says when they have", async () => {
+    const s = setup()
+    s.hand('a', 'x', 'y')
+    const x = (await s.loads.load('x', 1, false))!
+    const y = (await s.loads.load('y', 1, false))!
+    const landed: string[] = []
+    void x.written.then(() => landed.push('x'))
+    void y.written.then(() => landed.push('y'))
+    const [landX, landY] = s.made[0]!.writes as [() => void, () => void]
+    landX()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    // `x` waits for its own write only; `y` for every write begun before it was answered.
+    expect(landed).toEqual(['x'])
+    landY()
+    await y.written
+    expect(landed).toEqual(['x', 'y'])
   })
 })
