@@ -478,16 +478,21 @@ describe('createImageService: clear, abort, delete and token races', () => {
   })
 })
 
+/** What the tabs of one origin share: a database, a lock manager, and a backend counting fetches. */
+async function sharedOrigin() {
+  const backend = createMemoryBackend()
+  const { db } = await testDatabase()
+  const fetched: string[] = []
+  const fetcher: ImageFetcher = (record, context, signal) => (
+    fetched.push(record.id),
+    backend.fetcher(record, context, signal)
+  )
+  return { ...memoryLocks(), backend, db, fetched, fetcher }
+}
+
 describe('createImageService: locks, notices and what a fetcher may return', () => {
   it('fetches a missing version once across services sharing a database, under its named lock', async () => {
-    const { locks, requested } = memoryLocks()
-    const backend = createMemoryBackend()
-    const { db } = await testDatabase()
-    const fetched: string[] = []
-    const fetcher: ImageFetcher = (record, context, signal) => (
-      fetched.push(record.id),
-      backend.fetcher(record, context, signal)
-    )
+    const { locks, requested, backend, db, fetched, fetcher } = await sharedOrigin()
     // Two tabs: two services, one database, one lock manager.
     const tabs = [0, 1].map(() => createImageService({ fetcher, locks, cache: { database: db } }))
     const record = await backend.save(png, 'png', 'a/b')
@@ -940,14 +945,7 @@ describe('createImageService: an image and its write to the cache', () => {
   })
 
   it('with waitUntil, keeps the Web Lock until the write lands: another tab then reads the cache, not the network', async () => {
-    const { locks } = memoryLocks()
-    const backend = createMemoryBackend()
-    const { db } = await testDatabase()
-    const fetched: string[] = []
-    const fetcher: ImageFetcher = (record, context, signal) => (
-      fetched.push(record.id),
-      backend.fetcher(record, context, signal)
-    )
+    const { locks, backend, db, fetched, fetcher } = await sharedOrigin()
     const writes: Array<Promise<void>> = []
     const worker = createImageService({
       fetcher,
