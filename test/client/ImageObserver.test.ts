@@ -189,7 +189,9 @@ describe('ImageObserver', () => {
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
     let slowId = ''
-    const s = await setup('none', (fetcher) => async (r, c, signal) => {
+    const progressAsked: string[] = []
+    const s = await setup('none', (fetcher) => async (r, c, signal, onProgress) => {
+      if (onProgress) progressAsked.push(r.id)
       if (r.id === slowId) await gate
       return fetcher(r, c, signal)
     })
@@ -211,6 +213,12 @@ describe('ImageObserver', () => {
     await expect.poll(() => result().status).toBe('success')
     expect(result()).toMatchObject({ src: asked[0], isPreview: false, via: 'object-url' })
     expect(asked[0]).not.toBe(previewSrc)
+    // Nobody tracks the progress of either.
+    expect(progressAsked).toEqual([])
+    // Once the full image shows, a new preview is not loaded.
+    const later = await s.backend.save(bytes(3), 'png')
+    observer.setOptions({ record, preview: later })
+    expect(s.queryClient.isFetching()).toBe(0)
   })
 
   it("fails with the full image's error when a preview is given", async () => {
@@ -264,14 +272,20 @@ describe('ImageObserver', () => {
     const manual = await s.backend.save(bytes(17), 'png')
     const visible = observe(s, { record, loadFull: 'visible', inView: false })
     const onDemand = observe(s, { record: manual, loadFull: 'manual' })
+    // Committed again, neither is wanted yet: only being shown or load() keeps an image wanted.
+    visible.observer.setOptions({ record, loadFull: 'visible', inView: false })
+    onDemand.observer.setOptions({ record: manual, loadFull: 'manual' })
+    expect(s.queryClient.isFetching()).toBe(0)
     await Promise.resolve()
     expect(signals).toHaveLength(0)
     visible.observer.setOptions({ record, loadFull: 'visible', inView: true })
     await expect.poll(() => signals.length).toBe(1)
-    visible.observer.setOptions({ record, loadFull: 'visible', inView: false })
-    await expect.poll(() => signals[0]!.aborted).toBe(true)
     onDemand.observer.load()
     await expect.poll(() => signals.length).toBe(2)
+    // Leaving before it loaded cancels its own fetch, not the other image's.
+    visible.observer.setOptions({ record, loadFull: 'visible', inView: false })
+    await expect.poll(() => signals[0]!.aborted).toBe(true)
+    expect(signals[1]!.aborted).toBe(false)
     release()
     await expect.poll(() => onDemand.result().src).toMatch(/^blob:/)
     expect(visible.result().src).toBeUndefined()

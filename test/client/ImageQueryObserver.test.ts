@@ -141,6 +141,10 @@ describe('ImageQueryObserver', () => {
     await expect.poll(() => result().isPlaceholderData).toBe(false)
     expect(result().url).not.toBe(oldUrl)
     expect(await result().blob!.arrayBuffer()).toEqual(bytes(14).buffer)
+    // Another image is not a new token: nothing of this one stands in for it.
+    const other = await s.backend.save(bytes(18), 'png')
+    rerender({ record: other })
+    expect(result()).toMatchObject({ isPlaceholderData: false, url: undefined, status: 'pending' })
   })
 
   it('after a logout holds the shown image: nothing refetches until refetch(), and a new record is not held', async () => {
@@ -217,6 +221,23 @@ describe('ImageQueryObserver', () => {
     expect(plain.result().progress).toBeUndefined()
     release()
     await expect.poll(() => plain.result().status).toBe('success')
+  })
+
+  it('asks the fetcher for no progress when no observer tracks it', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const asked: boolean[] = []
+    const s = await setup((fetcher) => async (record, context, signal, onProgress) => {
+      asked.push(onProgress !== undefined)
+      await held
+      return fetcher(record, context, signal)
+    })
+    const record = await s.backend.save(bytes(23), 'png')
+    const { result } = observe(s, { record })
+    await expect.poll(() => asked).toEqual([false])
+    release()
+    await expect.poll(() => result().status).toBe('success')
+    expect(asked).toEqual([false])
   })
 
   it('commits the same query options while the record stays the same, so TanStack has nothing to update', async () => {
