@@ -221,6 +221,22 @@ describe('ImageObserver', () => {
     expect(s.queryClient.isFetching()).toBe(0)
   })
 
+  it('stops decoding off-screen once nobody listens: a decode that ends after shows nothing', async () => {
+    const { decode, asked, pending } = decoder(false)
+    const s = await setup()
+    const record = await s.backend.save(bytes(5), 'png')
+    const options = { record, placeholder: true }
+    const observer = new ImageObserver(s.client, s.queryClient, options, decode)
+    observer.setOptions(options, observer.getOptimisticResult(options))
+    const stop = observer.subscribe(() => undefined)
+    // Behind a placeholder the image is decoded off-screen before it is shown.
+    await expect.poll(() => asked.length).toBe(1)
+    stop()
+    pending.get(asked[0]!)!.resolve()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(observer.getCurrentResult()).toMatchObject({ src: undefined, status: 'loading' })
+  })
+
   it("fails with the full image's error when a preview is given", async () => {
     const s = await setup()
     const preview = await s.backend.save(bytes(2), 'png')

@@ -193,6 +193,9 @@ describe('ImageQueryObserver', () => {
     expect(quiet.result().status).toBe('error')
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(s.backend.requests.get(record.id)).toBe(1)
+    // By default a new observer's first render already shows the fetch its commit starts.
+    const fresh = new ImageQueryObserver(s.client, s.queryClient, { record })
+    expect(fresh.getOptimisticResult({ record })).toMatchObject({ status: 'pending', isFetching: true })
     const again = observe(s, { record })
     await expect.poll(() => s.backend.requests.get(record.id)).toBe(2)
     expect(again.result().isFetching || again.result().status === 'error').toBe(true)
