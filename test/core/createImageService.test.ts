@@ -512,6 +512,26 @@ describe('createImageService: locks, notices and what a fetcher may return', () 
     expect(requested).toHaveLength(before)
   })
 
+  it('takes a load whose callers all left out of the queue for its lock at once', async () => {
+    const { locks, requested, queued, backend, db, fetcher } = await sharedOrigin()
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const slow: ImageFetcher = async (...args) => (await gate, fetcher(...args))
+    const holder = createImageService({ fetcher: slow, locks, cache: { database: db } })
+    const waiter = createImageService({ fetcher, locks, cache: { database: db } })
+    const record = await backend.save(png, 'png')
+    const held = holder.getImage(record)
+    await vi.waitFor(() => expect(requested).toHaveLength(1), UNTIL)
+    const leaving = new AbortController()
+    const waiting = waiter.getImage(record, { signal: leaving.signal })
+    await vi.waitFor(() => expect(queued(requested[0]!)).toBe(2), UNTIL)
+    leaving.abort()
+    await expect(waiting).rejects.toMatchObject({ code: 'aborted' })
+    expect(queued(requested[0]!)).toBe(1)
+    release()
+    expect(await bytesOf(await held)).toEqual(png)
+  })
+
   it('tells its listeners of deletions and evictions, and of a clear once, as it starts', async () => {
     const backend = createMemoryBackend()
     const { db } = await testDatabase()

@@ -42,5 +42,7 @@ export function memoryLocks() {
       }
     })
   }
-  return { locks: { request } as unknown as LockManager, requested }
+  /** Requests for `name` held or waiting. */
+  const queued = (name: string) => queues.get(name)?.length ?? 0
+  return { locks: { request } as unknown as LockManager, requested, queued }
 }
