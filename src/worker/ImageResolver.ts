@@ -117,10 +117,8 @@ export class ImageResolver {
       const decryptionKey = await importDecryptionKey(own.meta, this.options.subtle)
       const image = { blob: own.blob }
       // Answered before its Dexie write lands: the flight lasts until it does.
-      const kept = Promise.all([
-        this.keep(id, own.token, own.encrypted, decryptionKey, image, flight),
-        own.written,
-      ]).then(() => undefined)
+      const keeping = this.keep(id, own.token, own.encrypted, decryptionKey, image, flight)
+      const kept = Promise.all([keeping, own.written]).then(() => undefined)
       return { image, source: own.source, kept }
     }
     const answer = await this.options.ask<ImageResponseMessage>(
